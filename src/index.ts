@@ -1,7 +1,20 @@
 import { Hono } from "hono";
+import { serviceApi } from "./api/service-api";
+import type { AppEnv } from "./env";
+import { handleError, handleNotFound } from "./http/errors";
+import { dbMiddleware } from "./http/middleware/db";
+import { scimApp } from "./http/scim-app";
 
 export { TeamDO } from "./team/team-do";
 
-const app = new Hono<{ Bindings: Env }>();
-app.get("/", (c) => c.text("scim-edge"));
+const app = new Hono<AppEnv>();
+
+app.use("*", dbMiddleware);
+app.route("/scim/v2", scimApp);
+app.route("/api/v1", serviceApi);
+app.get("/", (c) => c.text("scim-edge: SCIM 2.0 provisioning. SCIM base URL: /scim/v2"));
+
+app.onError(handleError);
+app.notFound(handleNotFound);
+
 export default app;

@@ -19,7 +19,7 @@ export default defineConfig({
 						miniflare: {
 							bindings: {
 								TEST_MIGRATIONS: await readD1Migrations(`${root}/migrations`),
-								SERVICE_TOKEN: "test-service-token",
+								SERVICE_TOKEN: "test-service-token-0123456789",
 							},
 						},
 					})),

@@ -1,6 +1,237 @@
 import { DurableObject } from "cloudflare:workers";
+import { createDb, type Db } from "../db/client";
+import { insertEvent } from "../db/events";
+import type { ScimUserRow, Team } from "../db/schema";
+import {
+	type Actor,
+	createUser,
+	deleteUser,
+	loadUser,
+	type UserWriteContext,
+	updateUser,
+} from "../provisioning/users";
+import type { ScimErrorData } from "../scim/errors";
+import { etagMatches, versionTag } from "../scim/etag";
+import { err, type Result } from "../scim/result";
+import * as settings from "./settings";
+
+export interface UserWriteInput {
+	teamId: string;
+	actor: Actor;
+	origin: string;
+}
+
+/**
+ * The single writer of one team's changes (DESIGN.md "Storage and concurrency"). Every method
+ * runs to completion, D1 awaits included, before the next starts: a Durable Object's input gate
+ * does not hold other calls while it awaits D1, so the object keeps its own queue.
+ */
 export class TeamDO extends DurableObject<Env> {
-	async ping(): Promise<string> {
-		return "pong";
+	private readonly db: Db;
+	private queue: Promise<unknown> = Promise.resolve();
+
+	constructor(ctx: DurableObjectState, env: Env) {
+		super(ctx, env);
+		this.db = createDb(env.DB);
+	}
+
+	async createTeam(teamId: string, name: string, actor: Actor): Promise<Result<Team>> {
+		return this.serialize(() =>
+			settings.createTeam(this.db, this.settingsContext(teamId, actor), name),
+		);
+	}
+
+	async setSsoMethods(teamId: string, methods: string[], actor: Actor) {
+		return this.serialize(() =>
+			settings.setSsoMethods(this.db, this.settingsContext(teamId, actor), methods),
+		);
+	}
+
+	async setScimEnabled(teamId: string, enabled: boolean, actor: Actor) {
+		return this.serialize(() =>
+			settings.setScimEnabled(this.db, this.settingsContext(teamId, actor), enabled),
+		);
+	}
+
+	async createKey(teamId: string, name: string, actor: Actor) {
+		return this.serialize(() =>
+			settings.createKey(this.db, this.settingsContext(teamId, actor), name),
+		);
+	}
+
+	async regenerateKey(teamId: string, keyId: string, graceSeconds: number, actor: Actor) {
+		return this.serialize(() =>
+			settings.regenerateKey(this.db, this.settingsContext(teamId, actor), keyId, graceSeconds),
+		);
+	}
+
+	async revokeKey(teamId: string, keyId: string, actor: Actor) {
+		return this.serialize(() =>
+			settings.revokeKey(this.db, this.settingsContext(teamId, actor), keyId),
+		);
+	}
+
+	async touchKey(teamId: string, keyId: string, userAgent: string | null) {
+		return this.serialize(() =>
+			settings.touchKey(
+				this.db,
+				this.settingsContext(teamId, { type: "scim_key", id: keyId }),
+				keyId,
+				userAgent,
+			),
+		);
+	}
+
+	async addAdmin(teamId: string, email: string, actor: Actor) {
+		return this.serialize(() =>
+			settings.addAdmin(this.db, this.settingsContext(teamId, actor), email),
+		);
+	}
+
+	async leaveTeam(teamId: string, accountId: string, actor: Actor) {
+		return this.serialize(() =>
+			settings.leaveTeam(this.db, this.settingsContext(teamId, actor), accountId),
+		);
+	}
+
+	async removeMember(teamId: string, accountId: string, actor: Actor) {
+		return this.serialize(() =>
+			settings.removeMember(this.db, this.settingsContext(teamId, actor), accountId),
+		);
+	}
+
+	async changeEmail(teamId: string, accountId: string, email: string, actor: Actor) {
+		return this.serialize(() =>
+			settings.changeEmail(this.db, this.settingsContext(teamId, actor), accountId, email),
+		);
+	}
+
+	async checkPasswordChange(teamId: string, accountId: string, actor: Actor) {
+		return this.serialize(() =>
+			settings.checkPasswordChange(this.db, this.settingsContext(teamId, actor), accountId),
+		);
+	}
+
+	/** POST /Users. */
+	async createUser(
+		input: UserWriteInput,
+		resource: Record<string, unknown>,
+		requestHash: string | null,
+	): Promise<Result<ScimUserRow>> {
+		return this.serialize(async () => {
+			const ctx = this.userContext(input);
+			return this.logFailure(ctx, "user.create", String(resource.userName ?? ""), null, () =>
+				createUser(this.db, ctx, resource, requestHash),
+			);
+		});
+	}
+
+	/** PUT /Users/:id: the resource replaces the stored one. */
+	async replaceUser(
+		input: UserWriteInput,
+		id: string,
+		resource: Record<string, unknown>,
+		ifMatch: string | null,
+	): Promise<Result<ScimUserRow>> {
+		return this.serialize(async () => {
+			const ctx = this.userContext(input);
+			return this.logFailure(ctx, "user.replace", String(resource.userName ?? ""), id, async () => {
+				const current = await this.loadForWrite(ctx, id, ifMatch);
+				if (!current.ok) {
+					return current;
+				}
+				return updateUser(this.db, ctx, current.value, resource, "user.replace");
+			});
+		});
+	}
+
+	/** DELETE /Users/:id. */
+	async deleteUser(
+		input: UserWriteInput,
+		id: string,
+		ifMatch: string | null,
+	): Promise<Result<null>> {
+		return this.serialize(async () => {
+			const ctx = this.userContext(input);
+			return this.logFailure(ctx, "user.delete", null, id, async () => {
+				const current = await this.loadForWrite(ctx, id, ifMatch);
+				if (!current.ok) {
+					return current;
+				}
+				return deleteUser(this.db, ctx, current.value);
+			});
+		});
+	}
+
+	/** Runs `operation` after every operation queued before it has finished. */
+	private serialize<T>(operation: () => Promise<T>): Promise<T> {
+		const run = this.queue.then(operation, operation);
+		this.queue = run.catch(() => undefined);
+		return run;
+	}
+
+	private async loadForWrite(
+		ctx: UserWriteContext,
+		id: string,
+		ifMatch: string | null,
+	): Promise<Result<ScimUserRow>> {
+		const current = await loadUser(this.db, ctx.teamId, id);
+		if (current.ok && ifMatch !== null && !etagMatches(ifMatch, current.value.version)) {
+			return err({
+				status: 412,
+				detail: `The user has changed: its version is ${versionTag(current.value.version)}, not ${ifMatch}.`,
+			});
+		}
+		return current;
+	}
+
+	/** Records a refused operation in the provisioning log (its rows were never written). */
+	private async logFailure<T>(
+		ctx: UserWriteContext,
+		action: string,
+		label: string | null,
+		targetId: string | null,
+		operation: () => Promise<Result<T>>,
+	): Promise<Result<T>> {
+		const result = await operation();
+		if (!result.ok) {
+			await this.logError(ctx, action, label, targetId, result.error);
+		}
+		return result;
+	}
+
+	private async logError(
+		ctx: UserWriteContext,
+		action: string,
+		label: string | null,
+		targetId: string | null,
+		error: ScimErrorData,
+	) {
+		await insertEvent(this.db, {
+			teamId: ctx.teamId,
+			at: ctx.now,
+			actorType: ctx.actor.type,
+			actorId: ctx.actor.id,
+			action,
+			targetType: "User",
+			targetId,
+			targetLabel: label,
+			outcome: "failure",
+			status: error.status,
+			detail: error.detail,
+		});
+	}
+
+	private userContext(input: UserWriteInput): UserWriteContext {
+		return {
+			teamId: input.teamId,
+			actor: input.actor,
+			origin: input.origin,
+			now: new Date().toISOString(),
+		};
+	}
+
+	private settingsContext(teamId: string, actor: Actor): settings.SettingsContext {
+		return { teamId, actor, now: new Date().toISOString() };
 	}
 }

@@ -1,0 +1,188 @@
+import { type Context, Hono } from "hono";
+import { bearerAuth } from "hono/bearer-auth";
+import { timingSafeEqual } from "hono/utils/buffer";
+import { z } from "zod";
+import {
+	findAccountByEmail,
+	getMembershipRole,
+	listAccountBlocks,
+	listMembers,
+} from "../db/accounts";
+import { listInvites, publicInvite } from "../db/invites";
+import { listKeys, publicKey } from "../db/keys";
+import { getTeam, listSsoMethods, ssoPreconditionProblem } from "../db/teams";
+import type { AppEnv } from "../env";
+import { readJsonBody } from "../http/body";
+import { unwrap } from "../http/unwrap";
+import type { Actor } from "../provisioning/users";
+import { scimErrors } from "../scim/errors";
+import { MAX_GRACE_SECONDS } from "../team/settings";
+import { teamStub } from "../team/stub";
+
+/**
+ * The service API (DESIGN.md "Surfaces"): how the rest of the product, and operators, use
+ * scim-edge. JSON in and out; errors as `{"error": {"code", "message"}}`.
+ */
+export const serviceApi = new Hono<AppEnv>();
+
+const SERVICE: Actor = { type: "service", id: null };
+
+serviceApi.use(
+	"*",
+	bearerAuth({
+		verifyToken: async (token, c) => {
+			const expected = (c.env as Env).SERVICE_TOKEN;
+			// An unset or short secret disables the API rather than accepting a guessable token.
+			return (
+				expected !== undefined && expected.length >= 16 && (await timingSafeEqual(token, expected))
+			);
+		},
+	}),
+);
+
+const teamBody = z.object({ name: z.string().trim().min(1).max(200) });
+const ssoBody = z.object({
+	methods: z.array(z.string().trim().toLowerCase().min(1).max(50)).max(20),
+});
+const scimBody = z.object({ enabled: z.boolean() });
+const keyBody = z.object({ name: z.string().trim().min(1).max(100) });
+const regenerateBody = z.object({
+	graceSeconds: z.number().int().min(0).max(MAX_GRACE_SECONDS).default(0),
+});
+const emailBody = z.object({ email: z.email().max(320) });
+const authCheckBody = z.object({ teamId: z.string().min(1), email: z.string().min(1).max(320) });
+
+serviceApi.post("/teams", async (c) => {
+	const { name } = await parseBody(c, teamBody);
+	const teamId = crypto.randomUUID();
+	const team = unwrap(await teamStub(c.env, teamId).createTeam(teamId, name, SERVICE));
+	return c.json({ ...team, ssoMethods: [] }, 201);
+});
+
+serviceApi.get("/teams/:teamId", async (c) => {
+	const team = await requireTeam(c.var.db, c.req.param("teamId"));
+	const ssoMethods = await listSsoMethods(c.var.db, team.id);
+	return c.json({ ...team, ssoMethods, scimPrecondition: ssoPreconditionProblem(ssoMethods) });
+});
+
+serviceApi.put("/teams/:teamId/sso", async (c) => {
+	const { methods } = await parseBody(c, ssoBody);
+	const teamId = c.req.param("teamId");
+	return c.json(unwrap(await teamStub(c.env, teamId).setSsoMethods(teamId, methods, SERVICE)));
+});
+
+serviceApi.put("/teams/:teamId/scim", async (c) => {
+	const { enabled } = await parseBody(c, scimBody);
+	const teamId = c.req.param("teamId");
+	return c.json(unwrap(await teamStub(c.env, teamId).setScimEnabled(teamId, enabled, SERVICE)));
+});
+
+serviceApi.post("/teams/:teamId/scim-keys", async (c) => {
+	const { name } = await parseBody(c, keyBody);
+	const teamId = c.req.param("teamId");
+	return c.json(unwrap(await teamStub(c.env, teamId).createKey(teamId, name, SERVICE)), 201);
+});
+
+serviceApi.post("/teams/:teamId/scim-keys/:keyId/regenerate", async (c) => {
+	const { graceSeconds } = await parseBody(c, regenerateBody);
+	const { teamId, keyId } = c.req.param();
+	return c.json(
+		unwrap(await teamStub(c.env, teamId).regenerateKey(teamId, keyId, graceSeconds, SERVICE)),
+		201,
+	);
+});
+
+serviceApi.get("/teams/:teamId/scim-keys", async (c) => {
+	const team = await requireTeam(c.var.db, c.req.param("teamId"));
+	const now = new Date().toISOString();
+	return c.json({ keys: (await listKeys(c.var.db, team.id)).map((k) => publicKey(k, now)) });
+});
+
+serviceApi.delete("/teams/:teamId/scim-keys/:keyId", async (c) => {
+	const { teamId, keyId } = c.req.param();
+	unwrap(await teamStub(c.env, teamId).revokeKey(teamId, keyId, SERVICE));
+	return c.body(null, 204);
+});
+
+serviceApi.get("/teams/:teamId/members", async (c) => {
+	const team = await requireTeam(c.var.db, c.req.param("teamId"));
+	return c.json({ members: await listMembers(c.var.db, team.id) });
+});
+
+serviceApi.delete("/teams/:teamId/members/:accountId", async (c) => {
+	const { teamId, accountId } = c.req.param();
+	unwrap(await teamStub(c.env, teamId).removeMember(teamId, accountId, SERVICE));
+	return c.body(null, 204);
+});
+
+serviceApi.get("/teams/:teamId/invites", async (c) => {
+	const team = await requireTeam(c.var.db, c.req.param("teamId"));
+	const now = new Date().toISOString();
+	return c.json({
+		invites: (await listInvites(c.var.db, team.id)).map((i) => publicInvite(i, now)),
+	});
+});
+
+serviceApi.post("/teams/:teamId/admins", async (c) => {
+	const { email } = await parseBody(c, emailBody);
+	const teamId = c.req.param("teamId");
+	return c.json(unwrap(await teamStub(c.env, teamId).addAdmin(teamId, email, SERVICE)), 201);
+});
+
+// Self-service actions that SCIM locks: 403 with the reason while the team is SCIM-managed.
+serviceApi.post("/teams/:teamId/members/:accountId/leave", async (c) => {
+	const { teamId, accountId } = c.req.param();
+	unwrap(await teamStub(c.env, teamId).leaveTeam(teamId, accountId, SERVICE));
+	return c.body(null, 204);
+});
+
+serviceApi.put("/teams/:teamId/members/:accountId/email", async (c) => {
+	const { email } = await parseBody(c, emailBody);
+	const { teamId, accountId } = c.req.param();
+	return c.json(
+		unwrap(await teamStub(c.env, teamId).changeEmail(teamId, accountId, email, SERVICE)),
+	);
+});
+
+serviceApi.post("/teams/:teamId/members/:accountId/password", async (c) => {
+	const { teamId, accountId } = c.req.param();
+	unwrap(await teamStub(c.env, teamId).checkPasswordChange(teamId, accountId, SERVICE));
+	return c.json({ allowed: true });
+});
+
+/** May this person sign in to this team now? Reflects membership, deactivation and blocks. */
+serviceApi.post("/auth/check", async (c) => {
+	const { teamId, email } = await parseBody(c, authCheckBody);
+	const db = c.var.db;
+	await requireTeam(db, teamId);
+	const account = await findAccountByEmail(db, email);
+	if (!account) {
+		return c.json({ allowed: false, reason: "no_account" });
+	}
+	if ((await listAccountBlocks(db, account.id)).length > 0) {
+		return c.json({ allowed: false, reason: "account_blocked", accountId: account.id });
+	}
+	const role = await getMembershipRole(db, teamId, account.id);
+	if (role === null) {
+		return c.json({ allowed: false, reason: "not_a_member", accountId: account.id });
+	}
+	return c.json({ allowed: true, reason: "member", accountId: account.id, role });
+});
+
+async function parseBody<T extends z.ZodType>(c: Context<AppEnv>, schema: T): Promise<z.infer<T>> {
+	const parsed = schema.safeParse(await readJsonBody(c));
+	if (!parsed.success) {
+		const issue = parsed.error.issues[0];
+		const where = issue?.path.length ? `${issue.path.join(".")}: ` : "";
+		throw scimErrors.invalidValue(`${where}${issue?.message ?? "invalid request body"}`);
+	}
+	return parsed.data;
+}
+
+async function requireTeam(db: AppEnv["Variables"]["db"], teamId: string) {
+	const team = await getTeam(db, teamId);
+	if (!team) {
+		throw scimErrors.notFound("Team not found.");
+	}
+	return team;
+}

@@ -1,0 +1,54 @@
+import { desc, eq } from "drizzle-orm";
+import type { Db } from "./client";
+import { type ScimKeyRow, scimKeys, teams } from "./schema";
+
+export type KeyStatus = "active" | "expiring" | "expired" | "revoked";
+
+/** A key's status at `now`. */
+export function keyStatus(key: ScimKeyRow, now: string): KeyStatus {
+	if (key.revokedAt !== null) {
+		return "revoked";
+	}
+	if (key.expiresAt !== null) {
+		return key.expiresAt > now ? "expiring" : "expired";
+	}
+	return "active";
+}
+
+/** The key with its team's SCIM switch, for authenticating a SCIM request. */
+export async function findKeyForAuth(
+	db: Db,
+	keyId: string,
+): Promise<{ key: ScimKeyRow; scimEnabled: boolean } | null> {
+	const row = await db
+		.select({ key: scimKeys, scimEnabled: teams.scimEnabled })
+		.from(scimKeys)
+		.innerJoin(teams, eq(teams.id, scimKeys.teamId))
+		.where(eq(scimKeys.id, keyId))
+		.get();
+	return row ?? null;
+}
+
+/** The team's keys, newest first. */
+export async function listKeys(db: Db, teamId: string): Promise<ScimKeyRow[]> {
+	return db
+		.select()
+		.from(scimKeys)
+		.where(eq(scimKeys.teamId, teamId))
+		.orderBy(desc(scimKeys.createdAt), scimKeys.id);
+}
+
+/** What the API and admin page may show of a key: never the hash. */
+export function publicKey(key: ScimKeyRow, now: string) {
+	return {
+		id: key.id,
+		name: key.name,
+		status: keyStatus(key, now),
+		createdAt: key.createdAt,
+		lastUsedAt: key.lastUsedAt,
+		lastUserAgent: key.lastUserAgent,
+		expiresAt: key.expiresAt,
+		revokedAt: key.revokedAt,
+		replacedByKeyId: key.replacedByKeyId,
+	};
+}

@@ -1,0 +1,301 @@
+import { sql } from "drizzle-orm";
+import {
+	index,
+	integer,
+	primaryKey,
+	sqliteTable,
+	text,
+	uniqueIndex,
+} from "drizzle-orm/sqlite-core";
+
+/**
+ * The single source of truth for storage. `drizzle-kit generate` turns it into migrations/.
+ * Times are ISO-8601 UTC strings of one fixed format, so they sort and compare as text.
+ * Booleans are 0/1 integers.
+ */
+
+const createdAt = () => text("created_at").notNull();
+const updatedAt = () => text("updated_at").notNull();
+
+export const teams = sqliteTable("teams", {
+	id: text("id").primaryKey(),
+	name: text("name").notNull(),
+	scimEnabled: integer("scim_enabled", { mode: "boolean" }).notNull().default(false),
+	createdAt: createdAt(),
+	updatedAt: updatedAt(),
+});
+
+/** The team's configured SSO methods (saml, oidc, ...); SCIM needs exactly one. */
+export const teamSsoMethods = sqliteTable(
+	"team_sso_methods",
+	{
+		teamId: text("team_id")
+			.notNull()
+			.references(() => teams.id),
+		method: text("method").notNull(),
+	},
+	(t) => [primaryKey({ columns: [t.teamId, t.method] })],
+);
+
+/** Global product accounts; one per email, compared case-insensitively. */
+export const accounts = sqliteTable(
+	"accounts",
+	{
+		id: text("id").primaryKey(),
+		email: text("email").notNull(),
+		givenName: text("given_name"),
+		familyName: text("family_name"),
+		/** The team whose SCIM created this account: only that team may change its email. */
+		createdByTeamId: text("created_by_team_id"),
+		createdAt: createdAt(),
+		updatedAt: updatedAt(),
+	},
+	(t) => [uniqueIndex("accounts_email_unique").on(sql`lower(${t.email})`)],
+);
+
+/** A team's block on an account's sign-in (set by SCIM deactivation); any block stops sign-in. */
+export const accountBlocks = sqliteTable(
+	"account_blocks",
+	{
+		accountId: text("account_id")
+			.notNull()
+			.references(() => accounts.id),
+		teamId: text("team_id")
+			.notNull()
+			.references(() => teams.id),
+		createdAt: createdAt(),
+	},
+	(t) => [primaryKey({ columns: [t.accountId, t.teamId] })],
+);
+
+export type MemberRole = "admin" | "developer";
+
+/** Active team membership. Deactivated people have no row here. */
+export const memberships = sqliteTable(
+	"memberships",
+	{
+		teamId: text("team_id")
+			.notNull()
+			.references(() => teams.id),
+		accountId: text("account_id")
+			.notNull()
+			.references(() => accounts.id),
+		role: text("role").$type<MemberRole>().notNull().default("developer"),
+		createdAt: createdAt(),
+	},
+	(t) => [
+		primaryKey({ columns: [t.teamId, t.accountId] }),
+		index("memberships_account").on(t.accountId),
+	],
+);
+
+export type ScimUserState = "invited" | "active" | "deactivated";
+
+/** The team's provisioned identity for one person: the SCIM User resource as the IdP sent it. */
+export const scimUsers = sqliteTable(
+	"scim_users",
+	{
+		id: text("id").primaryKey(),
+		teamId: text("team_id")
+			.notNull()
+			.references(() => teams.id),
+		userName: text("user_name").notNull(),
+		externalId: text("external_id"),
+		displayName: text("display_name"),
+		givenName: text("given_name"),
+		familyName: text("family_name"),
+		/** The primary (or first) email, used to link the account. */
+		email: text("email"),
+		active: integer("active", { mode: "boolean" }).notNull(),
+		state: text("state").$type<ScimUserState>().notNull(),
+		accountId: text("account_id")
+			.notNull()
+			.references(() => accounts.id),
+		/** Set once the person first became an active member, so reactivation re-adds instead of re-inviting. */
+		joinedAt: text("joined_at"),
+		/** Every attribute the IdP sent (core + extensions), minus id/meta/password, as JSON. */
+		resource: text("resource", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+		version: integer("version").notNull().default(1),
+		/**
+		 * SHA-256 of the create request body: a retry of a create whose answer was lost gets the
+		 * same user back instead of a 409 (DESIGN.md "recent create requests").
+		 */
+		createRequestHash: text("create_request_hash"),
+		createdAt: createdAt(),
+		updatedAt: updatedAt(),
+	},
+	(t) => [
+		uniqueIndex("scim_users_team_user_name").on(t.teamId, sql`lower(${t.userName})`),
+		uniqueIndex("scim_users_team_account").on(t.teamId, t.accountId),
+		index("scim_users_team_external_id").on(t.teamId, t.externalId),
+		index("scim_users_team_created").on(t.teamId, t.createdAt, t.id),
+	],
+);
+
+/** One row per email of a SCIM user, so filters on emails use an index. */
+export const scimUserEmails = sqliteTable(
+	"scim_user_emails",
+	{
+		scimUserId: text("scim_user_id")
+			.notNull()
+			.references(() => scimUsers.id, { onDelete: "cascade" }),
+		teamId: text("team_id").notNull(),
+		position: integer("position").notNull(),
+		value: text("value").notNull(),
+		type: text("type"),
+		primary: integer("primary", { mode: "boolean" }).notNull().default(false),
+	},
+	(t) => [
+		primaryKey({ columns: [t.scimUserId, t.position] }),
+		index("scim_user_emails_team_value").on(t.teamId, sql`lower(${t.value})`),
+	],
+);
+
+/** Team user groups, managed over SCIM Groups. */
+export const scimGroups = sqliteTable(
+	"scim_groups",
+	{
+		id: text("id").primaryKey(),
+		teamId: text("team_id")
+			.notNull()
+			.references(() => teams.id),
+		displayName: text("display_name").notNull(),
+		externalId: text("external_id"),
+		/** Attributes other than members, as sent, as JSON. */
+		resource: text("resource", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+		version: integer("version").notNull().default(1),
+		createdAt: createdAt(),
+		updatedAt: updatedAt(),
+	},
+	(t) => [
+		uniqueIndex("scim_groups_team_display_name").on(t.teamId, sql`lower(${t.displayName})`),
+		index("scim_groups_team_external_id").on(t.teamId, t.externalId),
+		index("scim_groups_team_created").on(t.teamId, t.createdAt, t.id),
+	],
+);
+
+export const scimGroupMembers = sqliteTable(
+	"scim_group_members",
+	{
+		groupId: text("group_id")
+			.notNull()
+			.references(() => scimGroups.id, { onDelete: "cascade" }),
+		scimUserId: text("scim_user_id")
+			.notNull()
+			.references(() => scimUsers.id, { onDelete: "cascade" }),
+		teamId: text("team_id").notNull(),
+		createdAt: createdAt(),
+	},
+	(t) => [
+		primaryKey({ columns: [t.groupId, t.scimUserId] }),
+		index("scim_group_members_user").on(t.scimUserId),
+	],
+);
+
+export type InviteStatus = "pending" | "accepted" | "revoked" | "expired";
+
+/** An invite to join a team, for an account that already exists outside it. */
+export const invites = sqliteTable(
+	"invites",
+	{
+		id: text("id").primaryKey(),
+		teamId: text("team_id")
+			.notNull()
+			.references(() => teams.id),
+		accountId: text("account_id")
+			.notNull()
+			.references(() => accounts.id),
+		scimUserId: text("scim_user_id"),
+		email: text("email").notNull(),
+		/** SHA-256 of the emailed token; the token itself is never stored. */
+		tokenHash: text("token_hash").notNull(),
+		status: text("status").$type<InviteStatus>().notNull(),
+		createdAt: createdAt(),
+		expiresAt: text("expires_at").notNull(),
+		acceptedAt: text("accepted_at"),
+		revokedAt: text("revoked_at"),
+	},
+	(t) => [
+		uniqueIndex("invites_token_hash").on(t.tokenHash),
+		index("invites_team_status").on(t.teamId, t.status),
+		index("invites_scim_user").on(t.scimUserId),
+	],
+);
+
+export type OutboxStatus = "pending" | "delivered" | "failed";
+
+/** Emails waiting to go out; written in the same batch as the invite, drained by the team object. */
+export const emailOutbox = sqliteTable(
+	"email_outbox",
+	{
+		id: text("id").primaryKey(),
+		teamId: text("team_id")
+			.notNull()
+			.references(() => teams.id),
+		inviteId: text("invite_id").references(() => invites.id),
+		toEmail: text("to_email").notNull(),
+		subject: text("subject").notNull(),
+		body: text("body").notNull(),
+		status: text("status").$type<OutboxStatus>().notNull(),
+		attempts: integer("attempts").notNull().default(0),
+		nextAttemptAt: text("next_attempt_at").notNull(),
+		lastError: text("last_error"),
+		createdAt: createdAt(),
+		deliveredAt: text("delivered_at"),
+	},
+	(t) => [index("email_outbox_team_status").on(t.teamId, t.status, t.nextAttemptAt)],
+);
+
+/** Named SCIM API keys. The token is `scim_<id>_<secret>`; only the secret's SHA-256 is stored. */
+export const scimKeys = sqliteTable(
+	"scim_keys",
+	{
+		id: text("id").primaryKey(),
+		teamId: text("team_id")
+			.notNull()
+			.references(() => teams.id),
+		name: text("name").notNull(),
+		secretHash: text("secret_hash").notNull(),
+		createdAt: createdAt(),
+		lastUsedAt: text("last_used_at"),
+		lastUserAgent: text("last_user_agent"),
+		/** Set when the key was regenerated with a grace period: it works until then. */
+		expiresAt: text("expires_at"),
+		revokedAt: text("revoked_at"),
+		replacedByKeyId: text("replaced_by_key_id"),
+	},
+	(t) => [index("scim_keys_team").on(t.teamId)],
+);
+
+export type ActorType = "scim_key" | "admin" | "service" | "invitee";
+export type EventOutcome = "success" | "failure";
+
+/** The provisioning log: who did what to whom, when, and how it ended. */
+export const provisioningEvents = sqliteTable(
+	"provisioning_events",
+	{
+		id: integer("id").primaryKey({ autoIncrement: true }),
+		teamId: text("team_id").notNull(),
+		at: text("at").notNull(),
+		actorType: text("actor_type").$type<ActorType>().notNull(),
+		actorId: text("actor_id"),
+		action: text("action").notNull(),
+		targetType: text("target_type"),
+		targetId: text("target_id"),
+		targetLabel: text("target_label"),
+		outcome: text("outcome").$type<EventOutcome>().notNull(),
+		status: integer("status").notNull(),
+		detail: text("detail"),
+		/** Names of the attributes the action changed, as a JSON array. */
+		changes: text("changes", { mode: "json" }).$type<string[]>(),
+	},
+	(t) => [index("provisioning_events_team").on(t.teamId, t.id)],
+);
+
+export type Team = typeof teams.$inferSelect;
+export type Account = typeof accounts.$inferSelect;
+export type ScimUserRow = typeof scimUsers.$inferSelect;
+export type ScimGroupRow = typeof scimGroups.$inferSelect;
+export type ScimKeyRow = typeof scimKeys.$inferSelect;
+export type InviteRow = typeof invites.$inferSelect;
+export type ProvisioningEventRow = typeof provisioningEvents.$inferSelect;

@@ -1,0 +1,29 @@
+import { eq } from "drizzle-orm";
+import type { Db } from "./client";
+import { type Team, teamSsoMethods, teams } from "./schema";
+
+/** A team, or null. */
+export async function getTeam(db: Db, teamId: string): Promise<Team | null> {
+	return (await db.select().from(teams).where(eq(teams.id, teamId)).get()) ?? null;
+}
+
+/** The team's SSO methods, sorted. */
+export async function listSsoMethods(db: Db, teamId: string): Promise<string[]> {
+	const rows = await db
+		.select({ method: teamSsoMethods.method })
+		.from(teamSsoMethods)
+		.where(eq(teamSsoMethods.teamId, teamId))
+		.orderBy(teamSsoMethods.method);
+	return rows.map((r) => r.method);
+}
+
+/** Why SCIM cannot be used for this team yet, or null when the SSO precondition holds. */
+export function ssoPreconditionProblem(methods: string[]): string | null {
+	if (methods.length === 0) {
+		return "SCIM needs SSO: configure exactly one SSO method for this team first (it has none).";
+	}
+	if (methods.length > 1) {
+		return `SCIM needs exactly one SSO method, but this team has ${methods.length} (${methods.join(", ")}). Remove all but one first.`;
+	}
+	return null;
+}

@@ -1,0 +1,10 @@
+import { Hono } from "hono";
+import type { AppEnv } from "../env";
+import { scimAuth } from "./middleware/scim-auth";
+import { usersApp } from "./users";
+
+/** The SCIM 2.0 service provider, mounted at /scim/v2. Every route needs a SCIM key. */
+export const scimApp = new Hono<AppEnv>();
+
+scimApp.use("*", scimAuth);
+scimApp.route("/Users", usersApp);

@@ -1,0 +1,440 @@
+import { and, eq } from "drizzle-orm";
+import { findAccountByEmail, getMembershipRole } from "../db/accounts";
+import { runBatch, type Statement, uniqueViolation } from "../db/batch";
+import type { Db } from "../db/client";
+import { insertEvent } from "../db/events";
+import { keyStatus, publicKey } from "../db/keys";
+import {
+	accounts,
+	memberships,
+	type ScimKeyRow,
+	scimKeys,
+	type Team,
+	teamSsoMethods,
+	teams,
+} from "../db/schema";
+import { getTeam, listSsoMethods, ssoPreconditionProblem } from "../db/teams";
+import { hashSecret, newKeyToken } from "../keys/token";
+import type { Actor } from "../provisioning/users";
+import { scimErrors } from "../scim/errors";
+import { err, ok, type Result } from "../scim/result";
+
+/**
+ * Team settings and membership operations (DESIGN.md product rules): the SSO precondition, the
+ * SCIM switch, SCIM keys, admins and the self-service actions SCIM locks. They run inside the
+ * team's Durable Object like every other write of the team.
+ */
+
+export interface SettingsContext {
+	teamId: string;
+	actor: Actor;
+	now: string;
+}
+
+export const MAX_GRACE_SECONDS = 86_400;
+
+/** Creates a team. */
+export async function createTeam(
+	db: Db,
+	ctx: SettingsContext,
+	name: string,
+): Promise<Result<Team>> {
+	const team: Team = {
+		id: ctx.teamId,
+		name,
+		scimEnabled: false,
+		createdAt: ctx.now,
+		updatedAt: ctx.now,
+	};
+	await runBatch(db, [
+		db.insert(teams).values(team),
+		insertEvent(db, event(ctx, "team.create", { detail: `Team "${name}" created` })),
+	]);
+	return ok(team);
+}
+
+/** Replaces the team's SSO methods. */
+export async function setSsoMethods(
+	db: Db,
+	ctx: SettingsContext,
+	methods: string[],
+): Promise<Result<{ methods: string[] }>> {
+	const team = await getTeam(db, ctx.teamId);
+	if (!team) {
+		return err(teamNotFound());
+	}
+	const unique = [...new Set(methods)].sort();
+	const statements: Statement[] = [
+		db.delete(teamSsoMethods).where(eq(teamSsoMethods.teamId, ctx.teamId)),
+	];
+	if (unique.length > 0) {
+		statements.push(
+			db.insert(teamSsoMethods).values(unique.map((method) => ({ teamId: ctx.teamId, method }))),
+		);
+	}
+	statements.push(
+		insertEvent(
+			db,
+			event(ctx, "team.sso", { detail: `SSO methods: ${unique.join(", ") || "none"}` }),
+		),
+	);
+	await runBatch(db, statements);
+	return ok({ methods: unique });
+}
+
+/** Turns SCIM on (only while exactly one SSO method is configured) or off. */
+export async function setScimEnabled(
+	db: Db,
+	ctx: SettingsContext,
+	enabled: boolean,
+): Promise<Result<Team>> {
+	const team = await getTeam(db, ctx.teamId);
+	if (!team) {
+		return err(teamNotFound());
+	}
+	if (enabled) {
+		const problem = ssoPreconditionProblem(await listSsoMethods(db, ctx.teamId));
+		if (problem) {
+			return err(scimErrors.conflict(`SCIM cannot be turned on: ${problem}`).toData());
+		}
+	}
+	await runBatch(db, [
+		db
+			.update(teams)
+			.set({ scimEnabled: enabled, updatedAt: ctx.now })
+			.where(eq(teams.id, ctx.teamId)),
+		insertEvent(db, event(ctx, enabled ? "scim.enable" : "scim.disable", {})),
+	]);
+	return ok({ ...team, scimEnabled: enabled, updatedAt: ctx.now });
+}
+
+export type PublicKey = ReturnType<typeof publicKey>;
+
+/** Generates a named SCIM key; the token is returned this once and only its hash is kept. */
+export async function createKey(
+	db: Db,
+	ctx: SettingsContext,
+	name: string,
+): Promise<Result<PublicKey & { token: string }>> {
+	const problem = await keyPrecondition(db, ctx.teamId);
+	if (problem) {
+		return err(problem);
+	}
+	const { key, token, statement } = await newKeyStatement(db, ctx, name);
+	await runBatch(db, [
+		statement,
+		insertEvent(
+			db,
+			event(ctx, "key.create", { targetType: "ScimKey", targetId: key.id, targetLabel: name }),
+		),
+	]);
+	return ok({ ...publicKey(key, ctx.now), token });
+}
+
+/**
+ * Replaces a key with a new one of the same name. The old key keeps working for `graceSeconds`
+ * (0 to 86400) while the IdP is switched over, and not a second longer.
+ */
+export async function regenerateKey(
+	db: Db,
+	ctx: SettingsContext,
+	keyId: string,
+	graceSeconds: number,
+): Promise<Result<PublicKey & { token: string }>> {
+	const old = await getKey(db, ctx.teamId, keyId);
+	if (!old) {
+		return err(scimErrors.notFound(`SCIM key ${keyId} not found.`).toData());
+	}
+	const status = keyStatus(old, ctx.now);
+	if (status === "revoked" || status === "expired") {
+		return err(
+			scimErrors.conflict(`SCIM key ${keyId} is ${status}; generate a new key instead.`).toData(),
+		);
+	}
+	const problem = await keyPrecondition(db, ctx.teamId);
+	if (problem) {
+		return err(problem);
+	}
+	const { key, token, statement } = await newKeyStatement(db, ctx, old.name);
+	const graceEnd = new Date(Date.parse(ctx.now) + graceSeconds * 1000).toISOString();
+	// An old key already inside a grace period never gets a longer one.
+	const expiresAt = old.expiresAt !== null && old.expiresAt < graceEnd ? old.expiresAt : graceEnd;
+	await runBatch(db, [
+		statement,
+		db
+			.update(scimKeys)
+			.set(
+				graceSeconds === 0
+					? { revokedAt: ctx.now, replacedByKeyId: key.id }
+					: { expiresAt, replacedByKeyId: key.id },
+			)
+			.where(eq(scimKeys.id, old.id)),
+		insertEvent(
+			db,
+			event(ctx, "key.regenerate", {
+				targetType: "ScimKey",
+				targetId: key.id,
+				targetLabel: old.name,
+				detail: `Replaces key ${old.id}, which works for ${graceSeconds} more seconds`,
+			}),
+		),
+	]);
+	return ok({ ...publicKey(key, ctx.now), token });
+}
+
+/** Revokes a key: it stops working at once. */
+export async function revokeKey(
+	db: Db,
+	ctx: SettingsContext,
+	keyId: string,
+): Promise<Result<null>> {
+	const key = await getKey(db, ctx.teamId, keyId);
+	if (!key) {
+		return err(scimErrors.notFound(`SCIM key ${keyId} not found.`).toData());
+	}
+	if (key.revokedAt !== null) {
+		return ok(null);
+	}
+	await runBatch(db, [
+		db.update(scimKeys).set({ revokedAt: ctx.now }).where(eq(scimKeys.id, keyId)),
+		insertEvent(
+			db,
+			event(ctx, "key.revoke", { targetType: "ScimKey", targetId: keyId, targetLabel: key.name }),
+		),
+	]);
+	return ok(null);
+}
+
+/** Records when a key was last used, and by which client. */
+export async function touchKey(
+	db: Db,
+	ctx: SettingsContext,
+	keyId: string,
+	userAgent: string | null,
+): Promise<Result<null>> {
+	await db
+		.update(scimKeys)
+		.set({ lastUsedAt: ctx.now, lastUserAgent: userAgent })
+		.where(and(eq(scimKeys.teamId, ctx.teamId), eq(scimKeys.id, keyId)));
+	return ok(null);
+}
+
+/** Makes the account with this email a team admin, creating the account if there is none. */
+export async function addAdmin(
+	db: Db,
+	ctx: SettingsContext,
+	email: string,
+): Promise<Result<{ accountId: string; email: string; role: "admin" }>> {
+	const team = await getTeam(db, ctx.teamId);
+	if (!team) {
+		return err(teamNotFound());
+	}
+	const existing = await findAccountByEmail(db, email);
+	const accountId = existing?.id ?? crypto.randomUUID();
+	const statements: Statement[] = [];
+	if (!existing) {
+		statements.push(
+			db.insert(accounts).values({ id: accountId, email, createdAt: ctx.now, updatedAt: ctx.now }),
+		);
+	}
+	statements.push(
+		db
+			.insert(memberships)
+			.values({ teamId: ctx.teamId, accountId, role: "admin", createdAt: ctx.now })
+			.onConflictDoUpdate({
+				target: [memberships.teamId, memberships.accountId],
+				set: { role: "admin" },
+			}),
+		insertEvent(
+			db,
+			event(ctx, "member.admin", {
+				targetType: "Account",
+				targetId: accountId,
+				targetLabel: email,
+			}),
+		),
+	);
+	await runBatch(db, statements);
+	return ok({ accountId, email: existing?.email ?? email, role: "admin" });
+}
+
+/** A member leaves the team on their own: refused while the team is SCIM-managed. */
+export async function leaveTeam(
+	db: Db,
+	ctx: SettingsContext,
+	accountId: string,
+): Promise<Result<null>> {
+	const team = await getTeam(db, ctx.teamId);
+	if (!team) {
+		return err(teamNotFound());
+	}
+	if (team.scimEnabled) {
+		return err(
+			scimErrors
+				.forbidden(
+					"This team is managed by SCIM: members cannot leave on their own. Ask a team admin or your identity provider.",
+				)
+				.toData(),
+		);
+	}
+	if ((await getMembershipRole(db, ctx.teamId, accountId)) === null) {
+		return err(scimErrors.notFound("That account is not a member of this team.").toData());
+	}
+	await removeMembership(db, ctx, accountId, "member.leave");
+	return ok(null);
+}
+
+/** A team admin removes a member (allowed with or without SCIM). */
+export async function removeMember(
+	db: Db,
+	ctx: SettingsContext,
+	accountId: string,
+): Promise<Result<null>> {
+	if ((await getMembershipRole(db, ctx.teamId, accountId)) === null) {
+		return err(scimErrors.notFound("That account is not a member of this team.").toData());
+	}
+	await removeMembership(db, ctx, accountId, "member.remove");
+	return ok(null);
+}
+
+/** A member changes their account email: refused while the team is SCIM-managed. */
+export async function changeEmail(
+	db: Db,
+	ctx: SettingsContext,
+	accountId: string,
+	email: string,
+): Promise<Result<{ accountId: string; email: string }>> {
+	const locked = await selfServiceLock(db, ctx.teamId, accountId, "change their email");
+	if (!locked.ok) {
+		return locked;
+	}
+	try {
+		await runBatch(db, [
+			db.update(accounts).set({ email, updatedAt: ctx.now }).where(eq(accounts.id, accountId)),
+			insertEvent(
+				db,
+				event(ctx, "account.email", {
+					targetType: "Account",
+					targetId: accountId,
+					targetLabel: email,
+				}),
+			),
+		]);
+	} catch (error) {
+		if (uniqueViolation(error) !== null) {
+			return err(
+				scimErrors.conflict(`The email "${email}" already belongs to another account.`).toData(),
+			);
+		}
+		throw error;
+	}
+	return ok({ accountId, email });
+}
+
+/** Whether a member may change their password now (the product stores passwords, not us). */
+export async function checkPasswordChange(
+	db: Db,
+	ctx: SettingsContext,
+	accountId: string,
+): Promise<Result<null>> {
+	return selfServiceLock(db, ctx.teamId, accountId, "change their password");
+}
+
+async function selfServiceLock(
+	db: Db,
+	teamId: string,
+	accountId: string,
+	what: string,
+): Promise<Result<null>> {
+	const team = await getTeam(db, teamId);
+	if (!team) {
+		return err(teamNotFound());
+	}
+	if ((await getMembershipRole(db, teamId, accountId)) === null) {
+		return err(scimErrors.notFound("That account is not a member of this team.").toData());
+	}
+	if (team.scimEnabled) {
+		return err(
+			scimErrors
+				.forbidden(
+					`This team is managed by SCIM: members cannot ${what}. It is managed in your identity provider.`,
+				)
+				.toData(),
+		);
+	}
+	return ok(null);
+}
+
+async function removeMembership(db: Db, ctx: SettingsContext, accountId: string, action: string) {
+	await runBatch(db, [
+		db
+			.delete(memberships)
+			.where(and(eq(memberships.teamId, ctx.teamId), eq(memberships.accountId, accountId))),
+		insertEvent(db, event(ctx, action, { targetType: "Account", targetId: accountId })),
+	]);
+}
+
+async function getKey(db: Db, teamId: string, keyId: string): Promise<ScimKeyRow | null> {
+	return (
+		(await db
+			.select()
+			.from(scimKeys)
+			.where(and(eq(scimKeys.teamId, teamId), eq(scimKeys.id, keyId)))
+			.get()) ?? null
+	);
+}
+
+async function keyPrecondition(db: Db, teamId: string) {
+	const team = await getTeam(db, teamId);
+	if (!team) {
+		return teamNotFound();
+	}
+	const problem = ssoPreconditionProblem(await listSsoMethods(db, teamId));
+	if (problem) {
+		return scimErrors.conflict(`No SCIM key can be generated: ${problem}`).toData();
+	}
+	if (!team.scimEnabled) {
+		return scimErrors
+			.conflict("No SCIM key can be generated: turn SCIM on for this team first.")
+			.toData();
+	}
+	return null;
+}
+
+async function newKeyStatement(db: Db, ctx: SettingsContext, name: string) {
+	const { keyId, secret, token } = newKeyToken();
+	const key: ScimKeyRow = {
+		id: keyId,
+		teamId: ctx.teamId,
+		name,
+		secretHash: await hashSecret(secret),
+		createdAt: ctx.now,
+		lastUsedAt: null,
+		lastUserAgent: null,
+		expiresAt: null,
+		revokedAt: null,
+		replacedByKeyId: null,
+	};
+	return { key, token, statement: db.insert(scimKeys).values(key) };
+}
+
+function teamNotFound() {
+	return scimErrors.notFound("Team not found.").toData();
+}
+
+function event(
+	ctx: SettingsContext,
+	action: string,
+	extra: { targetType?: string; targetId?: string; targetLabel?: string; detail?: string },
+) {
+	return {
+		teamId: ctx.teamId,
+		at: ctx.now,
+		actorType: ctx.actor.type,
+		actorId: ctx.actor.id,
+		action,
+		outcome: "success" as const,
+		status: 200,
+		...extra,
+	};
+}

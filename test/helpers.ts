@@ -1,0 +1,91 @@
+import { exports } from "cloudflare:workers";
+
+export const ORIGIN = "https://scim.example.test";
+export const SERVICE_TOKEN = "test-service-token-0123456789";
+export const SCIM_CONTENT_TYPE = "application/scim+json";
+
+/** Calls the service API as the rest of the product would. */
+export async function api(method: string, path: string, body?: unknown): Promise<Response> {
+	return exports.default.fetch(`${ORIGIN}/api/v1${path}`, {
+		method,
+		headers: { Authorization: `Bearer ${SERVICE_TOKEN}`, "Content-Type": "application/json" },
+		body: body === undefined ? undefined : JSON.stringify(body),
+	});
+}
+
+/** Calls the service API and returns the parsed JSON, failing loudly on an unexpected status. */
+export async function apiJson<T = Record<string, unknown>>(
+	method: string,
+	path: string,
+	body?: unknown,
+	expectedStatus = 200,
+): Promise<T> {
+	const res = await api(method, path, body);
+	if (res.status !== expectedStatus) {
+		throw new Error(
+			`${method} ${path}: expected ${expectedStatus}, got ${res.status}: ${await res.text()}`,
+		);
+	}
+	return (await res.json()) as T;
+}
+
+/** Sends a SCIM request as an IdP does: raw JSON with the SCIM media type. */
+export async function scim(
+	token: string | null,
+	method: string,
+	path: string,
+	body?: unknown,
+	headers: Record<string, string> = {},
+): Promise<Response> {
+	return exports.default.fetch(`${ORIGIN}/scim/v2${path}`, {
+		method,
+		headers: {
+			...(token === null ? {} : { Authorization: `Bearer ${token}` }),
+			Accept: SCIM_CONTENT_TYPE,
+			...(body === undefined ? {} : { "Content-Type": `${SCIM_CONTENT_TYPE}; charset=utf-8` }),
+			...headers,
+		},
+		body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+	});
+}
+
+export interface TestTeam {
+	teamId: string;
+	token: string;
+	keyId: string;
+}
+
+/** A fresh team with one SSO method, SCIM on and one key: every test gets its own. */
+export async function newScimTeam(name = "Acme"): Promise<TestTeam> {
+	const team = await apiJson<{ id: string }>("POST", "/teams", { name }, 201);
+	await apiJson("PUT", `/teams/${team.id}/sso`, { methods: ["saml"] });
+	await apiJson("PUT", `/teams/${team.id}/scim`, { enabled: true });
+	const key = await apiJson<{ id: string; token: string }>(
+		"POST",
+		`/teams/${team.id}/scim-keys`,
+		{ name: "Okta" },
+		201,
+	);
+	return { teamId: team.id, token: key.token, keyId: key.id };
+}
+
+/** A create-user body in Okta's shape (IDP-COMPAT.md §2.1). */
+export function oktaUser(email: string, given = "Ada", family = "Lovelace") {
+	return {
+		schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"],
+		userName: email,
+		name: { givenName: given, familyName: family },
+		emails: [{ primary: true, value: email, type: "work" }],
+		displayName: `${given} ${family}`,
+		locale: "en-US",
+		externalId: `00u${crypto.randomUUID().replaceAll("-", "").slice(0, 17)}`,
+		groups: [],
+		password: "xK9#random-okta-password",
+		active: true,
+	};
+}
+
+/** A unique email for a test. */
+export function uniqueEmail(prefix = "user"): string {
+	return `${prefix}.${crypto.randomUUID().slice(0, 8)}@example.com`;
+}
