@@ -1,5 +1,137 @@
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
+import { userFilterSql, userOrderBy } from "../db/filter-sql";
+import type { ScimUserRow } from "../db/schema";
+import { getScimUser, listGroupsOfUsers, listScimUsers } from "../db/scim-users";
 import type { AppEnv } from "../env";
+import { scimErrors } from "../scim/errors";
+import { etagMatches, versionTag } from "../scim/etag";
+import { listResponse } from "../scim/list";
+import { normalizeUserInput } from "../scim/normalize";
+import { type Projection, projectResource } from "../scim/project";
+import { userResource } from "../scim/resources";
+import { USER_RESOURCE_TYPE } from "../scim/schemas/resource-types";
+import type { UserWriteInput } from "../team/team-do";
+import { teamStub } from "../team/stub";
+import { bodyHash, readJsonBody } from "./body";
+import { listParamsFromQuery, listParamsFromSearch, type ListParams, patchOperations, projectionFromQuery } from "./params";
+import { scimJson } from "./respond";
+import { unwrap } from "./unwrap";
 
-/** /Users (RFC 7644 §3). */
+/** /Users: the team's provisioned people. RFC 7644 §3.3–§3.6. */
 export const usersApp = new Hono<AppEnv>();
+
+usersApp.get("/", async (c) => listUsers(c, listParamsFromQuery(c, USER_RESOURCE_TYPE)));
+
+usersApp.post("/.search", async (c) => listUsers(c, listParamsFromSearch(c, await readJsonBody(c), USER_RESOURCE_TYPE)));
+
+usersApp.get("/:id", async (c) => {
+	const user = await getScimUser(c.var.db, c.var.scimCaller.teamId, c.req.param("id"));
+	if (!user) {
+		throw scimErrors.notFound(`User ${c.req.param("id")} not found.`);
+	}
+	const ifNoneMatch = c.req.header("If-None-Match");
+	if (ifNoneMatch && etagMatches(ifNoneMatch, user.version)) {
+		return c.body(null, 304, { ETag: versionTag(user.version) });
+	}
+	return sendUser(c, user, 200, projectionFromQuery(c));
+});
+
+usersApp.post("/", async (c) => {
+	const body = await readJsonBody(c);
+	const input = unwrap(normalizeUserInput(body, USER_RESOURCE_TYPE));
+	const user = unwrap(
+		await teamStub(c.env, c.var.scimCaller.teamId).createUser(writeInput(c), input.resource, await bodyHash(body)),
+	);
+	return sendUser(c, user, 201, projectionFromQuery(c), { Location: userLocation(c, user.id) });
+});
+
+usersApp.put("/:id", async (c) => {
+	const input = unwrap(normalizeUserInput(await readJsonBody(c), USER_RESOURCE_TYPE));
+	const user = unwrap(
+		await teamStub(c.env, c.var.scimCaller.teamId).replaceUser(
+			writeInput(c),
+			c.req.param("id"),
+			input.resource,
+			c.req.header("If-Match") ?? null,
+		),
+	);
+	return sendUser(c, user, 200, projectionFromQuery(c));
+});
+
+usersApp.patch("/:id", async (c) => {
+	const operations = patchOperations(await readJsonBody(c));
+	const { user } = unwrap(
+		await teamStub(c.env, c.var.scimCaller.teamId).patchUser(
+			writeInput(c),
+			c.req.param("id"),
+			operations,
+			c.req.header("If-Match") ?? null,
+		),
+	);
+	return sendUser(c, user, 200, projectionFromQuery(c));
+});
+
+usersApp.delete("/:id", async (c) => {
+	unwrap(
+		await teamStub(c.env, c.var.scimCaller.teamId).deleteUser(
+			writeInput(c),
+			c.req.param("id"),
+			c.req.header("If-Match") ?? null,
+		),
+	);
+	return c.body(null, 204);
+});
+
+async function listUsers(c: Context<AppEnv>, params: ListParams): Promise<Response> {
+	const { teamId } = c.var.scimCaller;
+	const where = params.filter === undefined ? undefined : userFilterSql(params.filter, teamId);
+	const { rows, total } = await listScimUsers(c.var.db, teamId, where, userOrderBy(params.sortBy, params.sortOrder), {
+		startIndex: params.startIndex,
+		count: params.count,
+	});
+	const groups = await listGroupsOfUsers(c.var.db, teamId, rows.map((r) => r.id));
+	const resources = rows.map((row) =>
+		projectResource(toScimUser(c, row, groups.get(row.id) ?? []), USER_RESOURCE_TYPE, params.projection),
+	);
+	return scimJson(c, listResponse(resources, { totalResults: total, startIndex: params.startIndex }));
+}
+
+async function sendUser(
+	c: Context<AppEnv>,
+	user: ScimUserRow,
+	status: 200 | 201,
+	projection: Projection,
+	headers: Record<string, string> = {},
+): Promise<Response> {
+	const groups = await listGroupsOfUsers(c.var.db, user.teamId, [user.id]);
+	const body = projectResource(toScimUser(c, user, groups.get(user.id) ?? []), USER_RESOURCE_TYPE, projection);
+	return scimJson(c, body, status, { ...headers, ETag: versionTag(user.version) });
+}
+
+function toScimUser(c: Context<AppEnv>, row: ScimUserRow, groups: { value: string; display: string }[]) {
+	const resource: Record<string, unknown> = { ...row.resource };
+	if (groups.length > 0) {
+		resource.groups = groups.map((g) => ({ ...g, type: "direct" }));
+	}
+	return userResource(
+		{ id: row.id, resource, created: row.createdAt, lastModified: row.updatedAt, version: row.version },
+		{ baseUrl: scimBaseUrl(c) },
+	);
+}
+
+function writeInput(c: Context<AppEnv>): UserWriteInput {
+	return {
+		teamId: c.var.scimCaller.teamId,
+		actor: { type: "scim_key", id: c.var.scimCaller.keyId },
+		origin: new URL(c.req.url).origin,
+	};
+}
+
+/** The SCIM base URL as the client reached it. */
+export function scimBaseUrl(c: Context): string {
+	return `${new URL(c.req.url).origin}/scim/v2`;
+}
+
+function userLocation(c: Context, id: string): string {
+	return `${scimBaseUrl(c)}/Users/${id}`;
+}

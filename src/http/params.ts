@@ -1,0 +1,100 @@
+import type { Context } from "hono";
+import type { AppEnv } from "../env";
+import { scimErrors } from "../scim/errors";
+import type { Filter } from "../scim/filter/ast";
+import { parseFilter } from "../scim/filter/parse";
+import { validateFilter } from "../scim/filter/validate";
+import { listQuerySchema, patchRequestSchema, searchRequestSchema, zodToScimError } from "../scim/schemas/messages";
+import { parseAttributeList, type Projection } from "../scim/project";
+import type { ResourceTypeDef } from "../scim/schemas/types";
+
+/** A list request's parameters, from the query string or a SearchRequest body. RFC 7644 §3.4.2–3. */
+export interface ListParams {
+	filter?: Filter;
+	startIndex: number;
+	count: number;
+	sortBy?: string;
+	sortOrder: "ascending" | "descending";
+	projection: Projection;
+}
+
+/** The largest page a client may ask for (`filter.maxResults` in /ServiceProviderConfig). */
+export function maxResults(env: Env): number {
+	const configured = Number(env.SCIM_MAX_RESULTS);
+	return Number.isInteger(configured) && configured > 0 ? configured : 200;
+}
+
+/** List parameters from the query string of GET /Users or GET /Groups. */
+export function listParamsFromQuery(c: Context<AppEnv>, resourceType: ResourceTypeDef): ListParams {
+	const query = c.req.query();
+	const parsed = listQuerySchema(maxResults(c.env)).safeParse(query);
+	if (!parsed.success) {
+		throw zodToScimError(parsed.error);
+	}
+	return toListParams(parsed.data, resourceType);
+}
+
+/** List parameters from a POST /.search body. RFC 7644 §3.4.3. */
+export function listParamsFromSearch(
+	c: Context<AppEnv>,
+	body: unknown,
+	resourceType: ResourceTypeDef,
+): ListParams {
+	const parsed = searchRequestSchema(maxResults(c.env)).safeParse(body);
+	if (!parsed.success) {
+		throw zodToScimError(parsed.error);
+	}
+	return toListParams(parsed.data, resourceType);
+}
+
+/** The attributes/excludedAttributes of a single-resource request. RFC 7644 §3.9. */
+export function projectionFromQuery(c: Context): Projection {
+	return {
+		attributes: parseAttributeList(c.req.query("attributes")),
+		excludedAttributes: parseAttributeList(c.req.query("excludedAttributes")),
+	};
+}
+
+/** The Operations of a PATCH body, after checking the PatchOp envelope. RFC 7644 §3.5.2. */
+export function patchOperations(body: unknown): unknown[] {
+	const parsed = patchRequestSchema.safeParse(body);
+	if (!parsed.success) {
+		throw zodToScimError(parsed.error);
+	}
+	return parsed.data.Operations;
+}
+
+function toListParams(
+	data: {
+		filter?: string;
+		startIndex: number;
+		count: number;
+		sortBy?: string;
+		sortOrder?: string;
+		attributes?: string | string[];
+		excludedAttributes?: string | string[];
+	},
+	resourceType: ResourceTypeDef,
+): ListParams {
+	const sortOrder = data.sortOrder?.toLowerCase() ?? "ascending";
+	if (sortOrder !== "ascending" && sortOrder !== "descending") {
+		throw scimErrors.invalidValue(`sortOrder must be "ascending" or "descending", not "${data.sortOrder}".`);
+	}
+	return {
+		...(data.filter !== undefined && data.filter.trim() !== ""
+			? { filter: validateFilter(parseFilter(data.filter), resourceType) }
+			: {}),
+		startIndex: data.startIndex,
+		count: data.count,
+		...(data.sortBy ? { sortBy: data.sortBy } : {}),
+		sortOrder,
+		projection: {
+			attributes: toList(data.attributes),
+			excludedAttributes: toList(data.excludedAttributes),
+		},
+	};
+}
+
+function toList(value: string | string[] | undefined): string[] {
+	return Array.isArray(value) ? value : parseAttributeList(value);
+}
