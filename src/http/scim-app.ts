@@ -1,5 +1,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../env";
+import { discoveryApp } from "./discovery";
+import { groupsApp } from "./groups";
 import { scimAuth } from "./middleware/scim-auth";
 import { usersApp } from "./users";
 
@@ -8,3 +10,5 @@ export const scimApp = new Hono<AppEnv>();
 
 scimApp.use("*", scimAuth);
 scimApp.route("/Users", usersApp);
+scimApp.route("/Groups", groupsApp);
+scimApp.route("/", discoveryApp);

@@ -60,7 +60,7 @@ usersApp.put("/:id", async (c) => {
 
 usersApp.patch("/:id", async (c) => {
 	const operations = patchOperations(await readJsonBody(c));
-	const { user } = unwrap(
+	const user = unwrap(
 		await teamStub(c.env, c.var.scimCaller.teamId).patchUser(
 			writeInput(c),
 			c.req.param("id"),
@@ -119,7 +119,7 @@ function toScimUser(c: Context<AppEnv>, row: ScimUserRow, groups: { value: strin
 	);
 }
 
-function writeInput(c: Context<AppEnv>): UserWriteInput {
+export function writeInput(c: Context<AppEnv>): UserWriteInput {
 	return {
 		teamId: c.var.scimCaller.teamId,
 		actor: { type: "scim_key", id: c.var.scimCaller.keyId },

@@ -145,6 +145,31 @@ export class TeamDO extends DurableObject<Env> {
 		});
 	}
 
+	/** PATCH /Users/:id, applied here so that it sees the latest version. */
+	async patchUser(
+		input: UserWriteInput,
+		id: string,
+		operations: unknown[],
+		ifMatch: string | null,
+	): Promise<Result<ScimUserRow>> {
+		return this.serialize(async () => {
+			const ctx = this.userContext(input);
+			return this.logFailure(ctx, "user.patch", null, id, async () => {
+				const current = await this.loadForWrite(ctx, id, ifMatch);
+				if (!current.ok) {
+					return current;
+				}
+				const patched = patchUserResource(current.value, operations);
+				if (!patched.ok) {
+					return patched;
+				}
+				return patched.value.changed
+					? updateUser(this.db, ctx, current.value, patched.value.resource, "user.patch")
+					: current;
+			});
+		});
+	}
+
 	/** DELETE /Users/:id. */
 	async deleteUser(
 		input: UserWriteInput,
@@ -163,6 +188,77 @@ export class TeamDO extends DurableObject<Env> {
 		});
 	}
 
+	/** POST /Groups. */
+	async createGroup(input: UserWriteInput, resource: Record<string, unknown>): Promise<Result<ScimGroupRow>> {
+		return this.serialize(async () => {
+			const ctx = this.userContext(input);
+			return this.logFailure(ctx, "group.create", String(resource.displayName ?? ""), null, () =>
+				groups.createGroup(this.db, ctx, resource),
+				"Group",
+			);
+		});
+	}
+
+	/** PUT /Groups/:id. */
+	async replaceGroup(
+		input: UserWriteInput,
+		id: string,
+		resource: Record<string, unknown>,
+		ifMatch: string | null,
+	): Promise<Result<groups.GroupWrite>> {
+		return this.groupWrite(input, "group.replace", id, ifMatch, (ctx, current) =>
+			groups.replaceGroup(this.db, ctx, current, resource),
+		);
+	}
+
+	/** PATCH /Groups/:id. */
+	async patchGroup(
+		input: UserWriteInput,
+		id: string,
+		operations: unknown[],
+		ifMatch: string | null,
+	): Promise<Result<groups.GroupWrite>> {
+		return this.groupWrite(input, "group.patch", id, ifMatch, (ctx, current) =>
+			groups.patchGroup(this.db, ctx, current, operations),
+		);
+	}
+
+	/** DELETE /Groups/:id. */
+	async deleteGroup(input: UserWriteInput, id: string, ifMatch: string | null): Promise<Result<null>> {
+		return this.groupWrite(input, "group.delete", id, ifMatch, (ctx, current) =>
+			groups.deleteGroup(this.db, ctx, current),
+		);
+	}
+
+	private groupWrite<T>(
+		input: UserWriteInput,
+		action: string,
+		id: string,
+		ifMatch: string | null,
+		write: (ctx: UserWriteContext, current: ScimGroupRow) => Promise<Result<T>>,
+	): Promise<Result<T>> {
+		return this.serialize(async () => {
+			const ctx = this.userContext(input);
+			return this.logFailure(
+				ctx,
+				action,
+				null,
+				id,
+				async () => {
+					const current = await groups.loadGroup(this.db, ctx.teamId, id);
+					if (!current.ok) {
+						return current;
+					}
+					if (ifMatch !== null && !etagMatches(ifMatch, current.value.version)) {
+						return err(versionMismatch("group", current.value.version, ifMatch));
+					}
+					return write(ctx, current.value);
+				},
+				"Group",
+			);
+		});
+	}
+
 	/** Runs `operation` after every operation queued before it has finished. */
 	private serialize<T>(operation: () => Promise<T>): Promise<T> {
 		const run = this.queue.then(operation, operation);
@@ -177,10 +273,7 @@ export class TeamDO extends DurableObject<Env> {
 	): Promise<Result<ScimUserRow>> {
 		const current = await loadUser(this.db, ctx.teamId, id);
 		if (current.ok && ifMatch !== null && !etagMatches(ifMatch, current.value.version)) {
-			return err({
-				status: 412,
-				detail: `The user has changed: its version is ${versionTag(current.value.version)}, not ${ifMatch}.`,
-			});
+			return err(versionMismatch("user", current.value.version, ifMatch));
 		}
 		return current;
 	}
@@ -192,10 +285,11 @@ export class TeamDO extends DurableObject<Env> {
 		label: string | null,
 		targetId: string | null,
 		operation: () => Promise<Result<T>>,
+		targetType = "User",
 	): Promise<Result<T>> {
 		const result = await operation();
 		if (!result.ok) {
-			await this.logError(ctx, action, label, targetId, result.error);
+			await this.logError(ctx, action, label, targetId, result.error, targetType);
 		}
 		return result;
 	}
@@ -206,6 +300,7 @@ export class TeamDO extends DurableObject<Env> {
 		label: string | null,
 		targetId: string | null,
 		error: ScimErrorData,
+		targetType: string,
 	) {
 		await insertEvent(this.db, {
 			teamId: ctx.teamId,
@@ -213,7 +308,7 @@ export class TeamDO extends DurableObject<Env> {
 			actorType: ctx.actor.type,
 			actorId: ctx.actor.id,
 			action,
-			targetType: "User",
+			targetType,
 			targetId,
 			targetLabel: label,
 			outcome: "failure",
@@ -234,4 +329,11 @@ export class TeamDO extends DurableObject<Env> {
 	private settingsContext(teamId: string, actor: Actor): settings.SettingsContext {
 		return { teamId, actor, now: new Date().toISOString() };
 	}
+}
+
+function versionMismatch(kind: string, version: number, ifMatch: string): ScimErrorData {
+	return {
+		status: 412,
+		detail: `The ${kind} has changed: its version is ${versionTag(version)}, not ${ifMatch}.`,
+	};
 }

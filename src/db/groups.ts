@@ -1,0 +1,109 @@
+import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
+import type { Db } from "./client";
+import { type ScimGroupRow, scimGroupMembers, scimGroups, scimUsers } from "./schema";
+
+export interface GroupMember {
+	value: string;
+	display: string;
+}
+
+/** The team's group with this id, or null. */
+export async function getScimGroup(db: Db, teamId: string, id: string): Promise<ScimGroupRow | null> {
+	return (
+		(await db
+			.select()
+			.from(scimGroups)
+			.where(and(eq(scimGroups.teamId, teamId), eq(scimGroups.id, id)))
+			.get()) ?? null
+	);
+}
+
+/** The team's group with this displayName (case-insensitive), or null. */
+export async function findScimGroupByDisplayName(
+	db: Db,
+	teamId: string,
+	displayName: string,
+): Promise<ScimGroupRow | null> {
+	return (
+		(await db
+			.select()
+			.from(scimGroups)
+			.where(and(eq(scimGroups.teamId, teamId), sql`lower(${scimGroups.displayName}) = lower(${displayName})`))
+			.get()) ?? null
+	);
+}
+
+/** One page of the team's groups matching `where`, and the total. */
+export async function listScimGroups(
+	db: Db,
+	teamId: string,
+	where: SQL | undefined,
+	orderBy: SQL[],
+	page: { startIndex: number; count: number },
+): Promise<{ rows: ScimGroupRow[]; total: number }> {
+	const scope = where ? and(eq(scimGroups.teamId, teamId), where) : eq(scimGroups.teamId, teamId);
+	const [totalRow, rows] = await db.batch([
+		db.select({ n: sql<number>`count(*)` }).from(scimGroups).where(scope),
+		db
+			.select()
+			.from(scimGroups)
+			.where(scope)
+			.orderBy(...orderBy)
+			.limit(page.count)
+			.offset(page.startIndex - 1),
+	]);
+	return { rows: page.count === 0 ? [] : rows, total: totalRow[0]?.n ?? 0 };
+}
+
+/** The members of these groups, each with the member's userName as `display`. */
+export async function listMembersOfGroups(
+	db: Db,
+	teamId: string,
+	groupIds: string[],
+): Promise<Map<string, GroupMember[]>> {
+	const byGroup = new Map<string, GroupMember[]>();
+	if (groupIds.length === 0) {
+		return byGroup;
+	}
+	const rows = await db
+		.select({
+			groupId: scimGroupMembers.groupId,
+			value: scimUsers.id,
+			userName: scimUsers.userName,
+			displayName: scimUsers.displayName,
+		})
+		.from(scimGroupMembers)
+		.innerJoin(scimUsers, eq(scimUsers.id, scimGroupMembers.scimUserId))
+		.where(
+			and(
+				eq(scimGroupMembers.teamId, teamId),
+				sql`${scimGroupMembers.groupId} in (select value from json_each(${JSON.stringify(groupIds)}))`,
+			),
+		)
+		.orderBy(scimGroupMembers.createdAt, scimUsers.id);
+	for (const row of rows) {
+		const list = byGroup.get(row.groupId) ?? [];
+		list.push({ value: row.value, display: row.displayName ?? row.userName });
+		byGroup.set(row.groupId, list);
+	}
+	return byGroup;
+}
+
+/** Which of these ids are not SCIM users of the team. */
+export async function unknownUserIds(db: Db, teamId: string, ids: string[]): Promise<string[]> {
+	if (ids.length === 0) {
+		return [];
+	}
+	const unique = [...new Set(ids)];
+	const found = new Set<string>();
+	for (let i = 0; i < unique.length; i += 90) {
+		const rows = await db
+			.select({ id: scimUsers.id })
+			.from(scimUsers)
+			.where(and(eq(scimUsers.teamId, teamId), inArray(scimUsers.id, unique.slice(i, i + 90))));
+		for (const row of rows) {
+			found.add(row.id);
+		}
+	}
+	return unique.filter((id) => !found.has(id));
+}

@@ -1,0 +1,148 @@
+import { type Context, Hono } from "hono";
+import { groupFilterSql, groupOrderBy } from "../db/filter-sql";
+import { getScimGroup, listMembersOfGroups, listScimGroups } from "../db/groups";
+import type { ScimGroupRow } from "../db/schema";
+import type { AppEnv } from "../env";
+import { scimErrors } from "../scim/errors";
+import { etagMatches, versionTag } from "../scim/etag";
+import { listResponse } from "../scim/list";
+import { normalizeGroupInput } from "../scim/normalize";
+import { type Projection, projectResource } from "../scim/project";
+import { groupResource } from "../scim/resources";
+import { GROUP_RESOURCE_TYPE } from "../scim/schemas/resource-types";
+import { teamStub } from "../team/stub";
+import { readJsonBody } from "./body";
+import {
+	type ListParams,
+	listParamsFromQuery,
+	listParamsFromSearch,
+	patchOperations,
+	projectionFromQuery,
+} from "./params";
+import { scimJson } from "./respond";
+import { scimBaseUrl, writeInput } from "./users";
+import { unwrap } from "./unwrap";
+
+/** /Groups: the team's user groups. RFC 7644 §3.3–§3.6, RFC 7643 §4.2. */
+export const groupsApp = new Hono<AppEnv>();
+
+groupsApp.get("/", async (c) => listGroups(c, listParamsFromQuery(c, GROUP_RESOURCE_TYPE)));
+
+groupsApp.post("/.search", async (c) =>
+	listGroups(c, listParamsFromSearch(c, await readJsonBody(c), GROUP_RESOURCE_TYPE)),
+);
+
+groupsApp.get("/:id", async (c) => {
+	const group = await getScimGroup(c.var.db, c.var.scimCaller.teamId, c.req.param("id"));
+	if (!group) {
+		throw scimErrors.notFound(`Group ${c.req.param("id")} not found.`);
+	}
+	const ifNoneMatch = c.req.header("If-None-Match");
+	if (ifNoneMatch && etagMatches(ifNoneMatch, group.version)) {
+		return c.body(null, 304, { ETag: versionTag(group.version) });
+	}
+	return sendGroup(c, group, 200, projectionFromQuery(c));
+});
+
+groupsApp.post("/", async (c) => {
+	const input = unwrap(normalizeGroupInput(await readJsonBody(c), GROUP_RESOURCE_TYPE));
+	const group = unwrap(await teamStub(c.env, c.var.scimCaller.teamId).createGroup(writeInput(c), input.resource));
+	return sendGroup(c, group, 201, projectionFromQuery(c), {
+		Location: `${scimBaseUrl(c)}/Groups/${group.id}`,
+	});
+});
+
+groupsApp.put("/:id", async (c) => {
+	const input = unwrap(normalizeGroupInput(await readJsonBody(c), GROUP_RESOURCE_TYPE));
+	const { row } = unwrap(
+		await teamStub(c.env, c.var.scimCaller.teamId).replaceGroup(
+			writeInput(c),
+			c.req.param("id"),
+			input.resource,
+			c.req.header("If-Match") ?? null,
+		),
+	);
+	return sendGroup(c, row, 200, projectionFromQuery(c));
+});
+
+/**
+ * Group PATCH answers 204 with no body (Entra prefers it, and a large group's member list is
+ * not worth sending back) unless the client asks for attributes, as RFC 7644 §3.5.2 allows.
+ */
+groupsApp.patch("/:id", async (c) => {
+	const operations = patchOperations(await readJsonBody(c));
+	const { row } = unwrap(
+		await teamStub(c.env, c.var.scimCaller.teamId).patchGroup(
+			writeInput(c),
+			c.req.param("id"),
+			operations,
+			c.req.header("If-Match") ?? null,
+		),
+	);
+	const projection = projectionFromQuery(c);
+	if ((projection.attributes?.length ?? 0) === 0 && (projection.excludedAttributes?.length ?? 0) === 0) {
+		return c.body(null, 204, { ETag: versionTag(row.version) });
+	}
+	return sendGroup(c, row, 200, projection);
+});
+
+groupsApp.delete("/:id", async (c) => {
+	unwrap(
+		await teamStub(c.env, c.var.scimCaller.teamId).deleteGroup(
+			writeInput(c),
+			c.req.param("id"),
+			c.req.header("If-Match") ?? null,
+		),
+	);
+	return c.body(null, 204);
+});
+
+async function listGroups(c: Context<AppEnv>, params: ListParams): Promise<Response> {
+	const { teamId } = c.var.scimCaller;
+	const where = params.filter === undefined ? undefined : groupFilterSql(params.filter, teamId);
+	const { rows, total } = await listScimGroups(
+		c.var.db,
+		teamId,
+		where,
+		groupOrderBy(params.sortBy, params.sortOrder),
+		{ startIndex: params.startIndex, count: params.count },
+	);
+	const wantsMembers = !excludes(params.projection, "members");
+	const members = wantsMembers
+		? await listMembersOfGroups(c.var.db, teamId, rows.map((r) => r.id))
+		: new Map();
+	const resources = rows.map((row) =>
+		projectResource(toScimGroup(c, row, members.get(row.id) ?? []), GROUP_RESOURCE_TYPE, params.projection),
+	);
+	return scimJson(c, listResponse(resources, { totalResults: total, startIndex: params.startIndex }));
+}
+
+async function sendGroup(
+	c: Context<AppEnv>,
+	group: ScimGroupRow,
+	status: 200 | 201,
+	projection: Projection,
+	headers: Record<string, string> = {},
+): Promise<Response> {
+	const members = excludes(projection, "members")
+		? []
+		: ((await listMembersOfGroups(c.var.db, group.teamId, [group.id])).get(group.id) ?? []);
+	const body = projectResource(toScimGroup(c, group, members), GROUP_RESOURCE_TYPE, projection);
+	return scimJson(c, body, status, { ...headers, ETag: versionTag(group.version) });
+}
+
+function toScimGroup(c: Context<AppEnv>, row: ScimGroupRow, members: { value: string; display: string }[]) {
+	const resource: Record<string, unknown> = { ...row.resource };
+	if (members.length > 0) {
+		resource.members = members.map((m) => ({ ...m, type: "User" }));
+	}
+	return groupResource(
+		{ id: row.id, resource, created: row.createdAt, lastModified: row.updatedAt, version: row.version },
+		{ baseUrl: scimBaseUrl(c) },
+	);
+}
+
+/** Whether the projection leaves `name` out, so it need not be loaded (Entra's excludedAttributes=members). */
+function excludes(projection: Projection, name: string): boolean {
+	return (projection.excludedAttributes ?? []).some((a) => a.toLowerCase() === name);
+}

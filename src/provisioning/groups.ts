@@ -1,0 +1,256 @@
+import { and, eq, inArray } from "drizzle-orm";
+import { chunkRows, runBatch, type Statement, uniqueViolation } from "../db/batch";
+import type { Db } from "../db/client";
+import { insertEvent } from "../db/events";
+import { findScimGroupByDisplayName, getScimGroup, listMembersOfGroups, unknownUserIds } from "../db/groups";
+import { type ScimGroupRow, scimGroupMembers, scimGroups } from "../db/schema";
+import { scimErrors } from "../scim/errors";
+import { applyPatch } from "../scim/patch";
+import { err, ok, type Result } from "../scim/result";
+import { GROUP_RESOURCE_TYPE } from "../scim/schemas/resource-types";
+import type { UserWriteContext } from "./users";
+
+/**
+ * SCIM Groups are the team's user groups (DESIGN.md). Members must be SCIM Users of the same
+ * team. Attributes are stored as sent; membership lives in its own table so that adding one
+ * member to a large group writes one row.
+ */
+
+export interface GroupWrite {
+	row: ScimGroupRow;
+	/** Whether anything was written (a PATCH that changes nothing writes nothing). */
+	changed: boolean;
+}
+
+/** Creates a group with its initial members. */
+export async function createGroup(
+	db: Db,
+	ctx: UserWriteContext,
+	resource: Record<string, unknown>,
+): Promise<Result<ScimGroupRow>> {
+	const { attributes, memberIds } = splitMembers(resource);
+	const displayName = String(attributes.displayName ?? "");
+	if (await findScimGroupByDisplayName(db, ctx.teamId, displayName)) {
+		return err(displayNameTaken(displayName));
+	}
+	const unknown = await unknownUserIds(db, ctx.teamId, memberIds);
+	if (unknown.length > 0) {
+		return err(unknownMembers(unknown));
+	}
+	const row: ScimGroupRow = {
+		id: crypto.randomUUID(),
+		teamId: ctx.teamId,
+		displayName,
+		externalId: typeof attributes.externalId === "string" ? attributes.externalId : null,
+		resource: attributes,
+		version: 1,
+		createdAt: ctx.now,
+		updatedAt: ctx.now,
+	};
+	const statements: Statement[] = [
+		db.insert(scimGroups).values(row),
+		...memberInserts(db, ctx, row.id, memberIds),
+		insertEvent(db, {
+			...eventBase(ctx, "group.create", row),
+			changes: Object.keys(resource),
+			detail: `Created with ${new Set(memberIds).size} members`,
+		}),
+	];
+	const written = await runGroupBatch(db, statements);
+	return written.ok ? ok(row) : written;
+}
+
+/** Replaces a group's attributes and members (PUT). */
+export async function replaceGroup(
+	db: Db,
+	ctx: UserWriteContext,
+	current: ScimGroupRow,
+	resource: Record<string, unknown>,
+): Promise<Result<GroupWrite>> {
+	const { attributes, memberIds } = splitMembers(resource);
+	const currentIds = ((await listMembersOfGroups(db, ctx.teamId, [current.id])).get(current.id) ?? []).map(
+		(m) => m.value,
+	);
+	const wanted = new Set(memberIds);
+	const added = [...wanted].filter((id) => !currentIds.includes(id));
+	const removed = currentIds.filter((id) => !wanted.has(id));
+	return writeGroup(db, ctx, current, attributes, added, removed, "group.replace");
+}
+
+/** Applies a PATCH to a group (RFC 7644 §3.5.2) inside the team's writer, so it sees the latest members. */
+export async function patchGroup(
+	db: Db,
+	ctx: UserWriteContext,
+	current: ScimGroupRow,
+	operations: unknown[],
+): Promise<Result<GroupWrite>> {
+	const members = (await listMembersOfGroups(db, ctx.teamId, [current.id])).get(current.id) ?? [];
+	const resource = { ...current.resource, members: members.map((m) => ({ value: m.value, display: m.display })) };
+	const patched = applyPatch(resource, operations, GROUP_RESOURCE_TYPE);
+	if (!patched.ok) {
+		return patched;
+	}
+	if (!patched.value.changed) {
+		return ok({ row: current, changed: false });
+	}
+	const { attributes } = splitMembers(patched.value.resource);
+	return writeGroup(
+		db,
+		ctx,
+		current,
+		attributes,
+		patched.value.membersAdded,
+		patched.value.membersRemoved,
+		"group.patch",
+	);
+}
+
+/** Deletes a group; its members stay users of the team. */
+export async function deleteGroup(db: Db, ctx: UserWriteContext, current: ScimGroupRow): Promise<Result<null>> {
+	await runBatch(db, [
+		db.delete(scimGroupMembers).where(eq(scimGroupMembers.groupId, current.id)),
+		db.delete(scimGroups).where(eq(scimGroups.id, current.id)),
+		insertEvent(db, eventBase(ctx, "group.delete", current)),
+	]);
+	return ok(null);
+}
+
+/** Loads a group for a write, or the 404 to answer. */
+export async function loadGroup(db: Db, teamId: string, id: string): Promise<Result<ScimGroupRow>> {
+	const group = await getScimGroup(db, teamId, id);
+	return group ? ok(group) : err(scimErrors.notFound(`Group ${id} not found.`).toData());
+}
+
+async function writeGroup(
+	db: Db,
+	ctx: UserWriteContext,
+	current: ScimGroupRow,
+	attributes: Record<string, unknown>,
+	added: string[],
+	removed: string[],
+	action: string,
+): Promise<Result<GroupWrite>> {
+	const displayName = String(attributes.displayName ?? "");
+	if (displayName.toLowerCase() !== current.displayName.toLowerCase()) {
+		const other = await findScimGroupByDisplayName(db, ctx.teamId, displayName);
+		if (other && other.id !== current.id) {
+			return err(displayNameTaken(displayName));
+		}
+	}
+	const unknown = await unknownUserIds(db, ctx.teamId, added);
+	if (unknown.length > 0) {
+		return err(unknownMembers(unknown));
+	}
+	const attributesChanged = JSON.stringify(attributes) !== JSON.stringify(current.resource);
+	if (!attributesChanged && added.length === 0 && removed.length === 0) {
+		return ok({ row: current, changed: false });
+	}
+	const row: ScimGroupRow = {
+		...current,
+		displayName,
+		externalId: typeof attributes.externalId === "string" ? attributes.externalId : null,
+		resource: attributes,
+		version: current.version + 1,
+		updatedAt: ctx.now,
+	};
+	const statements: Statement[] = [
+		db
+			.update(scimGroups)
+			.set({
+				displayName: row.displayName,
+				externalId: row.externalId,
+				resource: row.resource,
+				version: row.version,
+				updatedAt: row.updatedAt,
+			})
+			.where(and(eq(scimGroups.id, current.id), eq(scimGroups.version, current.version))),
+		...memberInserts(db, ctx, current.id, added),
+		...chunkRows(removed, 1).flatMap((chunk) =>
+			chunk.length === 0
+				? []
+				: [
+						db
+							.delete(scimGroupMembers)
+							.where(and(eq(scimGroupMembers.groupId, current.id), inArray(scimGroupMembers.scimUserId, chunk))),
+					],
+		),
+		insertEvent(db, {
+			...eventBase(ctx, action, row),
+			changes: [
+				...(attributesChanged ? changedKeys(current.resource, attributes) : []),
+				...(added.length > 0 || removed.length > 0 ? ["members"] : []),
+			],
+			detail: `${added.length} members added, ${removed.length} removed`,
+		}),
+	];
+	const written = await runGroupBatch(db, statements);
+	return written.ok ? ok({ row, changed: true }) : written;
+}
+
+function memberInserts(db: Db, ctx: UserWriteContext, groupId: string, memberIds: string[]): Statement[] {
+	const rows = [...new Set(memberIds)].map((scimUserId) => ({
+		groupId,
+		scimUserId,
+		teamId: ctx.teamId,
+		createdAt: ctx.now,
+	}));
+	return chunkRows(rows, 4).map((chunk) => db.insert(scimGroupMembers).values(chunk).onConflictDoNothing());
+}
+
+/** Separates the member ids from the other attributes of a normalised Group resource. */
+function splitMembers(resource: Record<string, unknown>): {
+	attributes: Record<string, unknown>;
+	memberIds: string[];
+} {
+	const { members, ...attributes } = resource;
+	const memberIds = Array.isArray(members)
+		? members.flatMap((m) =>
+				typeof m === "object" && m !== null && typeof (m as { value?: unknown }).value === "string"
+					? [(m as { value: string }).value]
+					: [],
+			)
+		: [];
+	return { attributes, memberIds };
+}
+
+function changedKeys(before: Record<string, unknown>, after: Record<string, unknown>): string[] {
+	const names = new Set([...Object.keys(before), ...Object.keys(after)]);
+	return [...names].filter((n) => JSON.stringify(before[n]) !== JSON.stringify(after[n])).sort();
+}
+
+function eventBase(ctx: UserWriteContext, action: string, group: ScimGroupRow) {
+	return {
+		teamId: ctx.teamId,
+		at: ctx.now,
+		actorType: ctx.actor.type,
+		actorId: ctx.actor.id,
+		action,
+		targetType: "Group",
+		targetId: group.id,
+		targetLabel: group.displayName,
+		outcome: "success" as const,
+		status: 200,
+	};
+}
+
+async function runGroupBatch(db: Db, statements: Statement[]): Promise<Result<null>> {
+	try {
+		await runBatch(db, statements);
+		return ok(null);
+	} catch (error) {
+		if (uniqueViolation(error) === null) {
+			throw error;
+		}
+		return err(scimErrors.uniqueness("displayName is already taken in this team.").toData());
+	}
+}
+
+function displayNameTaken(displayName: string) {
+	return scimErrors.uniqueness(`A group with displayName "${displayName}" already exists in this team.`).toData();
+}
+
+function unknownMembers(ids: string[]) {
+	return scimErrors
+		.invalidValue(`Group members must be Users of this team; unknown: ${ids.slice(0, 10).join(", ")}${ids.length > 10 ? ", ..." : ""}.`)
+		.toData();
+}
