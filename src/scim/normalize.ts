@@ -6,7 +6,7 @@ import type { AttributeDef, ResourceTypeDef } from "./schemas/types";
 
 type ScimObject = Record<string, unknown>;
 
-/** The longest `userName` or group `displayName` accepted. */
+/** The longest `userName` or group `displayName` accepted; RFC 7643 §4.1.1 and §4.2 set no limit. */
 export const MAX_NAME_LENGTH = 256;
 
 /** A User body after normalisation, plus the fields the storage layer indexes. RFC 7643 §4.1. */

@@ -28,7 +28,7 @@ export interface ResourceMeta {
 	version: string;
 }
 
-/** Options shared by the resource builders. */
+/** Options shared by the resource builders: the base URL `meta.location` is built on. RFC 7643 §3.1. */
 export interface ResourceOptions {
 	/** The SCIM base URL without a trailing slash, e.g. `https://scim.example.com/scim/v2`. */
 	baseUrl: string;

@@ -1,7 +1,7 @@
 import { COMMON_ATTRIBUTES } from "./common";
 import type { AttributeDef, ResourceTypeDef, SchemaDef } from "./types";
 
-/** A resolved reference to an attribute of a resource type, in canonical spelling. */
+/** A resolved reference to an attribute of a resource type, in canonical spelling. RFC 7644 §3.10. */
 export interface AttributeRef {
 	/** The schema that defines the attribute; the core schema for the common attributes. */
 	schema: SchemaDef;

@@ -32,4 +32,5 @@ export const MESSAGE_BULK_REQUEST = "urn:ietf:params:scim:api:messages:2.0:BulkR
 /** URN of the BulkResponse message. RFC 7644 §3.7. */
 export const MESSAGE_BULK_RESPONSE = "urn:ietf:params:scim:api:messages:2.0:BulkResponse";
 
+/** URN of the Error message, defined beside `ScimError`. RFC 7644 §3.12. */
 export { MESSAGE_ERROR } from "../errors";
