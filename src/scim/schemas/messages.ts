@@ -246,9 +246,9 @@ function formatPath(path: readonly PropertyKey[]): string {
  * Turns a failed zod parse into a SCIM error: 400 invalidSyntax when the body has the wrong shape,
  * invalidValue when a value is out of range; the detail lists every problem with its path.
  * RFC 7644 §3.12.
- * @example throw scimErrorFromZod(result.error)
+ * @example throw zodToScimError(result.error)
  */
-export function scimErrorFromZod(error: z.ZodError): ScimError {
+export function zodToScimError(error: z.ZodError): ScimError {
 	const first = error.issues[0];
 	const marked =
 		first?.code === "custom" ? (first.params?.[SCIM_TYPE] as ScimType | undefined) : undefined;
@@ -267,11 +267,11 @@ export function scimErrorFromZod(error: z.ZodError): ScimError {
 }
 
 /**
- * Parses input with a zod schema into a `Result`, mapping failures with `scimErrorFromZod`.
+ * Parses input with a zod schema into a `Result`, mapping failures with `zodToScimError`.
  * RFC 7644 §3.12.
  * @example parseWith(patchRequestSchema, body)
  */
 export function parseWith<T>(schema: z.ZodType<T>, input: unknown): Result<T, ScimErrorData> {
 	const parsed = schema.safeParse(input);
-	return parsed.success ? ok(parsed.data) : err(scimErrorFromZod(parsed.error).toData());
+	return parsed.success ? ok(parsed.data) : err(zodToScimError(parsed.error).toData());
 }

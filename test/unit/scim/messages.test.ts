@@ -5,8 +5,8 @@ import {
 	MAX_PATCH_OPERATIONS,
 	parseWith,
 	patchRequestSchema,
-	scimErrorFromZod,
 	searchRequestSchema,
+	zodToScimError,
 } from "../../../src/scim/schemas/messages";
 import { MESSAGE_PATCH_OP, MESSAGE_SEARCH_REQUEST } from "../../../src/scim/schemas/urns";
 
@@ -229,7 +229,7 @@ describe("searchRequestSchema", () => {
 	});
 });
 
-describe("scimErrorFromZod", () => {
+describe("zodToScimError", () => {
 	it("lists every problem with its path", () => {
 		const parsed = z.object({ a: z.object({ b: z.string() }), c: z.array(z.number()) }).safeParse({
 			a: { b: 1 },
@@ -238,7 +238,7 @@ describe("scimErrorFromZod", () => {
 		if (parsed.success) {
 			throw new Error("expected a failure");
 		}
-		const error = scimErrorFromZod(parsed.error);
+		const error = zodToScimError(parsed.error);
 		expect(error.toBody()).toEqual({
 			schemas: ["urn:ietf:params:scim:api:messages:2.0:Error"],
 			status: "400",
@@ -250,6 +250,6 @@ describe("scimErrorFromZod", () => {
 
 	it("maps range problems to invalidValue", () => {
 		const parsed = z.array(z.string()).min(1).safeParse([]);
-		expect(parsed.success || scimErrorFromZod(parsed.error).scimType).toBe("invalidValue");
+		expect(parsed.success || zodToScimError(parsed.error).scimType).toBe("invalidValue");
 	});
 });
