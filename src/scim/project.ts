@@ -1,9 +1,4 @@
-import {
-	type AttributeRef,
-	coreAttributes,
-	findAttribute,
-	resolveAttribute,
-} from "./schemas/lookup";
+import { type AttributeRef, findAttribute, resolveAttribute } from "./schemas/lookup";
 import type { AttributeDef, ResourceTypeDef } from "./schemas/types";
 
 /** The `attributes` and `excludedAttributes` request parameters, already split. RFC 7644 §3.4.2.5. */
@@ -82,7 +77,7 @@ export function projectResource(
 			? undefined
 			: collect(resourceType, projection.attributes);
 	const excluded = collect(resourceType, projection.excludedAttributes ?? []);
-	const topLevel = coreAttributes(resourceType);
+	const topLevel = resourceType.schema.attributes;
 	const output: ScimObject = {};
 	for (const [key, value] of Object.entries(resource)) {
 		if (key.toLowerCase() === "schemas") {

@@ -1,3 +1,4 @@
+import { COMMON_ATTRIBUTES } from "./schemas/common";
 import { findAttribute, findExtension } from "./schemas/lookup";
 import { GROUP_RESOURCE_TYPE, USER_RESOURCE_TYPE } from "./schemas/resource-types";
 import type { ResourceTypeDef } from "./schemas/types";
@@ -100,9 +101,13 @@ function toScimResource(
 			continue;
 		}
 		const attribute = findAttribute(resourceType.schema.attributes, key);
-		// Server-owned and never-returned attributes (id, meta, schemas, password) are rebuilt or
-		// dropped here whatever the stored object holds.
-		if (attribute === undefined || attribute.returned === "never") {
+		// The common attributes are placed above and below; server-owned and never-returned ones
+		// (id, meta, password) are rebuilt or dropped whatever the stored object holds.
+		if (
+			attribute === undefined ||
+			attribute.returned === "never" ||
+			COMMON_ATTRIBUTES.includes(attribute)
+		) {
 			continue;
 		}
 		const compacted = compact(value);

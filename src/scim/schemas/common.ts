@@ -55,8 +55,9 @@ export const META_ATTRIBUTE: AttributeDef = defineAttribute(
 );
 
 /**
- * The attributes every resource has besides those of its schemas; /Schemas does not list them.
- * RFC 7643 §3.1.
+ * The attributes every resource has, listed first in each core schema: RFC 7643 §3.1 says they
+ * "are considered to be part of every base resource schema", so filters, projection and /Schemas
+ * find them like any other attribute (§8.7.1's JSON leaves them out). RFC 7643 §3.1.
  */
 export const COMMON_ATTRIBUTES: readonly AttributeDef[] = [
 	ID_ATTRIBUTE,

@@ -1,13 +1,15 @@
+import { COMMON_ATTRIBUTES } from "./common";
 import { defineAttribute } from "./define";
 import type { SchemaDef } from "./types";
 import { SCHEMA_GROUP } from "./urns";
 
-/** The core Group schema, as published in RFC 7643 §8.7.1 (described in §4.2). */
+/** The core Group schema: the common attributes, then RFC 7643 §8.7.1 (described in §4.2). */
 export const GROUP_SCHEMA: SchemaDef = {
 	id: SCHEMA_GROUP,
 	name: "Group",
 	description: "Group",
 	attributes: [
+		...COMMON_ATTRIBUTES,
 		defineAttribute("displayName", "string", "A human-readable name for the Group. REQUIRED.", {
 			required: true,
 			// RFC 7643 publishes "none"; this service enforces one displayName per team (Entra

@@ -1,4 +1,3 @@
-import { COMMON_ATTRIBUTES } from "./common";
 import type { AttributeDef, ResourceTypeDef, SchemaDef } from "./types";
 
 /** A resolved reference to an attribute of a resource type, in canonical spelling. RFC 7644 §3.10. */
@@ -23,11 +22,6 @@ export function findAttribute(
 	name: string,
 ): AttributeDef | undefined {
 	return attributes?.find((attribute) => equalsIgnoreCase(attribute.name, name));
-}
-
-/** The attributes a resource carries at the top level: the core schema's plus the common ones. RFC 7643 §3.1. */
-export function coreAttributes(resourceType: ResourceTypeDef): AttributeDef[] {
-	return [...COMMON_ATTRIBUTES, ...resourceType.schema.attributes];
 }
 
 /** Finds one of the resource type's extension schemas by URN, case-insensitively. RFC 7643 §3.3. */
@@ -78,9 +72,8 @@ export function resolveAttribute(
 			return extension ? { schema, extension } : undefined;
 		}
 		if (lower.startsWith(`${urn}:`)) {
-			const attributes = extension ? schema.attributes : coreAttributes(resourceType);
-			return resolveWithin(schema, extension, attributes, name.slice(urn.length + 1));
+			return resolveWithin(schema, extension, schema.attributes, name.slice(urn.length + 1));
 		}
 	}
-	return resolveWithin(resourceType.schema, false, coreAttributes(resourceType), name);
+	return resolveWithin(resourceType.schema, false, resourceType.schema.attributes, name);
 }

@@ -1,3 +1,4 @@
+import { COMMON_ATTRIBUTES } from "./common";
 import { defineAttribute, multiValuedSubAttributes } from "./define";
 import type { AttributeDef, SchemaDef } from "./types";
 import { SCHEMA_USER } from "./urns";
@@ -22,12 +23,16 @@ function multiValued(
 	});
 }
 
-/** The core User schema, attribute for attribute as published in RFC 7643 §8.7.1 (described in §4.1). */
+/**
+ * The core User schema: the common attributes, then every attribute as published in RFC 7643
+ * §8.7.1 (described in §4.1).
+ */
 export const USER_SCHEMA: SchemaDef = {
 	id: SCHEMA_USER,
 	name: "User",
 	description: "User Account",
 	attributes: [
+		...COMMON_ATTRIBUTES,
 		defineAttribute(
 			"userName",
 			"string",

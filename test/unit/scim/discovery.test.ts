@@ -186,8 +186,11 @@ describe("GET /Schemas", () => {
 		);
 	});
 
-	it("defines every core User attribute of RFC 7643 §4.1 in the RFC's order", () => {
+	it("defines the common attributes, then every core User attribute of RFC 7643 §4.1 in order", () => {
 		expect(attributeNames(USER_SCHEMA.attributes)).toEqual([
+			"id",
+			"externalId",
+			"meta",
 			"userName",
 			"name",
 			"displayName",
@@ -251,8 +254,28 @@ describe("GET /Schemas", () => {
 		]);
 	});
 
+	it.each([
+		["id", { caseExact: true, mutability: "readOnly", returned: "always", uniqueness: "server" }],
+		["externalId", { caseExact: true, mutability: "readWrite", returned: "default" }],
+		["meta", { type: "complex", mutability: "readOnly" }],
+	])("includes the common attribute %s in both core schemas (RFC 7643 §3.1)", (name, traits) => {
+		for (const schema of [USER_SCHEMA, GROUP_SCHEMA]) {
+			expect(schema.attributes.find((attribute) => attribute.name === name)).toMatchObject(traits);
+		}
+	});
+
+	it("defines Group's displayName and members after the common attributes", () => {
+		expect(attributeNames(GROUP_SCHEMA.attributes)).toEqual([
+			"id",
+			"externalId",
+			"meta",
+			"displayName",
+			"members",
+		]);
+	});
+
 	it("publishes Group displayName as unique, since the service enforces it", () => {
-		expect(GROUP_SCHEMA.attributes[0]).toMatchObject({
+		expect(GROUP_SCHEMA.attributes[3]).toMatchObject({
 			name: "displayName",
 			required: true,
 			uniqueness: "server",

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseAttributeList, projectResource } from "../../../src/scim/project";
+import { COMMON_ATTRIBUTES } from "../../../src/scim/schemas/common";
 import { GROUP_RESOURCE_TYPE, USER_RESOURCE_TYPE } from "../../../src/scim/schemas/resource-types";
 import type { ResourceTypeDef } from "../../../src/scim/schemas/types";
 import { SCHEMA_ENTERPRISE_USER, SCHEMA_GROUP, SCHEMA_USER } from "../../../src/scim/schemas/urns";
@@ -187,6 +188,7 @@ describe("projectResource and returned:request", () => {
 			name: "Widget",
 			description: "Widget",
 			attributes: [
+				...COMMON_ATTRIBUTES,
 				{
 					name: "label",
 					type: "string",
