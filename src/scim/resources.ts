@@ -44,19 +44,6 @@ export function etag(version: number | string): string {
 	return `W/"${version}"`;
 }
 
-/**
- * Whether an `If-Match`/`If-None-Match` header value matches a version: `*` matches any, and tags
- * are compared weakly (the `W/` prefix is ignored) as SCIM versions are weak. RFC 7644 §3.14.
- * @example etagMatches('W/"3", W/"4"', 4) // true
- */
-export function etagMatches(header: string, version: number | string): boolean {
-	const wanted = `"${version}"`;
-	return header
-		.split(",")
-		.map((tag) => tag.trim())
-		.some((tag) => tag === "*" || tag.replace(/^W\//i, "") === wanted);
-}
-
 /** Builds the full SCIM User from its stored form: schemas, id, attributes, meta; never the password. RFC 7643 §4.1, §3.1. */
 export function userResource(stored: StoredResource, options: ResourceOptions): ScimObject {
 	const resource = toScimResource(USER_RESOURCE_TYPE, stored, options);

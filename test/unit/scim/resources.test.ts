@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
 	etag,
-	etagMatches,
 	groupResource,
 	type StoredResource,
 	userResource,
@@ -156,17 +155,5 @@ describe("etag", () => {
 		["abc", 'W/"abc"'],
 	])("etag(%j) is %s", (version, expected) => {
 		expect(etag(version)).toBe(expected);
-	});
-
-	it.each([
-		['W/"3"', 3, true],
-		['"3"', 3, true],
-		["*", 3, true],
-		['W/"2", W/"3"', 3, true],
-		['W/"2"', 3, false],
-		["3", 3, false],
-		['W/"30"', 3, false],
-	])("etagMatches(%s, %j) is %s", (header, version, expected) => {
-		expect(etagMatches(header, version)).toBe(expected);
 	});
 });
