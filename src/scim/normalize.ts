@@ -1,0 +1,411 @@
+import { type ScimErrorData, scimErrors } from "./errors";
+import { err, ok, type Result } from "./result";
+import { findAttribute, findExtension, resolveAttribute } from "./schemas/lookup";
+import { GROUP_RESOURCE_TYPE, USER_RESOURCE_TYPE } from "./schemas/resource-types";
+import type { AttributeDef, ResourceTypeDef } from "./schemas/types";
+
+type ScimObject = Record<string, unknown>;
+
+/** The longest `userName` or group `displayName` accepted; RFC 7643 §4.1.1 and §4.2 set no limit. */
+export const MAX_NAME_LENGTH = 256;
+
+/** A User body after normalisation, plus the fields the storage layer indexes. RFC 7643 §4.1. */
+export interface NormalizedUser {
+	/** The attributes to store, in canonical spelling; no id, meta, schemas, groups or password. */
+	resource: ScimObject;
+	userName: string;
+	externalId?: string;
+	active: boolean;
+	/** The primary email's value, else the first email's. */
+	email?: string;
+	/** Every email value, the primary one first. */
+	emails: string[];
+	givenName?: string;
+	familyName?: string;
+	displayName?: string;
+}
+
+/** A Group body after normalisation, plus the fields the storage layer indexes. RFC 7643 §4.2. */
+export interface NormalizedGroup {
+	/** The attributes to store, in canonical spelling; members deduplicated by value. */
+	resource: ScimObject;
+	displayName: string;
+	externalId?: string;
+	/** The `value` (User id) of every member, in request order, without duplicates. */
+	memberValues: string[];
+}
+
+/**
+ * Normalises a POST/PUT /Users body into the stored form: the one place incoming User resources
+ * are checked and cleaned. Attribute names are matched case-insensitively and rewritten to their
+ * canonical spelling; unknown attributes, `null` values, read-only attributes (id, meta, groups)
+ * and the password are dropped; enterprise attributes are accepted under the extension's URN key or
+ * as URN-prefixed keys; values are type-checked against the schema but otherwise kept as sent. A
+ * missing `active` is taken as `true`. RFC 7643 §4.1, §4.3; RFC 7644 §3.3, §3.5.1.
+ * @example normalizeUserInput(await c.req.json(), USER_RESOURCE_TYPE)
+ */
+export function normalizeUserInput(
+	body: unknown,
+	resourceType: ResourceTypeDef = USER_RESOURCE_TYPE,
+): Result<NormalizedUser, ScimErrorData> {
+	const normalized = normalizeResource(body, resourceType);
+	if (!normalized.ok) {
+		return normalized;
+	}
+	const resource = normalized.value;
+	const userName = resource.userName;
+	if (typeof userName !== "string" || userName.trim().length === 0) {
+		return fail(scimErrors.invalidValue("userName is required: a non-empty string."));
+	}
+	if (userName.length > MAX_NAME_LENGTH) {
+		return fail(
+			scimErrors.invalidValue(`userName must be at most ${MAX_NAME_LENGTH} characters long.`),
+		);
+	}
+	// RFC 7643 §4.1.1 leaves a missing `active` to the provider; creating a user lets it sign in
+	// (DESIGN.md), so absent means active, and the stored resource says so explicitly.
+	const active = typeof resource.active === "boolean" ? resource.active : true;
+	resource.active = active;
+
+	const emailValues = multiValues(resource.emails);
+	const primary = emailValues.find((email) => email.primary === true);
+	const emails = [
+		...(primary === undefined ? [] : [primary]),
+		...emailValues.filter((email) => email !== primary),
+	]
+		.map((email) => email.value)
+		.filter((value): value is string => typeof value === "string");
+	const name = isObject(resource.name) ? resource.name : {};
+
+	const user: NormalizedUser = { resource, userName, active, emails };
+	assignString(user, "externalId", resource.externalId);
+	assignString(user, "email", emails[0]);
+	assignString(user, "givenName", name.givenName);
+	assignString(user, "familyName", name.familyName);
+	assignString(user, "displayName", resource.displayName);
+	return ok(user);
+}
+
+/**
+ * Normalises a POST/PUT /Groups body into the stored form, with the same rules as
+ * `normalizeUserInput`; `displayName` is required and members are deduplicated by `value`.
+ * RFC 7643 §4.2; RFC 7644 §3.3, §3.5.1.
+ */
+export function normalizeGroupInput(
+	body: unknown,
+	resourceType: ResourceTypeDef = GROUP_RESOURCE_TYPE,
+): Result<NormalizedGroup, ScimErrorData> {
+	const normalized = normalizeResource(body, resourceType);
+	if (!normalized.ok) {
+		return normalized;
+	}
+	const memberError = checkMemberValues(body);
+	if (memberError !== undefined) {
+		return fail(memberError);
+	}
+	const resource = normalized.value;
+	const displayName = resource.displayName;
+	if (typeof displayName !== "string" || displayName.trim().length === 0) {
+		return fail(scimErrors.invalidValue("displayName is required: a non-empty string."));
+	}
+	if (displayName.length > MAX_NAME_LENGTH) {
+		return fail(
+			scimErrors.invalidValue(`displayName must be at most ${MAX_NAME_LENGTH} characters long.`),
+		);
+	}
+	const seen = new Set<string>();
+	const members: ScimObject[] = [];
+	for (const member of multiValues(resource.members)) {
+		// checkMemberValues has made sure every member has a value.
+		if (typeof member.value === "string" && !seen.has(member.value)) {
+			seen.add(member.value);
+			members.push(member);
+		}
+	}
+	const memberValues = [...seen];
+	if (members.length > 0) {
+		resource.members = members;
+	}
+	const group: NormalizedGroup = { resource, displayName, memberValues };
+	assignString(group, "externalId", resource.externalId);
+	return ok(group);
+}
+
+/**
+ * A member whose only sub-attributes are read-only or unknown would otherwise vanish silently;
+ * every member must name its User.
+ */
+function checkMemberValues(body: unknown): ScimErrorData | undefined {
+	if (!isObject(body)) {
+		return undefined;
+	}
+	const key = Object.keys(body).find((name) => name.toLowerCase() === "members");
+	const members = key === undefined ? undefined : body[key];
+	if (!Array.isArray(members)) {
+		return undefined;
+	}
+	for (const [index, member] of members.entries()) {
+		if (member === null) {
+			continue;
+		}
+		const valueKey = isObject(member)
+			? Object.keys(member).find((name) => name.toLowerCase() === "value")
+			: undefined;
+		const value = valueKey === undefined || !isObject(member) ? undefined : member[valueKey];
+		if (typeof value !== "string" || value.length === 0) {
+			return scimErrors
+				.invalidValue(`members[${index}].value is required: the id of a User.`)
+				.toData();
+		}
+	}
+	return undefined;
+}
+
+/** Checks `schemas`, then normalises every attribute of a User or Group body. */
+function normalizeResource(
+	body: unknown,
+	resourceType: ResourceTypeDef,
+): Result<ScimObject, ScimErrorData> {
+	if (!isObject(body)) {
+		return fail(scimErrors.invalidSyntax("The request body must be a JSON object."));
+	}
+	const schemasError = checkSchemas(body, resourceType);
+	if (schemasError !== undefined) {
+		return fail(schemasError);
+	}
+	// Only canonical attribute names from the schema are ever written as keys, so client-chosen
+	// keys such as "__proto__" cannot reach these objects.
+	const resource: ScimObject = {};
+	const extensions = new Map<string, ScimObject>();
+	const extensionObject = (urn: string): ScimObject => {
+		const existing = extensions.get(urn);
+		if (existing !== undefined) {
+			return existing;
+		}
+		const created: ScimObject = {};
+		extensions.set(urn, created);
+		return created;
+	};
+
+	for (const [key, value] of Object.entries(body)) {
+		// Entra sends null for every unpopulated attribute and never means "clear" by it
+		// (IDP-COMPAT §3.2).
+		if (value === null || key.toLowerCase() === "schemas") {
+			continue;
+		}
+		const extension = findExtension(resourceType, key);
+		if (extension !== undefined) {
+			if (!isObject(value)) {
+				return fail(
+					scimErrors.invalidValue(
+						`"${extension.id}" must be an object holding the extension's attributes.`,
+					),
+				);
+			}
+			const target = extensionObject(extension.id);
+			for (const [name, item] of Object.entries(value)) {
+				const attribute = findAttribute(extension.attributes, name);
+				if (attribute !== undefined) {
+					const error = assignAttribute(target, attribute, item, attribute.name);
+					if (error !== undefined) {
+						return fail(error);
+					}
+				}
+			}
+			continue;
+		}
+		const ref = resolveAttribute(resourceType, key);
+		// Unknown attributes, and dotted keys (a PATCH notation, not a resource one), are dropped.
+		if (ref?.attribute === undefined || ref.subAttribute !== undefined) {
+			continue;
+		}
+		const target = ref.extension ? extensionObject(ref.schema.id) : resource;
+		const error = assignAttribute(target, ref.attribute, value, ref.attribute.name);
+		if (error !== undefined) {
+			return fail(error);
+		}
+	}
+	for (const [urn, attributes] of extensions) {
+		if (Object.keys(attributes).length > 0) {
+			resource[urn] = attributes;
+		}
+	}
+	return ok(resource);
+}
+
+function checkSchemas(body: ScimObject, resourceType: ResourceTypeDef): ScimErrorData | undefined {
+	const key = Object.keys(body).find((name) => name.toLowerCase() === "schemas");
+	const schemas = key === undefined ? undefined : body[key];
+	const core = resourceType.schema.id;
+	// Other URNs are ignored: Entra lists a mistyped "…enterprise:2.0User" and, for Groups, its
+	// own ADSCIM URN (IDP-COMPAT §3.1); an extension listed without its object is fine too.
+	if (
+		!Array.isArray(schemas) ||
+		!schemas.some((urn) => typeof urn === "string" && urn.toLowerCase() === core.toLowerCase())
+	) {
+		return scimErrors
+			.invalidSyntax(`The request body must have "schemas" listing "${core}".`)
+			.toData();
+	}
+	return undefined;
+}
+
+/** Validates one attribute's value and stores it under its canonical name, unless it is dropped. */
+function assignAttribute(
+	target: ScimObject,
+	attribute: AttributeDef,
+	value: unknown,
+	path: string,
+): ScimErrorData | undefined {
+	// RFC 7644 §3.5.1: readOnly values in a request SHALL be ignored. The password is never stored:
+	// Okta sends a random one with every create (IDP-COMPAT §2.1) and sign-in goes through SSO.
+	if (attribute.mutability === "readOnly" || attribute.mutability === "writeOnly") {
+		return undefined;
+	}
+	const normalized = normalizeValue(attribute, value, path);
+	if (!normalized.ok) {
+		return normalized.error;
+	}
+	if (normalized.value === undefined) {
+		delete target[attribute.name];
+	} else {
+		target[attribute.name] = normalized.value;
+	}
+	return undefined;
+}
+
+function normalizeValue(
+	attribute: AttributeDef,
+	value: unknown,
+	path: string,
+): Result<unknown, ScimErrorData> {
+	if (value === null) {
+		return ok(undefined);
+	}
+	if (!attribute.multiValued) {
+		return normalizeSingle(attribute, value, path);
+	}
+	if (!Array.isArray(value)) {
+		return fail(scimErrors.invalidValue(`Attribute "${path}" must be an array.`));
+	}
+	const items: unknown[] = [];
+	for (const [index, item] of value.entries()) {
+		const normalized = normalizeSingle(attribute, item, `${path}[${index}]`);
+		if (!normalized.ok) {
+			return normalized;
+		}
+		if (normalized.value !== undefined) {
+			items.push(normalized.value);
+		}
+	}
+	if (items.filter((item) => isObject(item) && item.primary === true).length > 1) {
+		return fail(
+			scimErrors.invalidValue(`Attribute "${path}" may have at most one value with primary true.`),
+		);
+	}
+	// RFC 7643 §2.5: an empty array means unassigned, as Entra's `roles: []` and Okta's
+	// `groups: []` do; nothing is stored.
+	return ok(items.length > 0 ? items : undefined);
+}
+
+function normalizeSingle(
+	attribute: AttributeDef,
+	value: unknown,
+	path: string,
+): Result<unknown, ScimErrorData> {
+	if (value === null) {
+		return ok(undefined);
+	}
+	if (attribute.type !== "complex") {
+		return normalizeScalar(attribute, value, path);
+	}
+	const subAttributes = attribute.subAttributes ?? [];
+	// The Entra SCIM validator sends `manager` as the bare manager id (IDP-COMPAT §3.2).
+	if (
+		!attribute.multiValued &&
+		typeof value === "string" &&
+		findAttribute(subAttributes, "value") !== undefined
+	) {
+		return ok(value.length > 0 ? { value } : undefined);
+	}
+	if (!isObject(value)) {
+		return fail(scimErrors.invalidValue(`Attribute "${path}" must be an object.`));
+	}
+	const output: ScimObject = {};
+	for (const [key, item] of Object.entries(value)) {
+		const sub = findAttribute(subAttributes, key);
+		if (sub === undefined || item === null || sub.mutability === "readOnly") {
+			continue;
+		}
+		const normalized = normalizeScalar(sub, item, `${path}.${sub.name}`);
+		if (!normalized.ok) {
+			return normalized;
+		}
+		output[sub.name] = normalized.value;
+	}
+	return ok(Object.keys(output).length > 0 ? output : undefined);
+}
+
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$/;
+
+function normalizeScalar(
+	attribute: AttributeDef,
+	value: unknown,
+	path: string,
+): Result<unknown, ScimErrorData> {
+	switch (attribute.type) {
+		case "boolean": {
+			if (typeof value === "boolean") {
+				return ok(value);
+			}
+			// Entra sends "True"/"False" strings unless the compliance flag is set (IDP-COMPAT §3.2).
+			if (typeof value === "string" && /^(true|false)$/i.test(value)) {
+				return ok(value.toLowerCase() === "true");
+			}
+			return expected(path, "a boolean (true or false)", value);
+		}
+		case "integer":
+			return Number.isInteger(value) ? ok(value) : expected(path, "an integer", value);
+		case "decimal":
+			return typeof value === "number" && Number.isFinite(value)
+				? ok(value)
+				: expected(path, "a number", value);
+		case "dateTime":
+			return typeof value === "string" && DATE_TIME.test(value) && !Number.isNaN(Date.parse(value))
+				? ok(value)
+				: expected(path, "an xsd:dateTime string such as 2024-01-31T12:00:00Z", value);
+		case "complex":
+			return fail(
+				scimErrors.invalidValue(`Attribute "${path}" cannot hold a nested complex value.`),
+			);
+		default:
+			return typeof value === "string" ? ok(value) : expected(path, "a string", value);
+	}
+}
+
+function expected(path: string, what: string, value: unknown): Result<never, ScimErrorData> {
+	const got = JSON.stringify(value) ?? String(value);
+	const shown = got.length > 60 ? `${got.slice(0, 57)}...` : got;
+	return fail(scimErrors.invalidValue(`Attribute "${path}" must be ${what}, got ${shown}.`));
+}
+
+function multiValues(value: unknown): ScimObject[] {
+	return Array.isArray(value) ? value.filter(isObject) : [];
+}
+
+function assignString<T extends object>(target: T, key: keyof T & string, value: unknown): void {
+	if (typeof value === "string") {
+		(target as Record<string, unknown>)[key] = value;
+	}
+}
+
+function fail(error: { toData(): ScimErrorData } | ScimErrorData): {
+	ok: false;
+	error: ScimErrorData;
+} {
+	return err("toData" in error ? error.toData() : error);
+}
+
+function isObject(value: unknown): value is ScimObject {
+	return typeof value === "object" && value !== null && !Array.isArray(value);
+}

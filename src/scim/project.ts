@@ -1,0 +1,245 @@
+import { type AttributeRef, findAttribute, resolveAttribute } from "./schemas/lookup";
+import type { AttributeDef, ResourceTypeDef } from "./schemas/types";
+
+/** The `attributes` and `excludedAttributes` request parameters, already split. RFC 7644 §3.4.2.5. */
+export interface Projection {
+	attributes?: readonly string[];
+	excludedAttributes?: readonly string[];
+}
+
+type ScimObject = Record<string, unknown>;
+
+/**
+ * Splits a comma-separated `attributes`/`excludedAttributes` query parameter into trimmed, non-empty
+ * names. RFC 7644 §3.4.2.5.
+ * @example parseAttributeList(" userName, name.givenName ,") // ["userName", "name.givenName"]
+ */
+export function parseAttributeList(param: string | undefined): string[] {
+	if (param === undefined) {
+		return [];
+	}
+	return param
+		.split(",")
+		.map((name) => name.trim())
+		.filter((name) => name.length > 0);
+}
+
+/** Which parts of one top-level attribute (or extension) a parameter list names. */
+interface Selection {
+	whole: boolean;
+	subAttributes: Set<string>;
+}
+
+/** Selections keyed by `<schema urn>` (whole extension) or `<schema urn>:<attribute>`, lowercased. */
+type Selections = Map<string, Selection>;
+
+function selectionKey(schemaId: string, attribute?: AttributeDef): string {
+	return (attribute === undefined ? schemaId : `${schemaId}:${attribute.name}`).toLowerCase();
+}
+
+function collect(resourceType: ResourceTypeDef, names: readonly string[]): Selections {
+	const selections: Selections = new Map();
+	for (const name of names) {
+		const ref: AttributeRef | undefined = resolveAttribute(resourceType, name);
+		// RFC 7644 §3.4.2.5 lets the service provider ignore names it does not know; doing so (rather
+		// than answering 400) keeps IdPs that ask for attributes we lack working.
+		if (ref === undefined) {
+			continue;
+		}
+		const key = selectionKey(ref.schema.id, ref.attribute);
+		const selection = selections.get(key) ?? { whole: false, subAttributes: new Set<string>() };
+		if (ref.subAttribute === undefined) {
+			selection.whole = true;
+		} else {
+			selection.subAttributes.add(ref.subAttribute.name);
+		}
+		selections.set(key, selection);
+	}
+	return selections;
+}
+
+/**
+ * Returns the resource with only the attributes a client asked for: `returned: always` attributes
+ * (and `schemas`) always, `returned: never` ones never, `returned: request` ones only when named in
+ * `attributes`. Names are case-insensitive, may be dotted (`name.givenName`, `emails.value`) or
+ * URN-qualified, and a bare extension URN selects or excludes the whole extension; unknown names
+ * are ignored. When both lists are given, `excludedAttributes` applies to what `attributes` kept.
+ * RFC 7644 §3.4.2.5, §3.9.
+ * @example projectResource(group, GROUP_RESOURCE_TYPE, { excludedAttributes: ["members"] }) // Entra
+ */
+export function projectResource(
+	resource: ScimObject,
+	resourceType: ResourceTypeDef,
+	projection: Projection = {},
+): ScimObject {
+	const included =
+		projection.attributes === undefined || projection.attributes.length === 0
+			? undefined
+			: collect(resourceType, projection.attributes);
+	const excluded = collect(resourceType, projection.excludedAttributes ?? []);
+	const topLevel = resourceType.schema.attributes;
+	const output: ScimObject = {};
+	for (const [key, value] of Object.entries(resource)) {
+		if (key.toLowerCase() === "schemas") {
+			output[key] = value;
+			continue;
+		}
+		const extension = resourceType.schemaExtensions.find(
+			({ schema }) => schema.id.toLowerCase() === key.toLowerCase(),
+		)?.schema;
+		if (extension !== undefined) {
+			const projected = projectExtension(value, extension.id, extension.attributes, {
+				included,
+				excluded,
+			});
+			if (projected !== undefined) {
+				output[key] = projected;
+			}
+			continue;
+		}
+		const attribute = findAttribute(topLevel, key);
+		const projected =
+			attribute === undefined
+				? // Attributes outside the schema never reach here from resources.ts; keep them only
+					// when the client did not narrow the response.
+					included === undefined
+					? value
+					: undefined
+				: projectAttribute(value, attribute, resourceType.schema.id, { included, excluded });
+		if (projected !== undefined) {
+			output[key] = projected;
+		}
+	}
+	return output;
+}
+
+interface Filters {
+	included: Selections | undefined;
+	excluded: Selections;
+}
+
+function projectExtension(
+	value: unknown,
+	schemaId: string,
+	attributes: readonly AttributeDef[],
+	filters: Filters,
+): ScimObject | undefined {
+	if (!isObject(value)) {
+		return undefined;
+	}
+	const wholeKey = selectionKey(schemaId);
+	if (filters.excluded.get(wholeKey)?.whole) {
+		return onlyAlwaysReturned(value, attributes);
+	}
+	const wholeIncluded = filters.included?.get(wholeKey)?.whole === true;
+	const output: ScimObject = {};
+	for (const [key, item] of Object.entries(value)) {
+		const attribute = findAttribute(attributes, key);
+		if (attribute === undefined) {
+			continue;
+		}
+		const projected = projectAttribute(item, attribute, schemaId, {
+			// Naming the extension by its URN asks for all of its default attributes.
+			included: wholeIncluded ? undefined : filters.included,
+			excluded: filters.excluded,
+		});
+		if (projected !== undefined) {
+			output[key] = projected;
+		}
+	}
+	return Object.keys(output).length > 0 ? output : undefined;
+}
+
+function projectAttribute(
+	value: unknown,
+	attribute: AttributeDef,
+	schemaId: string,
+	filters: Filters,
+): unknown {
+	if (attribute.returned === "never") {
+		return undefined;
+	}
+	if (attribute.returned === "always") {
+		return value;
+	}
+	const key = selectionKey(schemaId, attribute);
+	const include = filters.included?.get(key);
+	const exclude = filters.excluded.get(key);
+	if (filters.included !== undefined && include === undefined) {
+		return keepAlwaysReturnedSubAttributes(value, attribute);
+	}
+	if (filters.included === undefined && attribute.returned === "request") {
+		return undefined;
+	}
+	if (exclude?.whole) {
+		return keepAlwaysReturnedSubAttributes(value, attribute);
+	}
+	const onlySubAttributes =
+		include !== undefined && !include.whole ? include.subAttributes : undefined;
+	return projectSubAttributes(value, attribute, onlySubAttributes, exclude?.subAttributes);
+}
+
+/** Applies sub-attribute selection to a complex value, or to every value of a multi-valued one. */
+function projectSubAttributes(
+	value: unknown,
+	attribute: AttributeDef,
+	only: ReadonlySet<string> | undefined,
+	without: ReadonlySet<string> | undefined,
+): unknown {
+	if (attribute.subAttributes === undefined) {
+		return value;
+	}
+	const subAttributes = attribute.subAttributes;
+	const projectOne = (item: unknown): unknown => {
+		if (!isObject(item)) {
+			return item;
+		}
+		const output: ScimObject = {};
+		for (const [key, subValue] of Object.entries(item)) {
+			const sub = findAttribute(subAttributes, key);
+			if (sub === undefined || sub.returned === "never") {
+				continue;
+			}
+			const keep =
+				sub.returned === "always" ||
+				(only === undefined
+					? sub.returned !== "request" && !without?.has(sub.name)
+					: only.has(sub.name) && !without?.has(sub.name));
+			if (keep) {
+				output[key] = subValue;
+			}
+		}
+		return Object.keys(output).length > 0 ? output : undefined;
+	};
+	if (Array.isArray(value)) {
+		const items = value.map(projectOne).filter((item) => item !== undefined);
+		return items.length > 0 ? items : undefined;
+	}
+	return projectOne(value);
+}
+
+function keepAlwaysReturnedSubAttributes(value: unknown, attribute: AttributeDef): unknown {
+	const always = new Set(
+		(attribute.subAttributes ?? [])
+			.filter((sub) => sub.returned === "always")
+			.map((sub) => sub.name),
+	);
+	return always.size === 0 ? undefined : projectSubAttributes(value, attribute, always, undefined);
+}
+
+function onlyAlwaysReturned(
+	value: ScimObject,
+	attributes: readonly AttributeDef[],
+): ScimObject | undefined {
+	const output: ScimObject = {};
+	for (const [key, item] of Object.entries(value)) {
+		if (findAttribute(attributes, key)?.returned === "always") {
+			output[key] = item;
+		}
+	}
+	return Object.keys(output).length > 0 ? output : undefined;
+}
+
+function isObject(value: unknown): value is ScimObject {
+	return typeof value === "object" && value !== null && !Array.isArray(value);
+}
