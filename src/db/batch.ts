@@ -28,7 +28,7 @@ export function uniqueViolation(error: unknown): string | null {
 }
 
 /** D1 binds at most 100 parameters per statement: splits rows so each insert stays under it. */
-export function chunkRows<T extends object>(rows: T[], columnsPerRow: number): T[][] {
+export function chunkRows<T>(rows: T[], columnsPerRow: number): T[][] {
 	const size = Math.max(1, Math.floor(100 / columnsPerRow));
 	const chunks: T[][] = [];
 	for (let i = 0; i < rows.length; i += size) {

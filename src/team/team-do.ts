@@ -1,7 +1,9 @@
 import { DurableObject } from "cloudflare:workers";
 import { createDb, type Db } from "../db/client";
 import { insertEvent } from "../db/events";
-import type { ScimUserRow, Team } from "../db/schema";
+import type { ScimGroupRow, ScimUserRow, Team } from "../db/schema";
+import * as groups from "../provisioning/groups";
+import { patchUserResource } from "../provisioning/patch-user";
 import {
 	type Actor,
 	createUser,
