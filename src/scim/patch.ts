@@ -1,0 +1,975 @@
+import { ScimError, type ScimErrorData, scimErrors } from "./errors";
+import type { Filter } from "./filter/ast";
+import { getProperty, matchesValueFilter } from "./filter/evaluate";
+import { isForbiddenSegment, parseAttrPath, parsePatchPath } from "./filter/parse";
+import { printAttrPath } from "./filter/print";
+import {
+	findAttribute,
+	findSchema,
+	parseDateTime,
+	type ResolvedAttribute,
+	resolveAttribute,
+	validateFilter,
+} from "./filter/validate";
+import { err, ok, type Result } from "./result";
+import type { AttributeDef, ResourceTypeDef } from "./schemas/types";
+
+/** One PATCH operation as sent in `Operations`; `op` may be missing or in any case. RFC 7644 §3.5.2. */
+export interface PatchOperation {
+	op?: string;
+	path?: string;
+	value?: unknown;
+}
+
+/** Switches for the PATCH engine's IdP leniency. */
+export interface PatchOptions {
+	/**
+	 * What add/replace do when a value filter matches nothing: `true` (the default) adds a new
+	 * value built from the filter's `eq` terms, as Entra expects; `false` answers noTarget, as
+	 * RFC 7644 §3.5.2.3 says.
+	 */
+	addOnNoTarget?: boolean;
+}
+
+/** What {@link applyPatch} produced. RFC 7644 §3.5.2. */
+export interface PatchOutcome {
+	/** The patched resource: a new object; the input is never mutated. */
+	resource: Record<string, unknown>;
+	/** False when the patched resource is deep-equal to the input (so the caller may skip the write). */
+	changed: boolean;
+	/** `members[].value`s present after the patch and not before, in resource order. */
+	membersAdded: string[];
+	/** `members[].value`s present before the patch and not after, in resource order. */
+	membersRemoved: string[];
+}
+
+type Op = "add" | "replace" | "remove";
+// Working objects have no prototype, so no key can ever reach Object.prototype (scim-patch
+// advisory GHSA-2mhw-wcx5-v3xj); the result is converted back to plain objects at the end.
+type Obj = Record<string, unknown>;
+
+/** How deep a PATCH value may nest; SCIM values nest two levels, so this only stops abuse. */
+const MAX_VALUE_DEPTH = 16;
+
+const IGNORED_PATHLESS_KEYS: ReadonlySet<string> = new Set(["id", "meta", "schemas"]);
+
+function newObj(): Obj {
+	return Object.create(null) as Obj;
+}
+
+function isObject(value: unknown): value is Obj {
+	return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function cloneJson(value: unknown): unknown {
+	if (Array.isArray(value)) {
+		return value.map(cloneJson);
+	}
+	if (isObject(value)) {
+		const out = newObj();
+		for (const [k, v] of Object.entries(value)) {
+			out[k] = cloneJson(v);
+		}
+		return out;
+	}
+	return value;
+}
+
+function toPlain(value: unknown): unknown {
+	if (Array.isArray(value)) {
+		return value.map(toPlain);
+	}
+	if (isObject(value)) {
+		// Object.fromEntries defines own properties, so even a "__proto__" key stays inert.
+		return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toPlain(v)]));
+	}
+	return value;
+}
+
+function deepEqual(a: unknown, b: unknown): boolean {
+	if (a === b) {
+		return true;
+	}
+	if (Array.isArray(a) && Array.isArray(b)) {
+		return a.length === b.length && a.every((v, i) => deepEqual(v, b[i]));
+	}
+	if (isObject(a) && isObject(b)) {
+		const keys = Object.keys(a);
+		return (
+			keys.length === Object.keys(b).length &&
+			keys.every((k) => Object.hasOwn(b, k) && deepEqual(a[k], b[k]))
+		);
+	}
+	return false;
+}
+
+function findKey(obj: Obj, name: string): string | undefined {
+	if (Object.hasOwn(obj, name)) {
+		return name;
+	}
+	const lower = name.toLowerCase();
+	return Object.keys(obj).find((k) => k.toLowerCase() === lower);
+}
+
+/** Writes under the canonical name, dropping any differently-cased spelling of it. */
+function setKey(obj: Obj, name: string, value: unknown): void {
+	const existing = findKey(obj, name);
+	if (existing !== undefined && existing !== name) {
+		delete obj[existing];
+	}
+	obj[name] = value;
+}
+
+function deleteKey(obj: Obj, name: string): void {
+	const existing = findKey(obj, name);
+	if (existing !== undefined) {
+		delete obj[existing];
+	}
+}
+
+function assertSafeValue(value: unknown, depth = 0): void {
+	if (depth > MAX_VALUE_DEPTH) {
+		throw scimErrors.invalidValue(`The value nests deeper than ${MAX_VALUE_DEPTH} levels.`);
+	}
+	if (Array.isArray(value)) {
+		for (const v of value) {
+			assertSafeValue(v, depth + 1);
+		}
+	} else if (isObject(value)) {
+		for (const [k, v] of Object.entries(value)) {
+			if (isForbiddenSegment(k) || k.split(/[:.]/).some(isForbiddenSegment)) {
+				throw scimErrors.invalidPath(`"${k}" is not allowed as an attribute name.`);
+			}
+			assertSafeValue(v, depth + 1);
+		}
+	}
+}
+
+function hasPrimary(value: unknown): boolean {
+	return isObject(value) && value.primary === true;
+}
+
+/** A resolved PATCH target: the attribute, the optional sub-attribute and value filter. */
+interface Target {
+	top: AttributeDef;
+	sub?: AttributeDef;
+	filter?: Filter;
+	uri: string;
+	extension: boolean;
+	/** The attribute as users wrote it, for error details. */
+	label: string;
+	/** The path text as sent, for noTarget. */
+	pathText: string;
+}
+
+function labelOf(resolved: Pick<ResolvedAttribute, "path" | "extension">): string {
+	const { attribute, subAttribute } = resolved.path;
+	const name = subAttribute === undefined ? attribute : `${attribute}.${subAttribute}`;
+	return resolved.extension ? `${resolved.path.uri}:${name}` : name;
+}
+
+class Patcher {
+	readonly touchedExtensions = new Set<string>();
+
+	constructor(
+		readonly resource: Obj,
+		readonly resourceType: ResourceTypeDef,
+		readonly options: PatchOptions,
+	) {}
+
+	apply(operation: unknown): void {
+		if (!isObject(operation)) {
+			throw scimErrors.invalidSyntax("Each operation must be an object with op, path and value.");
+		}
+		const op = this.opOf(operation.op);
+		const rawPath = operation.path;
+		if (rawPath !== undefined && rawPath !== null && typeof rawPath !== "string") {
+			throw scimErrors.invalidPath(`"path" must be a string, not ${JSON.stringify(rawPath)}.`);
+		}
+		const pathText = typeof rawPath === "string" ? rawPath.trim() : "";
+		const value = operation.value;
+		assertSafeValue(value);
+		if (op !== "remove" && value === undefined) {
+			throw scimErrors.invalidValue(`"${op}" needs a "value".`);
+		}
+		if (pathText === "") {
+			if (op === "remove") {
+				throw new ScimError(400, "noTarget", `"remove" needs a "path" naming what to remove.`);
+			}
+			if (value === null) {
+				return;
+			}
+			if (!isObject(value)) {
+				throw scimErrors.invalidValue(
+					`"${op}" without a "path" needs an object "value" whose keys are attribute names.`,
+				);
+			}
+			this.applyValueObject(op, value, undefined);
+			return;
+		}
+		const schema = findSchema(this.resourceType, pathText);
+		if (schema !== undefined) {
+			this.applySchemaPath(op, schema.schema.id, schema.extension, value);
+			return;
+		}
+		const target = this.resolveTarget(pathText);
+		if (op === "remove") {
+			this.remove(target, value);
+		} else if (value !== null) {
+			// Entra sends null for unpopulated attributes and never means "clear" by it (IDP-COMPAT.md §3.2).
+			this.write(op, target, value);
+		}
+	}
+
+	opOf(raw: unknown): Op {
+		// A missing op means replace and op is case-insensitive: Entra's default job sends
+		// "Add"/"Replace"/"Remove" (IDP-COMPAT.md §3.2, §7.1).
+		if (raw === undefined || raw === null) {
+			return "replace";
+		}
+		const op = typeof raw === "string" ? raw.toLowerCase() : "";
+		if (op !== "add" && op !== "replace" && op !== "remove") {
+			throw scimErrors.invalidSyntax(
+				`"op" must be "add", "replace" or "remove", not ${JSON.stringify(raw)}.`,
+			);
+		}
+		return op;
+	}
+
+	/** `path` is a schema URN: the value is that schema's attributes, or remove drops the extension. */
+	applySchemaPath(op: Op, uri: string, extension: boolean, value: unknown): void {
+		if (op === "remove") {
+			if (!extension) {
+				throw scimErrors.invalidPath(`The core schema "${uri}" cannot be removed.`);
+			}
+			const required = this.resourceType.schemaExtensions.find(
+				(e) => e.schema.id === uri,
+			)?.required;
+			if (required === true) {
+				throw scimErrors.mutability(`The extension "${uri}" is required and cannot be removed.`);
+			}
+			deleteKey(this.resource, uri);
+			this.touchedExtensions.add(uri);
+			return;
+		}
+		if (value === null) {
+			return;
+		}
+		if (!isObject(value)) {
+			throw scimErrors.invalidValue(`The value for "${uri}" must be an object of its attributes.`);
+		}
+		this.applyValueObject(op, value, uri);
+	}
+
+	/** A path-less add/replace: each key is an attribute path. RFC 7644 §3.5.2.1, §3.5.2.3. */
+	applyValueObject(op: Op, value: Obj, scopeUri: string | undefined): void {
+		for (const [key, v] of Object.entries(value)) {
+			// Entra sends null for attributes it has no value for (IDP-COMPAT.md §3.1 "Create user").
+			if (v === null || v === undefined) {
+				continue;
+			}
+			if (scopeUri === undefined) {
+				// Okta's group rename repeats the id in the value (IDP-COMPAT.md §2.1 "Rename group").
+				if (IGNORED_PATHLESS_KEYS.has(key.toLowerCase())) {
+					continue;
+				}
+				const schema = findSchema(this.resourceType, key);
+				if (schema !== undefined) {
+					if (!isObject(v)) {
+						throw scimErrors.invalidValue(
+							`The value of "${key}" must be an object of its attributes.`,
+						);
+					}
+					this.applyValueObject(op, v, schema.schema.id);
+					continue;
+				}
+			}
+			const path = parseAttrPath(key);
+			if (scopeUri !== undefined) {
+				if (path.uri !== undefined) {
+					throw scimErrors.invalidPath(
+						`"${key}" inside "${scopeUri}" must not name a schema again.`,
+					);
+				}
+				path.uri = scopeUri;
+			}
+			const resolved = resolveAttribute(path, this.resourceType);
+			if (resolved === null) {
+				throw scimErrors.invalidPath(this.unknownAttribute(key, path.subAttribute));
+			}
+			const top = resolved.parentDef ?? resolved.def;
+			// readOnly attributes in a value are ignored, as in PUT (RFC 7644 §3.5.1); Okta and Entra
+			// send groups:[] and meta (IDP-COMPAT.md §7.1).
+			if (top.mutability === "readOnly" || resolved.def.mutability === "readOnly") {
+				continue;
+			}
+			const target: Target = {
+				top,
+				uri: resolved.uri,
+				extension: resolved.extension,
+				label: labelOf(resolved),
+				pathText: key,
+			};
+			if (resolved.parentDef !== undefined) {
+				target.sub = resolved.def;
+			}
+			this.write(op, target, v);
+		}
+	}
+
+	unknownAttribute(text: string, subAttribute: string | undefined): string {
+		if (subAttribute !== undefined) {
+			const parent = resolveAttribute(
+				{ ...parseAttrPath(text), subAttribute: undefined },
+				this.resourceType,
+			);
+			if (parent !== null) {
+				return `"${parent.def.name}" has no sub-attribute "${subAttribute}".`;
+			}
+		}
+		return `"${text}" is not an attribute of ${this.resourceType.name}.`;
+	}
+
+	resolveTarget(pathText: string): Target {
+		const parsed = parsePatchPath(pathText);
+		const resolved = resolveAttribute(parsed.path, this.resourceType);
+		if (resolved === null) {
+			throw scimErrors.invalidPath(
+				this.unknownAttribute(printAttrPath(parsed.path), parsed.path.subAttribute),
+			);
+		}
+		const top = resolved.parentDef ?? resolved.def;
+		const target: Target = {
+			top,
+			uri: resolved.uri,
+			extension: resolved.extension,
+			label: labelOf(resolved),
+			pathText,
+		};
+		if (resolved.parentDef !== undefined) {
+			target.sub = resolved.def;
+		}
+		if (parsed.valueFilter !== undefined) {
+			if (top.type !== "complex" || !top.multiValued) {
+				throw scimErrors.invalidPath(
+					`"${target.label}" is not a multi-valued complex attribute, so it cannot take a value filter.`,
+				);
+			}
+			const checked = validateFilter(
+				{ kind: "valuePath", path: resolved.path, filter: parsed.valueFilter },
+				this.resourceType,
+			);
+			if (checked.kind === "valuePath") {
+				target.filter = checked.filter;
+			}
+			if (parsed.subAttribute !== undefined) {
+				const sub = findAttribute(top.subAttributes, parsed.subAttribute);
+				if (sub === undefined) {
+					throw scimErrors.invalidPath(
+						`"${top.name}" has no sub-attribute "${parsed.subAttribute}".`,
+					);
+				}
+				target.sub = sub;
+				target.label = `${target.label}.${sub.name}`;
+			}
+		}
+		// A path naming a readOnly attribute is an attempt to modify it (RFC 7644 §3.5.2).
+		for (const def of [top, target.sub]) {
+			if (def?.mutability === "readOnly") {
+				throw scimErrors.mutability(`"${target.label}" is readOnly and cannot be modified.`);
+			}
+		}
+		return target;
+	}
+
+	container(target: Target, create: boolean): Obj | undefined {
+		if (!target.extension) {
+			return this.resource;
+		}
+		const current = getProperty(this.resource, target.uri);
+		if (isObject(current)) {
+			setKey(this.resource, target.uri, current);
+			return current;
+		}
+		if (!create) {
+			return undefined;
+		}
+		const created = newObj();
+		setKey(this.resource, target.uri, created);
+		this.touchedExtensions.add(target.uri);
+		return created;
+	}
+
+	current(target: Target): unknown {
+		const container = this.container(target, false);
+		return container === undefined ? undefined : getProperty(container, target.top.name);
+	}
+
+	store(target: Target, value: unknown): void {
+		const container = this.container(target, true);
+		if (container !== undefined) {
+			setKey(container, target.top.name, value);
+		}
+	}
+
+	clear(target: Target): void {
+		const container = this.container(target, false);
+		if (container !== undefined) {
+			deleteKey(container, target.top.name);
+			if (target.extension) {
+				this.touchedExtensions.add(target.uri);
+			}
+		}
+	}
+
+	storeList(target: Target, list: unknown[]): void {
+		if (list.length === 0) {
+			if (target.top.required) {
+				throw scimErrors.mutability(`"${target.label}" is required and cannot be emptied.`);
+			}
+			this.clear(target);
+		} else {
+			this.store(target, list);
+		}
+	}
+
+	list(target: Target): unknown[] {
+		const current = this.current(target);
+		if (current === undefined || current === null) {
+			return [];
+		}
+		return Array.isArray(current) ? current : [current];
+	}
+
+	/** add and replace. RFC 7644 §3.5.2.1, §3.5.2.3. */
+	write(op: Op, target: Target, value: unknown): void {
+		const { top, sub } = target;
+		const addressed = sub ?? top;
+		if (top.mutability === "writeOnly" || addressed.mutability === "writeOnly") {
+			// Okta sends a random password even without password sync (IDP-COMPAT.md §2.1 "Create");
+			// it is type-checked and dropped, never stored.
+			coerce(addressed, value, target.label);
+			return;
+		}
+		if (target.filter !== undefined) {
+			this.writeFiltered(op, target, target.filter, value);
+		} else if (sub !== undefined) {
+			this.writeSubAttribute(target, sub, value);
+		} else if (top.multiValued) {
+			const incoming = coerceList(top, value, target.label);
+			if (op === "replace") {
+				this.storeList(target, incoming);
+				return;
+			}
+			const merged = [...this.list(target)];
+			for (const item of incoming) {
+				if (!merged.some((existing) => sameValue(top, existing, item))) {
+					merged.push(item);
+				}
+			}
+			if (incoming.some(hasPrimary)) {
+				clearOtherPrimaries(merged, incoming.filter(hasPrimary));
+			}
+			if (merged.length > 0) {
+				this.store(target, merged);
+			}
+		} else if (top.type === "complex") {
+			const incoming = coerce(top, value, target.label);
+			if (!isObject(incoming)) {
+				return;
+			}
+			const current = this.current(target);
+			const merged = isObject(current) ? current : newObj();
+			mergeInto(top, merged, incoming, target.label);
+			this.store(target, merged);
+		} else {
+			const incoming = coerce(top, value, target.label);
+			if (incoming === undefined) {
+				return;
+			}
+			checkImmutable(top, this.current(target), incoming, target.label);
+			this.store(target, incoming);
+		}
+	}
+
+	writeSubAttribute(target: Target, sub: AttributeDef, value: unknown): void {
+		const incoming = coerce(sub, value, target.label);
+		if (incoming === undefined) {
+			return;
+		}
+		if (!target.top.multiValued) {
+			const current = this.current(target);
+			const obj = isObject(current) ? current : newObj();
+			checkImmutable(sub, getProperty(obj, sub.name), incoming, target.label);
+			setKey(obj, sub.name, incoming);
+			this.store(target, obj);
+			return;
+		}
+		// `emails.type` without a filter addresses every value (RFC 7644 §3.5.2.3).
+		const list = this.list(target).map((e) => (isObject(e) ? e : newObj()));
+		if (list.length === 0) {
+			list.push(newObj());
+		}
+		if (sub.name === "primary" && incoming === true && list.length > 1) {
+			throw scimErrors.invalidValue(`Only one value of "${target.top.name}" may be primary.`);
+		}
+		for (const element of list) {
+			checkImmutable(sub, getProperty(element, sub.name), incoming, target.label);
+			setKey(element, sub.name, incoming);
+		}
+		this.store(target, list);
+	}
+
+	writeFiltered(op: Op, target: Target, filter: Filter, value: unknown): void {
+		const { top, sub } = target;
+		const list = [...this.list(target)];
+		const matched = list.filter((e) => matchesValueFilter(filter, e, top));
+		if (matched.length === 0) {
+			this.addForUnmatchedFilter(target, filter, value, list);
+			return;
+		}
+		const incoming = coerce(sub ?? top, value, target.label);
+		if (incoming === undefined) {
+			return;
+		}
+		const updated = list.map((element) => {
+			if (!matched.includes(element) || !isObject(element)) {
+				return element;
+			}
+			if (sub !== undefined) {
+				checkImmutable(sub, getProperty(element, sub.name), incoming, target.label);
+				setKey(element, sub.name, incoming);
+				return element;
+			}
+			if (!isObject(incoming)) {
+				return element;
+			}
+			if (op === "replace") {
+				// All matching values are replaced (RFC 7644 §3.5.2.3), but never an immutable part.
+				for (const def of top.subAttributes ?? []) {
+					const before = getProperty(element, def.name);
+					if (before !== undefined) {
+						checkImmutable(
+							def,
+							before,
+							getProperty(incoming, def.name),
+							`${target.label}.${def.name}`,
+						);
+					}
+				}
+				return cloneJson(incoming);
+			}
+			mergeInto(top, element, incoming, target.label);
+			return element;
+		});
+		const primaries = updated.filter((e, i) => hasPrimary(e) && matched.includes(list[i]));
+		if (primaries.length > 1) {
+			throw scimErrors.invalidValue(`Only one value of "${top.name}" may be primary.`);
+		}
+		clearOtherPrimaries(updated, primaries);
+		this.store(target, updated);
+	}
+
+	/**
+	 * Entra expects add and replace on a filtered path that matches nothing to add the value, e.g.
+	 * `emails[type eq "home"].value` creates `{type: "home", value}` (IDP-COMPAT.md §3.2 "Other Entra
+	 * quirks"); RFC 7644 §3.5.2.3 says noTarget, which `addOnNoTarget: false` restores.
+	 */
+	addForUnmatchedFilter(target: Target, filter: Filter, value: unknown, list: unknown[]): void {
+		const base = this.options.addOnNoTarget === false ? null : equalityTerms(filter);
+		if (base === null) {
+			throw scimErrors.noTarget(target.pathText);
+		}
+		const element = newObj();
+		for (const [name, v] of Object.entries(base)) {
+			const def = findAttribute(target.top.subAttributes, name);
+			if (def !== undefined && def.mutability !== "readOnly") {
+				element[def.name] = v;
+			}
+		}
+		if (target.sub !== undefined) {
+			const incoming = coerce(target.sub, value, target.label);
+			if (incoming === undefined) {
+				return;
+			}
+			element[target.sub.name] = incoming;
+		} else {
+			const incoming = coerce(target.top, value, target.label);
+			if (!isObject(incoming)) {
+				return;
+			}
+			Object.assign(element, incoming);
+		}
+		const updated = [...list, element];
+		if (hasPrimary(element)) {
+			clearOtherPrimaries(updated, [element]);
+		}
+		this.store(target, updated);
+	}
+
+	/** RFC 7644 §3.5.2.2. */
+	remove(target: Target, value: unknown): void {
+		const { top, sub, filter } = target;
+		if (top.mutability === "writeOnly" || sub?.mutability === "writeOnly") {
+			return;
+		}
+		if (filter !== undefined) {
+			this.removeFiltered(target, filter);
+			return;
+		}
+		if (sub !== undefined) {
+			this.removeSubAttribute(target, sub);
+			return;
+		}
+		if (top.multiValued && value !== undefined && value !== null) {
+			// Entra (and, reportedly, JumpCloud) remove members with a value array and no filter:
+			// {"op":"Remove","path":"members","value":[{"value":"<id>"}]} (IDP-COMPAT.md §3.1, §5).
+			const doomed = coerceList(top, value, target.label);
+			const list = this.list(target);
+			const kept = list.filter((e) => !doomed.some((d) => matchesRemoval(top, e, d)));
+			if (kept.length !== list.length) {
+				this.storeList(target, kept);
+			}
+			return;
+		}
+		if (top.required) {
+			throw scimErrors.mutability(`"${target.label}" is required and cannot be removed.`);
+		}
+		const current = this.current(target);
+		if (top.mutability === "immutable" && current !== undefined) {
+			throw scimErrors.mutability(`"${target.label}" is immutable and cannot be removed.`);
+		}
+		this.clear(target);
+	}
+
+	removeSubAttribute(target: Target, sub: AttributeDef): void {
+		if (sub.required) {
+			throw scimErrors.mutability(`"${target.label}" is required and cannot be removed.`);
+		}
+		const elements = this.list(target);
+		const remaining: unknown[] = [];
+		for (const element of elements) {
+			if (isObject(element) && findKey(element, sub.name) !== undefined) {
+				if (sub.mutability === "immutable") {
+					throw scimErrors.mutability(`"${target.label}" is immutable and cannot be removed.`);
+				}
+				deleteKey(element, sub.name);
+			}
+			if (!isObject(element) || Object.keys(element).length > 0) {
+				remaining.push(element);
+			}
+		}
+		if (target.top.multiValued) {
+			this.storeList(target, remaining);
+		} else if (remaining.length === 0) {
+			this.clear(target);
+		}
+	}
+
+	removeFiltered(target: Target, filter: Filter): void {
+		const { top, sub } = target;
+		const list = this.list(target);
+		const matched = list.filter((e) => matchesValueFilter(filter, e, top));
+		if (matched.length === 0) {
+			// Nothing to remove is not an error: Okta removes members that may be gone already.
+			return;
+		}
+		if (sub === undefined) {
+			this.storeList(
+				target,
+				list.filter((e) => !matched.includes(e)),
+			);
+			return;
+		}
+		if (sub.required || sub.mutability === "immutable") {
+			throw scimErrors.mutability(
+				`"${target.label}" is ${sub.required ? "required" : "immutable"} and cannot be removed.`,
+			);
+		}
+		const remaining: unknown[] = [];
+		for (const element of list) {
+			if (matched.includes(element) && isObject(element)) {
+				deleteKey(element, sub.name);
+				if (Object.keys(element).length === 0) {
+					continue;
+				}
+			}
+			remaining.push(element);
+		}
+		this.storeList(target, remaining);
+	}
+
+	/** Drops emptied extension objects and keeps `schemas` in step with the extensions present. */
+	finish(): void {
+		for (const uri of this.touchedExtensions) {
+			const key = findKey(this.resource, uri);
+			const container = key === undefined ? undefined : this.resource[key];
+			const present = isObject(container) && Object.keys(container).length > 0;
+			if (key !== undefined && !present) {
+				delete this.resource[key];
+			}
+			const schemas = this.resource.schemas;
+			if (!Array.isArray(schemas)) {
+				continue;
+			}
+			const listed = schemas.some(
+				(s) => typeof s === "string" && s.toLowerCase() === uri.toLowerCase(),
+			);
+			if (present && !listed) {
+				this.resource.schemas = [...schemas, uri];
+			} else if (!present && listed) {
+				this.resource.schemas = schemas.filter(
+					(s) => typeof s !== "string" || s.toLowerCase() !== uri.toLowerCase(),
+				);
+			}
+		}
+	}
+}
+
+/** The `attr eq value` terms of an and-only filter, or null when the filter says more than that. */
+function equalityTerms(filter: Filter): Obj | null {
+	if (filter.kind === "compare" && filter.op === "eq" && filter.value !== null) {
+		const out = newObj();
+		out[filter.path.attribute] = filter.value;
+		return out;
+	}
+	if (filter.kind === "and") {
+		const left = equalityTerms(filter.left);
+		const right = equalityTerms(filter.right);
+		return left === null || right === null ? null : Object.assign(left, right);
+	}
+	return null;
+}
+
+function clearOtherPrimaries(list: unknown[], keep: unknown[]): void {
+	if (keep.length === 0) {
+		return;
+	}
+	for (const element of list) {
+		if (hasPrimary(element) && !keep.includes(element) && isObject(element)) {
+			element.primary = false;
+		}
+	}
+}
+
+function valueKey(def: AttributeDef, element: unknown): string | undefined {
+	const valueDef = findAttribute(def.subAttributes, "value");
+	const value = getProperty(element, "value");
+	if (valueDef === undefined || typeof value !== "string") {
+		return undefined;
+	}
+	return valueDef.caseExact ? value : value.toLowerCase();
+}
+
+/** Values of a multi-valued complex attribute are identified by their `value` (RFC 7643 §2.4). */
+function sameValue(def: AttributeDef, a: unknown, b: unknown): boolean {
+	const ka = valueKey(def, a);
+	const kb = valueKey(def, b);
+	return ka !== undefined && kb !== undefined ? ka === kb : deepEqual(a, b);
+}
+
+/** A removal value names an element by `value`, or else by the sub-attributes it gives. */
+function matchesRemoval(def: AttributeDef, element: unknown, doomed: unknown): boolean {
+	if (valueKey(def, doomed) !== undefined || !isObject(doomed) || !isObject(element)) {
+		return sameValue(def, element, doomed);
+	}
+	return Object.entries(doomed).every(([k, v]) => deepEqual(getProperty(element, k), v));
+}
+
+function checkImmutable(def: AttributeDef, before: unknown, after: unknown, label: string): void {
+	if (
+		def.mutability === "immutable" &&
+		before !== undefined &&
+		before !== null &&
+		!deepEqual(before, after)
+	) {
+		throw scimErrors.mutability(`"${label}" is immutable: it can be set once but not changed.`);
+	}
+}
+
+function mergeInto(def: AttributeDef, target: Obj, incoming: Obj, label: string): void {
+	for (const [k, v] of Object.entries(incoming)) {
+		const subDef = findAttribute(def.subAttributes, k);
+		if (subDef !== undefined) {
+			checkImmutable(subDef, getProperty(target, k), v, `${label}.${subDef.name}`);
+		}
+		setKey(target, k, v);
+	}
+}
+
+function describeValue(value: unknown): string {
+	return JSON.stringify(value) ?? String(value);
+}
+
+/** Coerces the value for a multi-valued attribute; a single value is taken as a list of one. */
+function coerceList(def: AttributeDef, value: unknown, label: string): unknown[] {
+	const items = Array.isArray(value) ? value : [value];
+	const out: unknown[] = [];
+	for (const item of items) {
+		const coerced = coerce(def, item, label);
+		if (coerced !== undefined) {
+			out.push(coerced);
+		}
+	}
+	if (out.filter(hasPrimary).length > 1) {
+		throw scimErrors.invalidValue(`Only one value of "${label}" may be primary (RFC 7643 §2.4).`);
+	}
+	return out;
+}
+
+/**
+ * Coerces one value to an attribute's type, or returns undefined when there is nothing to store
+ * (null, or a complex value with only nulls and readOnly parts).
+ */
+function coerce(def: AttributeDef, value: unknown, label: string): unknown {
+	if (value === null || value === undefined) {
+		return undefined;
+	}
+	switch (def.type) {
+		case "complex":
+			return coerceComplex(def, value, label);
+		case "boolean": {
+			if (typeof value === "boolean") {
+				return value;
+			}
+			// Entra's default job sends "True"/"False" (IDP-COMPAT.md §3.2 "Disable"); lowercase
+			// strings were reported in 2025.
+			const lower = typeof value === "string" ? value.toLowerCase() : "";
+			if (lower === "true" || lower === "false") {
+				return lower === "true";
+			}
+			throw scimErrors.invalidValue(
+				`"${label}" must be a boolean (true or false), not ${describeValue(value)}.`,
+			);
+		}
+		case "integer":
+			if (typeof value === "number" && Number.isInteger(value)) {
+				return value;
+			}
+			throw scimErrors.invalidValue(`"${label}" must be an integer, not ${describeValue(value)}.`);
+		case "decimal":
+			if (typeof value === "number" && Number.isFinite(value)) {
+				return value;
+			}
+			throw scimErrors.invalidValue(`"${label}" must be a number, not ${describeValue(value)}.`);
+		case "dateTime":
+			if (typeof value === "string" && parseDateTime(value) !== null) {
+				return value;
+			}
+			throw scimErrors.invalidValue(
+				`"${label}" must be an xsd:dateTime such as "2011-05-13T04:42:34Z", not ${describeValue(value)}.`,
+			);
+		default:
+			if (typeof value === "string") {
+				return value;
+			}
+			throw scimErrors.invalidValue(`"${label}" must be a string, not ${describeValue(value)}.`);
+	}
+}
+
+function coerceComplex(def: AttributeDef, value: unknown, label: string): Obj | undefined {
+	let input = value;
+	if (Array.isArray(input) && !def.multiValued) {
+		// Entra adds a manager as a one-element array (IDP-COMPAT.md §3.1 "Manager (reference)").
+		if (input.length !== 1) {
+			throw scimErrors.invalidValue(
+				`"${label}" is single-valued, so it takes one value, not ${input.length}.`,
+			);
+		}
+		input = input[0];
+	}
+	if (typeof input === "string" && findAttribute(def.subAttributes, "value") !== undefined) {
+		// The Entra validator sends manager as a bare id (IDP-COMPAT.md §3.2 "Other Entra quirks").
+		input = { value: input };
+	}
+	if (!isObject(input)) {
+		throw scimErrors.invalidValue(
+			`"${label}" is complex, so its value must be an object, not ${describeValue(input)}.`,
+		);
+	}
+	const out = newObj();
+	for (const [k, v] of Object.entries(input)) {
+		if (v === null || v === undefined) {
+			// Entra sends "$ref": null with members (IDP-COMPAT.md §3.1 "Add members").
+			continue;
+		}
+		const subDef = findAttribute(def.subAttributes, k);
+		if (subDef === undefined) {
+			throw scimErrors.invalidValue(`"${label}" has no sub-attribute "${k}".`);
+		}
+		if (subDef.mutability === "readOnly" || subDef.mutability === "writeOnly") {
+			continue;
+		}
+		const coerced = coerce(subDef, v, `${label}.${subDef.name}`);
+		if (coerced !== undefined) {
+			out[subDef.name] = coerced;
+		}
+	}
+	return Object.keys(out).length > 0 ? out : undefined;
+}
+
+function memberValues(resource: unknown, resourceType: ResourceTypeDef): string[] {
+	const members = findAttribute(resourceType.schema.attributes, "members");
+	if (members === undefined) {
+		return [];
+	}
+	const list = getProperty(resource, members.name);
+	if (!Array.isArray(list)) {
+		return [];
+	}
+	return list.map((m) => getProperty(m, "value")).filter((v): v is string => typeof v === "string");
+}
+
+function difference(a: string[], b: string[]): string[] {
+	const exclude = new Set(b);
+	return [...new Set(a)].filter((v) => !exclude.has(v));
+}
+
+/**
+ * Applies PATCH operations to a SCIM resource (core attributes at the top level, extension
+ * attributes under their schema URN) and returns a new resource, whether it changed, and which
+ * group members were added or removed; it never mutates its input and never throws a ScimError.
+ * RFC 7644 §3.5.2.
+ * @example
+ * applyPatch(group, [{ op: "Add", path: "members", value: [{ value: "u1" }] }], groupType)
+ * // { ok: true, value: { resource, changed: true, membersAdded: ["u1"], membersRemoved: [] } }
+ */
+export function applyPatch(
+	resource: Record<string, unknown>,
+	operations: readonly PatchOperation[],
+	resourceType: ResourceTypeDef,
+	options: PatchOptions = {},
+): Result<PatchOutcome, ScimErrorData> {
+	try {
+		const working = cloneJson(resource);
+		if (!isObject(working)) {
+			throw scimErrors.invalidValue("The resource to patch must be an object.");
+		}
+		const patcher = new Patcher(working, resourceType, options);
+		operations.forEach((operation, index) => {
+			try {
+				patcher.apply(operation);
+			} catch (e) {
+				if (e instanceof ScimError) {
+					throw new ScimError(e.status, e.scimType, `Operations[${index}]: ${e.detail}`);
+				}
+				throw e;
+			}
+		});
+		patcher.finish();
+		const patched = toPlain(working) as Record<string, unknown>;
+		const before = memberValues(resource, resourceType);
+		const after = memberValues(patched, resourceType);
+		return ok({
+			resource: patched,
+			changed: !deepEqual(resource, patched),
+			membersAdded: difference(after, before),
+			membersRemoved: difference(before, after),
+		});
+	} catch (e) {
+		if (e instanceof ScimError) {
+			return err(e.toData());
+		}
+		throw e;
+	}
+}
