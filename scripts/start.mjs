@@ -9,7 +9,11 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 const port = Number(process.env.PORT ?? 8787);
 const origin = `http://localhost:${port}`;
 const demoFile = ".wrangler/demo-team.json";
-const childEnv = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" };
+const childEnv = {
+	...process.env,
+	WRANGLER_SEND_METRICS: "false",
+	CLOUDFLARE_CF_FETCH_ENABLED: "false",
+};
 
 const vars = ensureDevVars();
 run("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local"]);
@@ -71,7 +75,10 @@ function parseVars(text) {
 			.split("\n")
 			.map((line) => line.trim())
 			.filter((line) => line && !line.startsWith("#") && line.includes("="))
-			.map((line) => [line.slice(0, line.indexOf("=")).trim(), line.slice(line.indexOf("=") + 1).trim()]),
+			.map((line) => [
+				line.slice(0, line.indexOf("=")).trim(),
+				line.slice(line.indexOf("=") + 1).trim(),
+			]),
 	);
 }
 
@@ -121,16 +128,17 @@ async function seedDemoTeam(serviceToken) {
 		}
 	}
 	const teamName = "Demo Team";
-	const teamId = saved?.teamId ?? (await call(serviceToken, "POST", "/teams", { name: teamName })).id;
+	const teamId =
+		saved?.teamId ?? (await call(serviceToken, "POST", "/teams", { name: teamName })).id;
 	await call(serviceToken, "PUT", `/teams/${teamId}/sso`, { methods: ["saml"] });
 	await call(serviceToken, "PUT", `/teams/${teamId}/scim`, { enabled: true });
 	await call(serviceToken, "POST", `/teams/${teamId}/admins`, { email: "admin@demo.example" });
 	// The secret of an earlier key cannot be shown again (only its hash is kept), so each start
 	// replaces the demo key with a fresh one and prints that.
 	const key = saved?.keyId
-		? await call(serviceToken, "POST", `/teams/${teamId}/scim-keys/${saved.keyId}/regenerate`, { graceSeconds: 0 }).catch(
-				() => call(serviceToken, "POST", `/teams/${teamId}/scim-keys`, { name: "Demo IdP" }),
-			)
+		? await call(serviceToken, "POST", `/teams/${teamId}/scim-keys/${saved.keyId}/regenerate`, {
+				graceSeconds: 0,
+			}).catch(() => call(serviceToken, "POST", `/teams/${teamId}/scim-keys`, { name: "Demo IdP" }))
 		: await call(serviceToken, "POST", `/teams/${teamId}/scim-keys`, { name: "Demo IdP" });
 	writeFileSync(demoFile, JSON.stringify({ teamId, keyId: key.id }, null, 2));
 	return { teamId, teamName, token: key.token };

@@ -111,12 +111,18 @@ export function groupFilterSql(filter: Filter, teamId: string): SQL {
 }
 
 /** ORDER BY for a Users list: `sortBy` (RFC 7644 §3.4.2.3), then creation order and id, so pages are stable. */
-export function userOrderBy(sortBy: string | undefined, sortOrder: "ascending" | "descending"): SQL[] {
+export function userOrderBy(
+	sortBy: string | undefined,
+	sortOrder: "ascending" | "descending",
+): SQL[] {
 	return orderBy(USER_TARGET, sortBy, sortOrder, [scimUsers.createdAt, scimUsers.id]);
 }
 
 /** ORDER BY for a Groups list. */
-export function groupOrderBy(sortBy: string | undefined, sortOrder: "ascending" | "descending"): SQL[] {
+export function groupOrderBy(
+	sortBy: string | undefined,
+	sortOrder: "ascending" | "descending",
+): SQL[] {
 	return orderBy(GROUP_TARGET, sortBy, sortOrder, [scimGroups.createdAt, scimGroups.id]);
 }
 
@@ -131,11 +137,18 @@ function orderBy(
 		return tiebreak;
 	}
 	const ref = resolveAttribute(target.resourceType, sortBy);
-	if (!ref?.attribute || ref.attribute.multiValued || ref.attribute.type === "complex" && !ref.subAttribute) {
-		throw scimErrors.invalidValue(`sortBy "${sortBy}" is not a single-valued attribute of ${target.resourceType.name}.`);
+	if (
+		!ref?.attribute ||
+		ref.attribute.multiValued ||
+		(ref.attribute.type === "complex" && !ref.subAttribute)
+	) {
+		throw scimErrors.invalidValue(
+			`sortBy "${sortBy}" is not a single-valued attribute of ${target.resourceType.name}.`,
+		);
 	}
 	const column = locate(target, ref);
-	const key = column.caseExact || column.kind !== "string" ? sql`${column.expr}` : sql`lower(${column.expr})`;
+	const key =
+		column.caseExact || column.kind !== "string" ? sql`${column.expr}` : sql`lower(${column.expr})`;
 	// RFC 7644 §3.4.2.3: resources without the attribute sort last in ascending order.
 	const nullsLast = sql`${column.expr} is null`;
 	return sortOrder === "descending"
@@ -178,17 +191,29 @@ function leaf(target: Target, filter: Leaf, teamId: string, negate: boolean): SQ
 	const attribute = ref.attribute as AttributeDef;
 	if (attribute.multiValued && !ownColumn(target, ref)) {
 		// `phoneNumbers.value eq "x"`, or `phoneNumbers eq "x"` meaning its `value`: any one value matches.
-		const sub = ref.subAttribute ?? (attribute.type === "complex" ? findSub(attribute, "value") : undefined);
+		const sub =
+			ref.subAttribute ?? (attribute.type === "complex" ? findSub(attribute, "value") : undefined);
 		const element: Column = sub
 			? { expr: sql`json_extract(j.value, ${`$.${quote(sub.name)}`})`, ...kindOf(sub) }
 			: { expr: sql`j.value`, ...kindOf(attribute) };
-		return jsonElements(target, { ...ref, subAttribute: undefined }, condition(element, filter), negate);
+		return jsonElements(
+			target,
+			{ ...ref, subAttribute: undefined },
+			condition(element, filter),
+			negate,
+		);
 	}
 	return twoValued(condition(locate(target, ref), filter), negate);
 }
 
 /** `emails[type eq "work" and value co "@x"]`: some one value satisfies the inner filter. */
-function valuePath(target: Target, path: AttrPath, inner: Filter, teamId: string, negate: boolean): SQL {
+function valuePath(
+	target: Target,
+	path: AttrPath,
+	inner: Filter,
+	teamId: string,
+	negate: boolean,
+): SQL {
 	const ref = resolve(target, path);
 	const side = sideTableOf(target, ref);
 	if (side) {
@@ -200,7 +225,9 @@ function valuePath(target: Target, path: AttrPath, inner: Filter, teamId: string
 		// A value filter on a single-valued complex attribute tests that one value.
 		const parent = jsonPath(ref);
 		return twoValued(
-			compileInner(inner, (sub) => jsonColumn(target, `${parent}.${quote(sub)}`, findSub(attribute, sub))),
+			compileInner(inner, (sub) =>
+				jsonColumn(target, `${parent}.${quote(sub)}`, findSub(attribute, sub)),
+			),
 			negate,
 		);
 	}
@@ -221,7 +248,9 @@ function compileInner(filter: Filter, columnOf: (sub: string) => Column | null):
 		case "not":
 			return sql`not coalesce(${compileInner(filter.filter, columnOf)}, 0)`;
 		case "valuePath":
-			throw scimErrors.invalidFilter("A value filter cannot be nested inside another value filter.");
+			throw scimErrors.invalidFilter(
+				"A value filter cannot be nested inside another value filter.",
+			);
 		case "present":
 		case "compare": {
 			const sub = filter.path.subAttribute ?? filter.path.attribute;
@@ -253,8 +282,12 @@ function compare(column: Column, op: CompareOp, value: CompareValue): SQL {
 		throw scimErrors.invalidFilter(`Operator "${op}" cannot compare with null.`);
 	}
 	const bound = bind(column, value);
-	const left = column.kind === "string" && !column.caseExact ? sql`lower(${column.expr})` : sql`${column.expr}`;
-	const right = column.kind === "string" && !column.caseExact ? sql`lower(${bound})` : sql`${bound}`;
+	const left =
+		column.kind === "string" && !column.caseExact
+			? sql`lower(${column.expr})`
+			: sql`${column.expr}`;
+	const right =
+		column.kind === "string" && !column.caseExact ? sql`lower(${bound})` : sql`${bound}`;
 	switch (op) {
 		case "eq":
 			return sql`${left} = ${right}`;
@@ -300,7 +333,13 @@ function twoValued(cond: SQL, negate: boolean): SQL {
 	return negate ? sql`not coalesce(${cond}, 0)` : cond;
 }
 
-function ownedBy(target: Target, table: SideTable, teamId: string, cond: SQL, negate: boolean): SQL {
+function ownedBy(
+	target: Target,
+	table: SideTable,
+	teamId: string,
+	cond: SQL,
+	negate: boolean,
+): SQL {
 	const subquery = sql`select ${table.owner} from ${table.from} where ${table.team} = ${teamId} and ${cond}`;
 	return negate ? sql`${target.id} not in (${subquery})` : sql`${target.id} in (${subquery})`;
 }
@@ -332,13 +371,17 @@ function ownColumn(target: Target, ref: AttributeRef): Column | undefined {
 	if (ref.extension || !ref.attribute) {
 		return undefined;
 	}
-	const key = ref.subAttribute ? `${ref.attribute.name}.${ref.subAttribute.name}` : ref.attribute.name;
+	const key = ref.subAttribute
+		? `${ref.attribute.name}.${ref.subAttribute.name}`
+		: ref.attribute.name;
 	return target.columns[key];
 }
 
 /** Where a single-valued attribute lives: its own column, or the resource JSON. */
 function locate(target: Target, ref: AttributeRef): Column {
-	return ownColumn(target, ref) ?? jsonColumn(target, jsonPath(ref), ref.subAttribute ?? ref.attribute);
+	return (
+		ownColumn(target, ref) ?? jsonColumn(target, jsonPath(ref), ref.subAttribute ?? ref.attribute)
+	);
 }
 
 function jsonColumn(target: Target, path: string, def: AttributeDef | undefined): Column {

@@ -8,7 +8,11 @@ export interface GroupMember {
 }
 
 /** The team's group with this id, or null. */
-export async function getScimGroup(db: Db, teamId: string, id: string): Promise<ScimGroupRow | null> {
+export async function getScimGroup(
+	db: Db,
+	teamId: string,
+	id: string,
+): Promise<ScimGroupRow | null> {
 	return (
 		(await db
 			.select()
@@ -28,7 +32,12 @@ export async function findScimGroupByDisplayName(
 		(await db
 			.select()
 			.from(scimGroups)
-			.where(and(eq(scimGroups.teamId, teamId), sql`lower(${scimGroups.displayName}) = lower(${displayName})`))
+			.where(
+				and(
+					eq(scimGroups.teamId, teamId),
+					sql`lower(${scimGroups.displayName}) = lower(${displayName})`,
+				),
+			)
 			.get()) ?? null
 	);
 }

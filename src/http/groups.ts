@@ -20,8 +20,8 @@ import {
 	projectionFromQuery,
 } from "./params";
 import { scimJson } from "./respond";
-import { scimBaseUrl, writeInput } from "./users";
 import { unwrap } from "./unwrap";
+import { scimBaseUrl, writeInput } from "./users";
 
 /** /Groups: the team's user groups. RFC 7644 §3.3–§3.6, RFC 7643 §4.2. */
 export const groupsApp = new Hono<AppEnv>();
@@ -46,7 +46,9 @@ groupsApp.get("/:id", async (c) => {
 
 groupsApp.post("/", async (c) => {
 	const input = unwrap(normalizeGroupInput(await readJsonBody(c), GROUP_RESOURCE_TYPE));
-	const group = unwrap(await teamStub(c.env, c.var.scimCaller.teamId).createGroup(writeInput(c), input.resource));
+	const group = unwrap(
+		await teamStub(c.env, c.var.scimCaller.teamId).createGroup(writeInput(c), input.resource),
+	);
 	return sendGroup(c, group, 201, projectionFromQuery(c), {
 		Location: `${scimBaseUrl(c)}/Groups/${group.id}`,
 	});
@@ -80,7 +82,10 @@ groupsApp.patch("/:id", async (c) => {
 		),
 	);
 	const projection = projectionFromQuery(c);
-	if ((projection.attributes?.length ?? 0) === 0 && (projection.excludedAttributes?.length ?? 0) === 0) {
+	if (
+		(projection.attributes?.length ?? 0) === 0 &&
+		(projection.excludedAttributes?.length ?? 0) === 0
+	) {
 		return c.body(null, 204, { ETag: versionTag(row.version) });
 	}
 	return sendGroup(c, row, 200, projection);
@@ -109,12 +114,23 @@ async function listGroups(c: Context<AppEnv>, params: ListParams): Promise<Respo
 	);
 	const wantsMembers = !excludes(params.projection, "members");
 	const members = wantsMembers
-		? await listMembersOfGroups(c.var.db, teamId, rows.map((r) => r.id))
+		? await listMembersOfGroups(
+				c.var.db,
+				teamId,
+				rows.map((r) => r.id),
+			)
 		: new Map();
 	const resources = rows.map((row) =>
-		projectResource(toScimGroup(c, row, members.get(row.id) ?? []), GROUP_RESOURCE_TYPE, params.projection),
+		projectResource(
+			toScimGroup(c, row, members.get(row.id) ?? []),
+			GROUP_RESOURCE_TYPE,
+			params.projection,
+		),
 	);
-	return scimJson(c, listResponse(resources, { totalResults: total, startIndex: params.startIndex }));
+	return scimJson(
+		c,
+		listResponse(resources, { totalResults: total, startIndex: params.startIndex }),
+	);
 }
 
 async function sendGroup(
@@ -131,13 +147,23 @@ async function sendGroup(
 	return scimJson(c, body, status, { ...headers, ETag: versionTag(group.version) });
 }
 
-function toScimGroup(c: Context<AppEnv>, row: ScimGroupRow, members: { value: string; display: string }[]) {
+function toScimGroup(
+	c: Context<AppEnv>,
+	row: ScimGroupRow,
+	members: { value: string; display: string }[],
+) {
 	const resource: Record<string, unknown> = { ...row.resource };
 	if (members.length > 0) {
 		resource.members = members.map((m) => ({ ...m, type: "User" }));
 	}
 	return groupResource(
-		{ id: row.id, resource, created: row.createdAt, lastModified: row.updatedAt, version: row.version },
+		{
+			id: row.id,
+			resource,
+			created: row.createdAt,
+			lastModified: row.updatedAt,
+			version: row.version,
+		},
 		{ baseUrl: scimBaseUrl(c) },
 	);
 }

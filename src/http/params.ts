@@ -4,8 +4,14 @@ import { scimErrors } from "../scim/errors";
 import type { Filter } from "../scim/filter/ast";
 import { parseFilter } from "../scim/filter/parse";
 import { validateFilter } from "../scim/filter/validate";
-import { listQuerySchema, patchRequestSchema, searchRequestSchema, zodToScimError } from "../scim/schemas/messages";
-import { parseAttributeList, type Projection } from "../scim/project";
+import type { PatchOperation } from "../scim/patch";
+import { type Projection, parseAttributeList } from "../scim/project";
+import {
+	listQuerySchema,
+	patchRequestSchema,
+	searchRequestSchema,
+	zodToScimError,
+} from "../scim/schemas/messages";
 import type { ResourceTypeDef } from "../scim/schemas/types";
 
 /** A list request's parameters, from the query string or a SearchRequest body. RFC 7644 §3.4.2–3. */
@@ -56,7 +62,7 @@ export function projectionFromQuery(c: Context): Projection {
 }
 
 /** The Operations of a PATCH body, after checking the PatchOp envelope. RFC 7644 §3.5.2. */
-export function patchOperations(body: unknown): unknown[] {
+export function patchOperations(body: unknown): PatchOperation[] {
 	const parsed = patchRequestSchema.safeParse(body);
 	if (!parsed.success) {
 		throw zodToScimError(parsed.error);
@@ -78,7 +84,9 @@ function toListParams(
 ): ListParams {
 	const sortOrder = data.sortOrder?.toLowerCase() ?? "ascending";
 	if (sortOrder !== "ascending" && sortOrder !== "descending") {
-		throw scimErrors.invalidValue(`sortOrder must be "ascending" or "descending", not "${data.sortOrder}".`);
+		throw scimErrors.invalidValue(
+			`sortOrder must be "ascending" or "descending", not "${data.sortOrder}".`,
+		);
 	}
 	return {
 		...(data.filter !== undefined && data.filter.trim() !== ""

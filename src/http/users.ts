@@ -10,10 +10,16 @@ import { normalizeUserInput } from "../scim/normalize";
 import { type Projection, projectResource } from "../scim/project";
 import { userResource } from "../scim/resources";
 import { USER_RESOURCE_TYPE } from "../scim/schemas/resource-types";
-import type { UserWriteInput } from "../team/team-do";
 import { teamStub } from "../team/stub";
+import type { UserWriteInput } from "../team/team-do";
 import { bodyHash, readJsonBody } from "./body";
-import { listParamsFromQuery, listParamsFromSearch, type ListParams, patchOperations, projectionFromQuery } from "./params";
+import {
+	type ListParams,
+	listParamsFromQuery,
+	listParamsFromSearch,
+	patchOperations,
+	projectionFromQuery,
+} from "./params";
 import { scimJson } from "./respond";
 import { unwrap } from "./unwrap";
 
@@ -22,7 +28,9 @@ export const usersApp = new Hono<AppEnv>();
 
 usersApp.get("/", async (c) => listUsers(c, listParamsFromQuery(c, USER_RESOURCE_TYPE)));
 
-usersApp.post("/.search", async (c) => listUsers(c, listParamsFromSearch(c, await readJsonBody(c), USER_RESOURCE_TYPE)));
+usersApp.post("/.search", async (c) =>
+	listUsers(c, listParamsFromSearch(c, await readJsonBody(c), USER_RESOURCE_TYPE)),
+);
 
 usersApp.get("/:id", async (c) => {
 	const user = await getScimUser(c.var.db, c.var.scimCaller.teamId, c.req.param("id"));
@@ -40,7 +48,11 @@ usersApp.post("/", async (c) => {
 	const body = await readJsonBody(c);
 	const input = unwrap(normalizeUserInput(body, USER_RESOURCE_TYPE));
 	const user = unwrap(
-		await teamStub(c.env, c.var.scimCaller.teamId).createUser(writeInput(c), input.resource, await bodyHash(body)),
+		await teamStub(c.env, c.var.scimCaller.teamId).createUser(
+			writeInput(c),
+			input.resource,
+			await bodyHash(body),
+		),
 	);
 	return sendUser(c, user, 201, projectionFromQuery(c), { Location: userLocation(c, user.id) });
 });
@@ -85,15 +97,32 @@ usersApp.delete("/:id", async (c) => {
 async function listUsers(c: Context<AppEnv>, params: ListParams): Promise<Response> {
 	const { teamId } = c.var.scimCaller;
 	const where = params.filter === undefined ? undefined : userFilterSql(params.filter, teamId);
-	const { rows, total } = await listScimUsers(c.var.db, teamId, where, userOrderBy(params.sortBy, params.sortOrder), {
-		startIndex: params.startIndex,
-		count: params.count,
-	});
-	const groups = await listGroupsOfUsers(c.var.db, teamId, rows.map((r) => r.id));
-	const resources = rows.map((row) =>
-		projectResource(toScimUser(c, row, groups.get(row.id) ?? []), USER_RESOURCE_TYPE, params.projection),
+	const { rows, total } = await listScimUsers(
+		c.var.db,
+		teamId,
+		where,
+		userOrderBy(params.sortBy, params.sortOrder),
+		{
+			startIndex: params.startIndex,
+			count: params.count,
+		},
 	);
-	return scimJson(c, listResponse(resources, { totalResults: total, startIndex: params.startIndex }));
+	const groups = await listGroupsOfUsers(
+		c.var.db,
+		teamId,
+		rows.map((r) => r.id),
+	);
+	const resources = rows.map((row) =>
+		projectResource(
+			toScimUser(c, row, groups.get(row.id) ?? []),
+			USER_RESOURCE_TYPE,
+			params.projection,
+		),
+	);
+	return scimJson(
+		c,
+		listResponse(resources, { totalResults: total, startIndex: params.startIndex }),
+	);
 }
 
 async function sendUser(
@@ -104,17 +133,31 @@ async function sendUser(
 	headers: Record<string, string> = {},
 ): Promise<Response> {
 	const groups = await listGroupsOfUsers(c.var.db, user.teamId, [user.id]);
-	const body = projectResource(toScimUser(c, user, groups.get(user.id) ?? []), USER_RESOURCE_TYPE, projection);
+	const body = projectResource(
+		toScimUser(c, user, groups.get(user.id) ?? []),
+		USER_RESOURCE_TYPE,
+		projection,
+	);
 	return scimJson(c, body, status, { ...headers, ETag: versionTag(user.version) });
 }
 
-function toScimUser(c: Context<AppEnv>, row: ScimUserRow, groups: { value: string; display: string }[]) {
+function toScimUser(
+	c: Context<AppEnv>,
+	row: ScimUserRow,
+	groups: { value: string; display: string }[],
+) {
 	const resource: Record<string, unknown> = { ...row.resource };
 	if (groups.length > 0) {
 		resource.groups = groups.map((g) => ({ ...g, type: "direct" }));
 	}
 	return userResource(
-		{ id: row.id, resource, created: row.createdAt, lastModified: row.updatedAt, version: row.version },
+		{
+			id: row.id,
+			resource,
+			created: row.createdAt,
+			lastModified: row.updatedAt,
+			version: row.version,
+		},
 		{ baseUrl: scimBaseUrl(c) },
 	);
 }

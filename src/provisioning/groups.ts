@@ -2,10 +2,15 @@ import { and, eq, inArray } from "drizzle-orm";
 import { chunkRows, runBatch, type Statement, uniqueViolation } from "../db/batch";
 import type { Db } from "../db/client";
 import { insertEvent } from "../db/events";
-import { findScimGroupByDisplayName, getScimGroup, listMembersOfGroups, unknownUserIds } from "../db/groups";
+import {
+	findScimGroupByDisplayName,
+	getScimGroup,
+	listMembersOfGroups,
+	unknownUserIds,
+} from "../db/groups";
 import { type ScimGroupRow, scimGroupMembers, scimGroups } from "../db/schema";
 import { scimErrors } from "../scim/errors";
-import { applyPatch } from "../scim/patch";
+import { applyPatch, type PatchOperation } from "../scim/patch";
 import { err, ok, type Result } from "../scim/result";
 import { GROUP_RESOURCE_TYPE } from "../scim/schemas/resource-types";
 import type { UserWriteContext } from "./users";
@@ -68,9 +73,9 @@ export async function replaceGroup(
 	resource: Record<string, unknown>,
 ): Promise<Result<GroupWrite>> {
 	const { attributes, memberIds } = splitMembers(resource);
-	const currentIds = ((await listMembersOfGroups(db, ctx.teamId, [current.id])).get(current.id) ?? []).map(
-		(m) => m.value,
-	);
+	const currentIds = (
+		(await listMembersOfGroups(db, ctx.teamId, [current.id])).get(current.id) ?? []
+	).map((m) => m.value);
 	const wanted = new Set(memberIds);
 	const added = [...wanted].filter((id) => !currentIds.includes(id));
 	const removed = currentIds.filter((id) => !wanted.has(id));
@@ -82,10 +87,13 @@ export async function patchGroup(
 	db: Db,
 	ctx: UserWriteContext,
 	current: ScimGroupRow,
-	operations: unknown[],
+	operations: PatchOperation[],
 ): Promise<Result<GroupWrite>> {
 	const members = (await listMembersOfGroups(db, ctx.teamId, [current.id])).get(current.id) ?? [];
-	const resource = { ...current.resource, members: members.map((m) => ({ value: m.value, display: m.display })) };
+	const resource = {
+		...current.resource,
+		members: members.map((m) => ({ value: m.value, display: m.display })),
+	};
 	const patched = applyPatch(resource, operations, GROUP_RESOURCE_TYPE);
 	if (!patched.ok) {
 		return patched;
@@ -106,7 +114,11 @@ export async function patchGroup(
 }
 
 /** Deletes a group; its members stay users of the team. */
-export async function deleteGroup(db: Db, ctx: UserWriteContext, current: ScimGroupRow): Promise<Result<null>> {
+export async function deleteGroup(
+	db: Db,
+	ctx: UserWriteContext,
+	current: ScimGroupRow,
+): Promise<Result<null>> {
 	await runBatch(db, [
 		db.delete(scimGroupMembers).where(eq(scimGroupMembers.groupId, current.id)),
 		db.delete(scimGroups).where(eq(scimGroups.id, current.id)),
@@ -171,7 +183,12 @@ async function writeGroup(
 				: [
 						db
 							.delete(scimGroupMembers)
-							.where(and(eq(scimGroupMembers.groupId, current.id), inArray(scimGroupMembers.scimUserId, chunk))),
+							.where(
+								and(
+									eq(scimGroupMembers.groupId, current.id),
+									inArray(scimGroupMembers.scimUserId, chunk),
+								),
+							),
 					],
 		),
 		insertEvent(db, {
@@ -187,14 +204,21 @@ async function writeGroup(
 	return written.ok ? ok({ row, changed: true }) : written;
 }
 
-function memberInserts(db: Db, ctx: UserWriteContext, groupId: string, memberIds: string[]): Statement[] {
+function memberInserts(
+	db: Db,
+	ctx: UserWriteContext,
+	groupId: string,
+	memberIds: string[],
+): Statement[] {
 	const rows = [...new Set(memberIds)].map((scimUserId) => ({
 		groupId,
 		scimUserId,
 		teamId: ctx.teamId,
 		createdAt: ctx.now,
 	}));
-	return chunkRows(rows, 4).map((chunk) => db.insert(scimGroupMembers).values(chunk).onConflictDoNothing());
+	return chunkRows(rows, 4).map((chunk) =>
+		db.insert(scimGroupMembers).values(chunk).onConflictDoNothing(),
+	);
 }
 
 /** Separates the member ids from the other attributes of a normalised Group resource. */
@@ -246,11 +270,15 @@ async function runGroupBatch(db: Db, statements: Statement[]): Promise<Result<nu
 }
 
 function displayNameTaken(displayName: string) {
-	return scimErrors.uniqueness(`A group with displayName "${displayName}" already exists in this team.`).toData();
+	return scimErrors
+		.uniqueness(`A group with displayName "${displayName}" already exists in this team.`)
+		.toData();
 }
 
 function unknownMembers(ids: string[]) {
 	return scimErrors
-		.invalidValue(`Group members must be Users of this team; unknown: ${ids.slice(0, 10).join(", ")}${ids.length > 10 ? ", ..." : ""}.`)
+		.invalidValue(
+			`Group members must be Users of this team; unknown: ${ids.slice(0, 10).join(", ")}${ids.length > 10 ? ", ..." : ""}.`,
+		)
 		.toData();
 }

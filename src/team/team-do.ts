@@ -14,6 +14,7 @@ import {
 } from "../provisioning/users";
 import type { ScimErrorData } from "../scim/errors";
 import { etagMatches, versionTag } from "../scim/etag";
+import type { PatchOperation } from "../scim/patch";
 import { err, type Result } from "../scim/result";
 import * as settings from "./settings";
 
@@ -151,7 +152,7 @@ export class TeamDO extends DurableObject<Env> {
 	async patchUser(
 		input: UserWriteInput,
 		id: string,
-		operations: unknown[],
+		operations: PatchOperation[],
 		ifMatch: string | null,
 	): Promise<Result<ScimUserRow>> {
 		return this.serialize(async () => {
@@ -191,11 +192,18 @@ export class TeamDO extends DurableObject<Env> {
 	}
 
 	/** POST /Groups. */
-	async createGroup(input: UserWriteInput, resource: Record<string, unknown>): Promise<Result<ScimGroupRow>> {
+	async createGroup(
+		input: UserWriteInput,
+		resource: Record<string, unknown>,
+	): Promise<Result<ScimGroupRow>> {
 		return this.serialize(async () => {
 			const ctx = this.userContext(input);
-			return this.logFailure(ctx, "group.create", String(resource.displayName ?? ""), null, () =>
-				groups.createGroup(this.db, ctx, resource),
+			return this.logFailure(
+				ctx,
+				"group.create",
+				String(resource.displayName ?? ""),
+				null,
+				() => groups.createGroup(this.db, ctx, resource),
 				"Group",
 			);
 		});
@@ -217,7 +225,7 @@ export class TeamDO extends DurableObject<Env> {
 	async patchGroup(
 		input: UserWriteInput,
 		id: string,
-		operations: unknown[],
+		operations: PatchOperation[],
 		ifMatch: string | null,
 	): Promise<Result<groups.GroupWrite>> {
 		return this.groupWrite(input, "group.patch", id, ifMatch, (ctx, current) =>
@@ -226,7 +234,11 @@ export class TeamDO extends DurableObject<Env> {
 	}
 
 	/** DELETE /Groups/:id. */
-	async deleteGroup(input: UserWriteInput, id: string, ifMatch: string | null): Promise<Result<null>> {
+	async deleteGroup(
+		input: UserWriteInput,
+		id: string,
+		ifMatch: string | null,
+	): Promise<Result<null>> {
 		return this.groupWrite(input, "group.delete", id, ifMatch, (ctx, current) =>
 			groups.deleteGroup(this.db, ctx, current),
 		);

@@ -9,13 +9,20 @@ const PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
 describe("Entra ID user lifecycle (default job)", () => {
 	it("test connection → create → PATCH Replace 'False'/'True' → DELETE", async () => {
 		const team = await newScimTeam("Entra Co");
-		const entra = (method: string, path: string, body?: unknown) => scim(team.token, method, path, body);
+		const entra = (method: string, path: string, body?: unknown) =>
+			scim(team.token, method, path, body);
 
 		// Test Connection: a random GUID must give 200 and an empty ListResponse, never 404.
-		const probe = await entra("GET", `/Users?filter=${encodeURIComponent(`userName eq "${crypto.randomUUID()}"`)}`);
+		const probe = await entra(
+			"GET",
+			`/Users?filter=${encodeURIComponent(`userName eq "${crypto.randomUUID()}"`)}`,
+		);
 		expect(probe.status).toBe(200);
 		expect(await probe.json()).toMatchObject({ totalResults: 0, Resources: [] });
-		const unquoted = await entra("GET", `/Users?filter=${encodeURIComponent("externalId eq jyoung")}`);
+		const unquoted = await entra(
+			"GET",
+			`/Users?filter=${encodeURIComponent("externalId eq jyoung")}`,
+		);
 		expect(unquoted.status).toBe(200);
 
 		// Create as Entra sends it: enterprise URN, meta, nulls, roles:[], and the mistyped URN.
@@ -28,7 +35,13 @@ describe("Entra ID user lifecycle (default job)", () => {
 			externalId: "jyoung",
 			userName: "Test_User_ab6490ee-1e48-479e-a20b-2d77186b5dd1@contoso.com",
 			active: true,
-			emails: [{ primary: true, type: "work", value: "Test_User_fd0ea19b-0777-472c-9f96-4f70d2226f2e@contoso.com" }],
+			emails: [
+				{
+					primary: true,
+					type: "work",
+					value: "Test_User_fd0ea19b-0777-472c-9f96-4f70d2226f2e@contoso.com",
+				},
+			],
 			meta: { resourceType: "User" },
 			name: { formatted: "givenName familyName", familyName: "familyName", givenName: "givenName" },
 			roles: [],
@@ -36,24 +49,39 @@ describe("Entra ID user lifecycle (default job)", () => {
 			title: null,
 			addresses: null,
 			phoneNumbers: null,
-			"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": { department: "Sales", employeeNumber: "42" },
+			"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": {
+				department: "Sales",
+				employeeNumber: "42",
+			},
 		});
 		expect(created.status).toBe(201);
 		const user = (await created.json()) as Json;
-		expect(user).toMatchObject({ externalId: "jyoung", active: true, meta: { resourceType: "User" } });
+		expect(user).toMatchObject({
+			externalId: "jyoung",
+			active: true,
+			meta: { resourceType: "User" },
+		});
 		expect(user.id).toEqual(expect.any(String));
 		expect(user).not.toHaveProperty("displayName");
-		expect(user["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"]).toMatchObject({ department: "Sales" });
+		expect(user["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"]).toMatchObject({
+			department: "Sales",
+		});
 
 		// Get by query on the matching attribute.
-		const byExternalId = await entra("GET", `/Users?filter=${encodeURIComponent('externalId eq "jyoung"')}`);
-		expect(await byExternalId.json()).toMatchObject({ totalResults: 1, Resources: [{ id: user.id }] });
+		const byExternalId = await entra(
+			"GET",
+			`/Users?filter=${encodeURIComponent('externalId eq "jyoung"')}`,
+		);
+		expect(await byExternalId.json()).toMatchObject({
+			totalResults: 1,
+			Resources: [{ id: user.id }],
+		});
 
 		// Single- and multi-valued Replace with capitalised op.
 		const update = await entra("PATCH", `/Users/${user.id}`, {
 			schemas: [PATCH_OP],
 			Operations: [
-				{ op: "Replace", path: "emails[type eq \"work\"].value", value: "updated@contoso.com" },
+				{ op: "Replace", path: 'emails[type eq "work"].value', value: "updated@contoso.com" },
 				{ op: "Replace", path: "name.familyName", value: "updatedFamilyName" },
 			],
 		});

@@ -13,7 +13,8 @@ type Json = Record<string, unknown>;
 describe("Okta user lifecycle", () => {
 	it("test credentials → existence check → create → read → PUT update → PATCH deactivate → reactivate", async () => {
 		const team = await newScimTeam("Okta Co");
-		const okta = (method: string, path: string, body?: unknown) => scim(team.token, method, path, body, OKTA_HEADERS);
+		const okta = (method: string, path: string, body?: unknown) =>
+			scim(team.token, method, path, body, OKTA_HEADERS);
 
 		// Test API credentials (both parameter orders Okta's test files use).
 		for (const query of ["startIndex=1&count=2", "count=2&startIndex=1", "count=1"]) {
@@ -23,7 +24,10 @@ describe("Okta user lifecycle", () => {
 		}
 
 		// Existence check before create.
-		const check = await okta("GET", "/Users?filter=userName%20eq%20%22isaac.brock%40example.com%22&startIndex=1&count=100");
+		const check = await okta(
+			"GET",
+			"/Users?filter=userName%20eq%20%22isaac.brock%40example.com%22&startIndex=1&count=100",
+		);
 		expect(check.status).toBe(200);
 		expect(await check.json()).toMatchObject({ totalResults: 0, Resources: [] });
 
@@ -57,12 +61,21 @@ describe("Okta user lifecycle", () => {
 		expect(user).not.toHaveProperty("password");
 
 		// Duplicate create → 409 with the Error schema.
-		const duplicate = await okta("POST", "/Users", { ...createBody, externalId: "00uOtherOktaUser" });
+		const duplicate = await okta("POST", "/Users", {
+			...createBody,
+			externalId: "00uOtherOktaUser",
+		});
 		expect(duplicate.status).toBe(409);
-		expect(await duplicate.json()).toMatchObject({ schemas: ["urn:ietf:params:scim:api:messages:2.0:Error"], status: "409" });
+		expect(await duplicate.json()).toMatchObject({
+			schemas: ["urn:ietf:params:scim:api:messages:2.0:Error"],
+			status: "409",
+		});
 
 		// The existence check now finds the user.
-		const found = await okta("GET", "/Users?filter=userName%20eq%20%22isaac.brock%40example.com%22&startIndex=1&count=100");
+		const found = await okta(
+			"GET",
+			"/Users?filter=userName%20eq%20%22isaac.brock%40example.com%22&startIndex=1&count=100",
+		);
 		expect(await found.json()).toMatchObject({ totalResults: 1, Resources: [{ id: user.id }] });
 
 		// Read, then PUT the whole object back with a changed name (Okta's read-modify-write).
@@ -82,7 +95,12 @@ describe("Okta user lifecycle", () => {
 		});
 		expect(off.status).toBe(200);
 		expect(await off.json()).toMatchObject({ active: false });
-		expect(await apiJson("POST", "/auth/check", { teamId: team.teamId, email: "isaac.brock@example.com" })).toMatchObject({
+		expect(
+			await apiJson("POST", "/auth/check", {
+				teamId: team.teamId,
+				email: "isaac.brock@example.com",
+			}),
+		).toMatchObject({
 			allowed: false,
 		});
 
@@ -93,7 +111,12 @@ describe("Okta user lifecycle", () => {
 		});
 		expect(on.status).toBe(200);
 		expect(await on.json()).toMatchObject({ active: true });
-		expect(await apiJson("POST", "/auth/check", { teamId: team.teamId, email: "isaac.brock@example.com" })).toMatchObject({
+		expect(
+			await apiJson("POST", "/auth/check", {
+				teamId: team.teamId,
+				email: "isaac.brock@example.com",
+			}),
+		).toMatchObject({
 			allowed: true,
 		});
 

@@ -11,7 +11,10 @@ async function createUser(token: string, body: Json): Promise<Json> {
 }
 
 async function authCheck(teamId: string, email: string) {
-	return apiJson<{ allowed: boolean; reason: string; role?: string }>("POST", "/auth/check", { teamId, email });
+	return apiJson<{ allowed: boolean; reason: string; role?: string }>("POST", "/auth/check", {
+		teamId,
+		email,
+	});
 }
 
 async function memberEmails(teamId: string): Promise<string[]> {
@@ -58,7 +61,9 @@ describe("POST /Users (product rules)", () => {
 		const team = await newScimTeam();
 		const body = oktaUser(uniqueEmail());
 		const user = await createUser(team.token, body);
-		const row = await env.DB.prepare("select resource from scim_users where id = ?").bind(user.id).first<{ resource: string }>();
+		const row = await env.DB.prepare("select resource from scim_users where id = ?")
+			.bind(user.id)
+			.first<{ resource: string }>();
 		expect(row?.resource).not.toContain(body.password);
 		const fetched = (await (await scim(team.token, "GET", `/Users/${user.id}`)).json()) as Json;
 		expect(fetched).not.toHaveProperty("password");
@@ -78,10 +83,17 @@ describe("POST /Users (product rules)", () => {
 			`/teams/${team.teamId}/invites`,
 		);
 		expect(invites).toEqual([expect.objectContaining({ email, status: "pending" })]);
-		const outbox = await env.DB.prepare("select * from email_outbox where team_id = ?").bind(team.teamId).all<Json>();
+		const outbox = await env.DB.prepare("select * from email_outbox where team_id = ?")
+			.bind(team.teamId)
+			.all<Json>();
 		expect(outbox.results).toHaveLength(1);
-		expect(outbox.results[0]?.body).toMatch(/https:\/\/scim\.example\.test\/invites\/[A-Za-z0-9_-]{43}/);
-		expect(await authCheck(team.teamId, email)).toMatchObject({ allowed: false, reason: "not_a_member" });
+		expect(outbox.results[0]?.body).toMatch(
+			/https:\/\/scim\.example\.test\/invites\/[A-Za-z0-9_-]{43}/,
+		);
+		expect(await authCheck(team.teamId, email)).toMatchObject({
+			allowed: false,
+			reason: "not_a_member",
+		});
 	});
 
 	it("links an account that is already a member without inviting it", async () => {
@@ -94,7 +106,10 @@ describe("POST /Users (product rules)", () => {
 			`/teams/${team.teamId}/members`,
 		);
 		expect(members).toEqual([expect.objectContaining({ email, role: "admin" })]);
-		const { invites } = await apiJson<{ invites: unknown[] }>("GET", `/teams/${team.teamId}/invites`);
+		const { invites } = await apiJson<{ invites: unknown[] }>(
+			"GET",
+			`/teams/${team.teamId}/invites`,
+		);
 		expect(invites).toEqual([]);
 	});
 
@@ -111,7 +126,10 @@ describe("POST /Users (product rules)", () => {
 		const team = await newScimTeam();
 		const email = uniqueEmail("dup");
 		await createUser(team.token, oktaUser(email));
-		const res = await scim(team.token, "POST", "/Users", { ...oktaUser(email), userName: "another-name" });
+		const res = await scim(team.token, "POST", "/Users", {
+			...oktaUser(email),
+			userName: "another-name",
+		});
 		expect(res.status).toBe(409);
 		expect(await res.json()).toMatchObject({ scimType: "uniqueness" });
 	});
@@ -123,15 +141,26 @@ describe("POST /Users (product rules)", () => {
 		const retry = await scim(team.token, "POST", "/Users", body);
 		expect(retry.status).toBe(201);
 		expect(((await retry.json()) as Json).id).toBe(first.id);
-		const impostor = await scim(team.token, "POST", "/Users", { ...body, externalId: "00uSomeoneElse" });
+		const impostor = await scim(team.token, "POST", "/Users", {
+			...body,
+			externalId: "00uSomeoneElse",
+		});
 		expect(impostor.status).toBe(409);
 	});
 
 	it.each([
-		["malformed JSON", "{\"userName\": ", "invalidSyntax"],
+		["malformed JSON", '{"userName": ', "invalidSyntax"],
 		["an array body", "[]", "invalidSyntax"],
-		["a missing userName", JSON.stringify({ schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"] }), "invalidValue"],
-		["active that is not a boolean", JSON.stringify({ ...oktaUser("x@example.com"), active: "maybe" }), "invalidValue"],
+		[
+			"a missing userName",
+			JSON.stringify({ schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"] }),
+			"invalidValue",
+		],
+		[
+			"active that is not a boolean",
+			JSON.stringify({ ...oktaUser("x@example.com"), active: "maybe" }),
+			"invalidValue",
+		],
 	])("answers 400 SCIM error for %s", async (_case, body, scimType) => {
 		const team = await newScimTeam();
 		const res = await scim(team.token, "POST", "/Users", body);
@@ -155,7 +184,10 @@ describe("user lifecycle", () => {
 		expect(off.status).toBe(200);
 		expect(await off.json()).toMatchObject({ id: user.id, active: false });
 		expect(await memberEmails(team.teamId)).toEqual([]);
-		expect(await authCheck(team.teamId, email)).toMatchObject({ allowed: false, reason: "account_blocked" });
+		expect(await authCheck(team.teamId, email)).toMatchObject({
+			allowed: false,
+			reason: "account_blocked",
+		});
 		const got = await scim(team.token, "GET", `/Users/${user.id}`);
 		expect(got.status).toBe(200);
 		expect(await got.json()).toMatchObject({ active: false });
@@ -173,10 +205,16 @@ describe("user lifecycle", () => {
 		const team = await newScimTeam();
 		const user = await createUser(team.token, oktaUser(email));
 		await deactivate(team.token, String(user.id));
-		let { invites } = await apiJson<{ invites: { status: string }[] }>("GET", `/teams/${team.teamId}/invites`);
+		let { invites } = await apiJson<{ invites: { status: string }[] }>(
+			"GET",
+			`/teams/${team.teamId}/invites`,
+		);
 		expect(invites.map((i) => i.status)).toEqual(["revoked"]);
 		await deactivate(team.token, String(user.id), true);
-		({ invites } = await apiJson<{ invites: { status: string }[] }>("GET", `/teams/${team.teamId}/invites`));
+		({ invites } = await apiJson<{ invites: { status: string }[] }>(
+			"GET",
+			`/teams/${team.teamId}/invites`,
+		));
 		expect(invites.map((i) => i.status).sort()).toEqual(["pending", "revoked"]);
 		expect(await memberEmails(team.teamId)).toEqual([]);
 	});
@@ -185,7 +223,10 @@ describe("user lifecycle", () => {
 		const team = await newScimTeam();
 		const email = uniqueEmail("name");
 		const user = await createUser(team.token, oktaUser(email));
-		const res = await scim(team.token, "PUT", `/Users/${user.id}`, { ...oktaUser(email, "Augusta", "King"), externalId: user.externalId });
+		const res = await scim(team.token, "PUT", `/Users/${user.id}`, {
+			...oktaUser(email, "Augusta", "King"),
+			externalId: user.externalId,
+		});
 		expect(res.status).toBe(200);
 		const { members } = await apiJson<{ members: { givenName: string; familyName: string }[] }>(
 			"GET",
@@ -202,8 +243,13 @@ describe("user lifecycle", () => {
 		const gone = await scim(team.token, "GET", `/Users/${user.id}`);
 		expect(gone.status).toBe(404);
 		expect(await gone.json()).toMatchObject({ status: "404" });
-		expect(await authCheck(team.teamId, email)).toMatchObject({ allowed: false, reason: "account_blocked" });
-		const account = await env.DB.prepare("select id from accounts where email = ?").bind(email).first();
+		expect(await authCheck(team.teamId, email)).toMatchObject({
+			allowed: false,
+			reason: "account_blocked",
+		});
+		const account = await env.DB.prepare("select id from accounts where email = ?")
+			.bind(email)
+			.first();
 		expect(account).not.toBeNull();
 		expect((await scim(team.token, "DELETE", `/Users/${user.id}`)).status).toBe(404);
 	});
@@ -244,13 +290,21 @@ describe("GET /Users", () => {
 	it("matches externalId exactly (case-sensitive)", async () => {
 		const team = await newScimTeam();
 		const a = await createUser(team.token, oktaUser(uniqueEmail("x")));
-		const res = await scim(team.token, "GET", `/Users?filter=${encodeURIComponent(`externalId eq "${String(a.externalId).toUpperCase()}"`)}`);
+		const res = await scim(
+			team.token,
+			"GET",
+			`/Users?filter=${encodeURIComponent(`externalId eq "${String(a.externalId).toUpperCase()}"`)}`,
+		);
 		expect(((await res.json()) as { totalResults: number }).totalResults).toBe(0);
 	});
 
 	it("answers a filter that matches nothing with 200 and an empty ListResponse", async () => {
 		const team = await newScimTeam();
-		const res = await scim(team.token, "GET", `/Users?filter=${encodeURIComponent(`userName eq "${crypto.randomUUID()}"`)}`);
+		const res = await scim(
+			team.token,
+			"GET",
+			`/Users?filter=${encodeURIComponent(`userName eq "${crypto.randomUUID()}"`)}`,
+		);
 		expect(res.status).toBe(200);
 		expect(await res.json()).toEqual({
 			schemas: ["urn:ietf:params:scim:api:messages:2.0:ListResponse"],
@@ -263,7 +317,12 @@ describe("GET /Users", () => {
 
 	it("answers 400 invalidFilter for a bad filter", async () => {
 		const team = await newScimTeam();
-		for (const filter of ['userName eq', 'nosuchattr eq "x"', 'userName zz "x"', '(userName eq "x"']) {
+		for (const filter of [
+			"userName eq",
+			'nosuchattr eq "x"',
+			'userName zz "x"',
+			'(userName eq "x"',
+		]) {
 			const res = await scim(team.token, "GET", `/Users?filter=${encodeURIComponent(filter)}`);
 			expect(res.status, filter).toBe(400);
 			expect(await res.json(), filter).toMatchObject({ status: "400", scimType: "invalidFilter" });
@@ -279,7 +338,12 @@ describe("GET /Users", () => {
 		const seen: unknown[] = [];
 		for (let start = 1; start <= 5; start += 2) {
 			const res = await scim(team.token, "GET", `/Users?startIndex=${start}&count=2`);
-			const page = (await res.json()) as { totalResults: number; startIndex: number; itemsPerPage: number; Resources: Json[] };
+			const page = (await res.json()) as {
+				totalResults: number;
+				startIndex: number;
+				itemsPerPage: number;
+				Resources: Json[];
+			};
 			expect(page).toMatchObject({ totalResults: 5, startIndex: start });
 			expect(Number.isInteger(page.itemsPerPage)).toBe(true);
 			seen.push(...page.Resources.map((r) => r.id));
@@ -296,10 +360,16 @@ describe("tenant isolation", () => {
 		expect((await scim(b.token, "GET", `/Users/${user.id}`)).status).toBe(404);
 		const list = (await (await scim(b.token, "GET", "/Users")).json()) as { totalResults: number };
 		expect(list.totalResults).toBe(0);
-		const filtered = await scim(b.token, "GET", `/Users?filter=${encodeURIComponent(`userName eq "${user.userName}"`)}`);
+		const filtered = await scim(
+			b.token,
+			"GET",
+			`/Users?filter=${encodeURIComponent(`userName eq "${user.userName}"`)}`,
+		);
 		expect(((await filtered.json()) as { totalResults: number }).totalResults).toBe(0);
 		expect((await deactivate(b.token, String(user.id))).status).toBe(404);
-		expect((await scim(b.token, "PUT", `/Users/${user.id}`, oktaUser(String(user.userName)))).status).toBe(404);
+		expect(
+			(await scim(b.token, "PUT", `/Users/${user.id}`, oktaUser(String(user.userName)))).status,
+		).toBe(404);
 		expect((await scim(b.token, "DELETE", `/Users/${user.id}`)).status).toBe(404);
 		expect(await authCheck(a.teamId, String(user.userName))).toMatchObject({ allowed: true });
 	});
@@ -310,12 +380,16 @@ describe("concurrency (single writer per team)", () => {
 		const team = await newScimTeam();
 		const email = uniqueEmail("race");
 		const responses = await Promise.all(
-			Array.from({ length: 20 }, (_, i) => scim(team.token, "POST", "/Users", { ...oktaUser(email), externalId: `00u-race-${i}` })),
+			Array.from({ length: 20 }, (_, i) =>
+				scim(team.token, "POST", "/Users", { ...oktaUser(email), externalId: `00u-race-${i}` }),
+			),
 		);
 		const statuses = responses.map((r) => r.status).sort();
 		expect(statuses.filter((s) => s === 201)).toHaveLength(1);
 		expect(statuses.filter((s) => s === 409)).toHaveLength(19);
-		const rows = await env.DB.prepare("select count(*) as n from scim_users where team_id = ?").bind(team.teamId).first<{ n: number }>();
+		const rows = await env.DB.prepare("select count(*) as n from scim_users where team_id = ?")
+			.bind(team.teamId)
+			.first<{ n: number }>();
 		expect(rows?.n).toBe(1);
 	});
 
@@ -323,7 +397,9 @@ describe("concurrency (single writer per team)", () => {
 		const team = await newScimTeam();
 		const email = uniqueEmail("flip");
 		const user = await createUser(team.token, oktaUser(email));
-		await Promise.all(Array.from({ length: 10 }, (_, i) => deactivate(team.token, String(user.id), i % 2 === 1)));
+		await Promise.all(
+			Array.from({ length: 10 }, (_, i) => deactivate(team.token, String(user.id), i % 2 === 1)),
+		);
 		const final = (await (await scim(team.token, "GET", `/Users/${user.id}`)).json()) as Json;
 		const members = await memberEmails(team.teamId);
 		const check = await authCheck(team.teamId, email);
@@ -347,4 +423,3 @@ describe("unknown routes", () => {
 		expect(await res.json()).toMatchObject({ status: "404" });
 	});
 });
-
