@@ -547,12 +547,12 @@ class Patcher {
 			if (op === "replace") {
 				// All matching values are replaced (RFC 7644 §3.5.2.3), but never an immutable part.
 				for (const def of top.subAttributes ?? []) {
-					const before = getProperty(element, def.name);
-					if (before !== undefined) {
+					const after = getProperty(incoming, def.name);
+					if (after !== undefined) {
 						checkImmutable(
 							def,
-							before,
-							getProperty(incoming, def.name),
+							getProperty(element, def.name),
+							after,
 							`${target.label}.${def.name}`,
 						);
 					}
