@@ -21,7 +21,7 @@ export interface PatchOperation {
 	value?: unknown;
 }
 
-/** Switches for the PATCH engine's IdP leniency. */
+/** Switches for the PATCH engine's IdP leniency. RFC 7644 §3.5.2. */
 export interface PatchOptions {
 	/**
 	 * What add/replace do when a value filter matches nothing: `true` (the default) adds a new
@@ -268,11 +268,11 @@ class Patcher {
 			if (v === null || v === undefined) {
 				continue;
 			}
+			// Okta's group rename repeats the id in the value (IDP-COMPAT.md §2.1 "Rename group").
+			if (IGNORED_PATHLESS_KEYS.has(key.toLowerCase())) {
+				continue;
+			}
 			if (scopeUri === undefined) {
-				// Okta's group rename repeats the id in the value (IDP-COMPAT.md §2.1 "Rename group").
-				if (IGNORED_PATHLESS_KEYS.has(key.toLowerCase())) {
-					continue;
-				}
 				const schema = findSchema(this.resourceType, key);
 				if (schema !== undefined) {
 					if (!isObject(v)) {
