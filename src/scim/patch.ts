@@ -21,7 +21,7 @@ export interface PatchOperation {
 	value?: unknown;
 }
 
-/** Switches for the PATCH engine's IdP leniency. */
+/** Switches for the PATCH engine's IdP leniency. RFC 7644 §3.5.2. */
 export interface PatchOptions {
 	/**
 	 * What add/replace do when a value filter matches nothing: `true` (the default) adds a new
@@ -268,11 +268,11 @@ class Patcher {
 			if (v === null || v === undefined) {
 				continue;
 			}
+			// Okta's group rename repeats the id in the value (IDP-COMPAT.md §2.1 "Rename group").
+			if (IGNORED_PATHLESS_KEYS.has(key.toLowerCase())) {
+				continue;
+			}
 			if (scopeUri === undefined) {
-				// Okta's group rename repeats the id in the value (IDP-COMPAT.md §2.1 "Rename group").
-				if (IGNORED_PATHLESS_KEYS.has(key.toLowerCase())) {
-					continue;
-				}
 				const schema = findSchema(this.resourceType, key);
 				if (schema !== undefined) {
 					if (!isObject(v)) {
@@ -547,12 +547,12 @@ class Patcher {
 			if (op === "replace") {
 				// All matching values are replaced (RFC 7644 §3.5.2.3), but never an immutable part.
 				for (const def of top.subAttributes ?? []) {
-					const before = getProperty(element, def.name);
-					if (before !== undefined) {
+					const after = getProperty(incoming, def.name);
+					if (after !== undefined) {
 						checkImmutable(
 							def,
-							before,
-							getProperty(incoming, def.name),
+							getProperty(element, def.name),
+							after,
 							`${target.label}.${def.name}`,
 						);
 					}

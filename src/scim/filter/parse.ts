@@ -2,11 +2,11 @@ import { type ScimError, scimErrors } from "../errors";
 import type { AttrPath, CompareOp, CompareValue, Filter, PatchPath } from "./ast";
 import { type Token, TokenizeError, tokenize } from "./tokenize";
 
-/** The longest filter or PATCH path text accepted, in characters. */
+/** The longest filter or PATCH path text accepted, in characters (RFC 7644 §3.4.2.2 leaves limits to the server). */
 export const MAX_FILTER_LENGTH = 2048;
-/** The deepest nesting of parentheses, `not (…)` and `[…]` accepted. */
+/** The deepest nesting of parentheses, `not (…)` and `[…]` accepted. RFC 7644 §3.4.2.2. */
 export const MAX_FILTER_DEPTH = 32;
-/** The most comparisons (`eq`, `pr`, …) one filter may contain. */
+/** The most comparisons (`eq`, `pr`, …) one filter may contain. RFC 7644 §3.4.2.2. */
 export const MAX_FILTER_COMPARISONS = 64;
 
 const COMPARE_OPS: ReadonlySet<string> = new Set([
@@ -32,7 +32,7 @@ const ATTR_PATH = /^(?:([Uu][Rr][Nn]:.+):)?(\$?[A-Za-z][\w-]*)(?:\.(\$?[A-Za-z][
 const SUB_ATTR = /^\.(\$?[A-Za-z][\w-]*)$/;
 const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 
-/** Says whether a path segment or object key must be refused to keep prototypes out of reach. */
+/** Says whether a path segment or key must be refused to keep prototypes out of reach (scim-patch advisory GHSA-2mhw-wcx5-v3xj). */
 export function isForbiddenSegment(segment: string): boolean {
 	return FORBIDDEN_SEGMENTS.has(segment.toLowerCase());
 }

@@ -18,7 +18,7 @@ export interface Token {
 	spaceBefore: boolean;
 }
 
-/** Raised by {@link tokenize}; the parser turns it into the right SCIM error type. */
+/** Raised by {@link tokenize}; the parser turns it into invalidFilter or invalidPath. RFC 7644 §3.12. */
 export class TokenizeError extends Error {
 	override readonly name = "TokenizeError";
 }

@@ -177,13 +177,14 @@ describe("evaluateFilter", () => {
 		});
 	});
 
-	it("matches members of a group by exact value", () => {
+	it("matches members by value per caseExact (false in RFC 7643 §8.7.1)", () => {
 		const group = {
 			displayName: "Admins",
 			members: [{ value: "u1" }, { value: "U2", type: "User" }],
 		};
 		expect(matches('members[value eq "U2"]', group, GROUP)).toBe(true);
-		expect(matches('members[value eq "u2"]', group, GROUP)).toBe(false);
+		expect(matches('members[value eq "u2"]', group, GROUP)).toBe(true);
+		expect(matches('members[value eq "u3"]', group, GROUP)).toBe(false);
 		expect(matches('members.value eq "u1"', group, GROUP)).toBe(true);
 		expect(matches('displayName eq "ADMINS"', group, GROUP)).toBe(true);
 	});

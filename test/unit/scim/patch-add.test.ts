@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import type { ResourceTypeDef } from "../../../src/scim/schemas/types";
 import { baseGroup, baseUser, enterpriseUser, patchError, patched } from "./fixtures/patch";
-import { GROUP, SCHEMA_ENTERPRISE_USER, SCHEMA_USER } from "./fixtures/resource-types";
+import { GROUP, SCHEMA_ENTERPRISE_USER, SCHEMA_USER, USER } from "./fixtures/resource-types";
 
 describe("PATCH add (RFC 7644 §3.5.2.1)", () => {
 	it("adds a missing single-valued attribute", () => {
@@ -228,5 +229,59 @@ describe("PATCH add (RFC 7644 §3.5.2.1)", () => {
 			scimType: "invalidSyntax",
 			detail: 'Operations[0]: "op" must be "add", "replace" or "remove", not "merge".',
 		});
+	});
+});
+
+describe("PATCH on an immutable attribute (RFC 7643 §2.2)", () => {
+	const immutableExternalId: ResourceTypeDef = {
+		...USER,
+		schema: {
+			...USER.schema,
+			attributes: USER.schema.attributes.map((a) =>
+				a.name === "externalId" ? { ...a, mutability: "immutable" as const } : a,
+			),
+		},
+	};
+	const withoutExternalId = () => {
+		const user = baseUser();
+		delete user.externalId;
+		return user;
+	};
+
+	it("may be added when absent", () => {
+		const out = patched(
+			withoutExternalId(),
+			[{ op: "add", path: "externalId", value: "e1" }],
+			immutableExternalId,
+		);
+		expect(out.resource.externalId).toBe("e1");
+	});
+
+	it("may be written again with the same value", () => {
+		const out = patched(
+			baseUser(),
+			[{ op: "replace", value: { externalId: "00u1abcd" } }],
+			immutableExternalId,
+		);
+		expect(out.changed).toBe(false);
+	});
+
+	it.each(["add", "replace"])("may not be changed by %s", (op) => {
+		const error = patchError(
+			baseUser(),
+			[{ op, path: "externalId", value: "other" }],
+			immutableExternalId,
+		);
+		expect(error).toMatchObject({ status: 400, scimType: "mutability" });
+		expect(error.detail).toMatch(/"externalId" is immutable/);
+	});
+
+	it("may not be removed", () => {
+		const error = patchError(
+			baseUser(),
+			[{ op: "remove", path: "externalId" }],
+			immutableExternalId,
+		);
+		expect(error).toMatchObject({ status: 400, scimType: "mutability" });
 	});
 });

@@ -74,9 +74,9 @@ describe("PATCH remove (RFC 7644 §3.5.2.2)", () => {
 		expect(out.membersAdded).toEqual([]);
 	});
 
-	it("matches member ids exactly (members.value is caseExact)", () => {
+	it("matches member ids per caseExact (false for members.value in RFC 7643 §8.7.1)", () => {
 		const out = patched(baseGroup(), [{ op: "remove", path: 'members[value eq "U1"]' }], GROUP);
-		expect(out.changed).toBe(false);
+		expect(out.membersRemoved).toEqual(["u1"]);
 	});
 
 	it("removes the members listed in a value array", () => {

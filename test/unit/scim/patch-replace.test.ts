@@ -348,3 +348,25 @@ describe("PATCH replace (RFC 7644 §3.5.2.3)", () => {
 		});
 	});
 });
+
+describe("PATCH replace of a whole member selected by a filter", () => {
+	it("may drop optional parts but not change the member's value", () => {
+		const out = patched(
+			baseGroup(),
+			[{ op: "replace", path: 'members[value eq "u1"]', value: { value: "u1" } }],
+			GROUP,
+		);
+		expect(out.resource.members).toEqual([
+			{ value: "u1" },
+			{ value: "u2", display: "Mandy Pepperidge", type: "User" },
+		]);
+		expect(out).toMatchObject({ membersAdded: [], membersRemoved: [] });
+		const error = patchError(
+			baseGroup(),
+			[{ op: "replace", path: 'members[value eq "u1"]', value: { value: "u9" } }],
+			GROUP,
+		);
+		expect(error).toMatchObject({ scimType: "mutability" });
+		expect(error.detail).toMatch(/"members.value" is immutable/);
+	});
+});
