@@ -54,6 +54,8 @@ export async function createUser(
 	requestHash: string | null,
 ): Promise<Result<ScimUserRow>> {
 	const fields = userFields(resource);
+	// The stored resource always says whether the user is active (Okta requires it in answers).
+	resource = { ...resource, active: fields.active };
 	const team = await getTeam(db, ctx.teamId);
 	if (!team) {
 		return err(scimErrors.notFound("Team not found.").toData());

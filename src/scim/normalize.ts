@@ -62,10 +62,10 @@ export function normalizeUserInput(
 			scimErrors.invalidValue(`userName must be at most ${MAX_NAME_LENGTH} characters long.`),
 		);
 	}
-	// RFC 7643 §4.1.1 leaves a missing `active` to the provider; creating a user lets it sign in
-	// (DESIGN.md), so absent means active, and the stored resource says so explicitly.
+	// RFC 7643 §4.1.1 leaves a missing `active` to the provider. Creating a user lets it sign in
+	// (DESIGN.md), so absent means active on create; a replace (PUT) without `active` keeps the
+	// user's current state, so the stored resource gets it from the write, not from here.
 	const active = typeof resource.active === "boolean" ? resource.active : true;
-	resource.active = active;
 
 	const emailValues = multiValues(resource.emails);
 	const primary = emailValues.find((email) => email.primary === true);

@@ -143,7 +143,12 @@ export class TeamDO extends DurableObject<Env> {
 				if (!current.ok) {
 					return current;
 				}
-				return updateUser(this.db, ctx, current.value, resource, "user.replace");
+				// A PUT that leaves out `active` must not reactivate (or deactivate) anyone by accident.
+				const replacement =
+					typeof resource.active === "boolean"
+						? resource
+						: { ...resource, active: current.value.active };
+				return updateUser(this.db, ctx, current.value, replacement, "user.replace");
 			});
 		});
 	}
