@@ -1,5 +1,7 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { createDb } from "../../src/db/client";
+import { latestInviteLink } from "../../src/db/invites";
 import { teamStub } from "../../src/team/stub";
 import { apiJson, newScimTeam, ORIGIN, oktaUser, scim, uniqueEmail } from "../helpers";
 import {
@@ -241,6 +243,12 @@ describe("re-inviting", () => {
 		expect(outbox[0]?.status).toBe("pending");
 		const fresh = await latestToken(team.teamId);
 		expect(fresh).not.toBe(token);
+		// What the admin page shows in local dev: the link of the newest email of an invite.
+		const db = createDb(env.DB);
+		expect(await latestInviteLink(db, team.teamId, invite.id)).toBe(`${ORIGIN}/invites/${token}`);
+		const newId = resent.ok ? resent.value.id : "";
+		expect(await latestInviteLink(db, team.teamId, newId)).toBe(`${ORIGIN}/invites/${fresh}`);
+		expect(await latestInviteLink(db, "other-team", newId)).toBeNull();
 		expect((await invitePage(token, "POST")).status).toBe(410);
 		expect((await invitePage(fresh)).status).toBe(200);
 		expect((await invitePage(fresh, "POST")).status).toBe(200);
