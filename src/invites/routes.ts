@@ -40,7 +40,7 @@ invitesApp.use("/:token", csrf());
 
 invitesApp.get("/:token", async (c) => {
 	const db = c.var.db;
-	const invite = await lookup(c.var.db, c.req.param("token"));
+	const invite = await lookup(db, c.req.param("token"));
 	const team = invite ? await getTeam(db, invite.teamId) : null;
 	if (!invite || !team) {
 		return renderInvitePage(c, { kind: "not_found" });
