@@ -4,6 +4,7 @@ import type { AppEnv } from "./env";
 import { handleError, handleNotFound } from "./http/errors";
 import { dbMiddleware } from "./http/middleware/db";
 import { scimApp } from "./http/scim-app";
+import { invitesApp } from "./invites/routes";
 
 export { TeamDO } from "./team/team-do";
 
@@ -12,6 +13,7 @@ const app = new Hono<AppEnv>();
 app.use("*", dbMiddleware);
 app.route("/scim/v2", scimApp);
 app.route("/api/v1", serviceApi);
+app.route("/invites", invitesApp);
 app.get("/", (c) => c.text("scim-edge: SCIM 2.0 provisioning. SCIM base URL: /scim/v2"));
 
 app.onError(handleError);

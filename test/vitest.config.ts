@@ -20,7 +20,15 @@ export default defineConfig({
 							bindings: {
 								TEST_MIGRATIONS: await readD1Migrations(`${root}/migrations`),
 								SERVICE_TOKEN: "test-service-token-0123456789",
+								// Invite emails go to a webhook that exists only in the tests: the invite tests
+								// answer it with vi.spyOn(globalThis, "fetch"), outboundService everywhere else.
+								MAIL_WEBHOOK_URL: "https://mail.scim-edge.test/hook",
+								MAIL_WEBHOOK_SECRET: "test-mail-webhook-secret",
 							},
+							outboundService: (request: Request) =>
+								new URL(request.url).hostname === "mail.scim-edge.test"
+									? new Response(null, { status: 204 })
+									: new Response("No network in tests", { status: 502 }),
 						},
 					})),
 				],

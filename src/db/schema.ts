@@ -222,7 +222,11 @@ export const invites = sqliteTable(
 	],
 );
 
-export type OutboxStatus = "pending" | "delivered" | "failed";
+/**
+ * pending: waiting for (another) delivery attempt; delivered: handed to the mail transport;
+ * failed: given up (the invite expired first); cancelled: its invite was revoked or used first.
+ */
+export type OutboxStatus = "pending" | "delivered" | "failed" | "cancelled";
 
 /** Emails waiting to go out; written in the same batch as the invite, drained by the team object. */
 export const emailOutbox = sqliteTable(
@@ -236,6 +240,8 @@ export const emailOutbox = sqliteTable(
 		toEmail: text("to_email").notNull(),
 		subject: text("subject").notNull(),
 		body: text("body").notNull(),
+		/** The accept link inside `body`, kept apart for the webhook payload and dev-mode admin pages. */
+		inviteUrl: text("invite_url"),
 		status: text("status").$type<OutboxStatus>().notNull(),
 		attempts: integer("attempts").notNull().default(0),
 		nextAttemptAt: text("next_attempt_at").notNull(),
@@ -243,7 +249,10 @@ export const emailOutbox = sqliteTable(
 		createdAt: createdAt(),
 		deliveredAt: text("delivered_at"),
 	},
-	(t) => [index("email_outbox_team_status").on(t.teamId, t.status, t.nextAttemptAt)],
+	(t) => [
+		index("email_outbox_team_status").on(t.teamId, t.status, t.nextAttemptAt),
+		index("email_outbox_invite").on(t.inviteId),
+	],
 );
 
 /** Named SCIM API keys. The token is `scim_<id>_<secret>`; only the secret's SHA-256 is stored. */
@@ -298,4 +307,5 @@ export type ScimUserRow = typeof scimUsers.$inferSelect;
 export type ScimGroupRow = typeof scimGroups.$inferSelect;
 export type ScimKeyRow = typeof scimKeys.$inferSelect;
 export type InviteRow = typeof invites.$inferSelect;
+export type OutboxRow = typeof emailOutbox.$inferSelect;
 export type ProvisioningEventRow = typeof provisioningEvents.$inferSelect;

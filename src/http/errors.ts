@@ -1,12 +1,14 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { renderInviteError } from "../invites/pages";
 import { ScimError, type ScimStatus, scimErrors } from "../scim/errors";
 import { scimJson } from "./respond";
 
 /**
  * The one place errors become HTTP responses. SCIM routes answer with the SCIM Error body
- * (RFC 7644 §3.12); the service API with `{"error": {"code", "message"}}` (DESIGN.md).
+ * (RFC 7644 §3.12); the service API with `{"error": {"code", "message"}}` (DESIGN.md); the
+ * public invite pages with a small HTML page.
  */
 export function handleError(error: Error, c: Context): Response {
 	const scimError = toScimError(error);
@@ -24,6 +26,9 @@ export function handleError(error: Error, c: Context): Response {
 		}
 	}
 	const status = scimError.status as ContentfulStatusCode;
+	if (c.req.path === "/invites" || c.req.path.startsWith("/invites/")) {
+		return renderInviteError(c, status, inviteErrorMessage(scimError));
+	}
 	if (isServiceApi(c)) {
 		return c.json(
 			{ error: { code: apiErrorCode(scimError), message: scimError.detail } },
@@ -57,6 +62,20 @@ function toScimError(error: Error): ScimError {
 		return new ScimError(status, undefined, error.message || "Request refused.");
 	}
 	return scimErrors.internal();
+}
+
+/** What the invitee reads: the reason for 403 (cross-site form) and 404; nothing internal. */
+function inviteErrorMessage(error: ScimError): string {
+	switch (error.status) {
+		case 403:
+			return "The form was sent from another site. Open the invite link again and accept there.";
+		case 404:
+			return "There is no page at this address. Check that you opened the whole invite link.";
+		case 500:
+			return "Please try again in a moment.";
+		default:
+			return error.detail;
+	}
 }
 
 function isServiceApi(c: Context): boolean {

@@ -2,7 +2,11 @@ import { DurableObject } from "cloudflare:workers";
 import { createDb, type Db } from "../db/client";
 import { insertEvent } from "../db/events";
 import type { ScimGroupRow, ScimUserRow, Team } from "../db/schema";
+import * as invites from "../invites/accept";
+import * as inviteAdmin from "../invites/manage";
+import { OutboxAlarm } from "../invites/outbox-alarm";
 import * as groups from "../provisioning/groups";
+import { inviteTtlMs } from "../provisioning/invites";
 import { patchUserResource } from "../provisioning/patch-user";
 import {
 	type Actor,
@@ -32,10 +36,65 @@ export interface UserWriteInput {
 export class TeamDO extends DurableObject<Env> {
 	private readonly db: Db;
 	private queue: Promise<unknown> = Promise.resolve();
+	private readonly outbox: OutboxAlarm;
 
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env);
 		this.db = createDb(env.DB);
+		this.outbox = new OutboxAlarm(ctx, env, this.db, (operation) => this.serialize(operation));
+		ctx.blockConcurrencyWhile(async () => {
+			try {
+				await this.outbox.restore();
+			} catch (error) {
+				// The next write that queues mail re-arms the alarm; never fail the object's start.
+				console.error("could not re-arm the invite outbox", error);
+			}
+		});
+	}
+
+	/** Drains the team's invite outbox (see OutboxAlarm). */
+	override async alarm(): Promise<void> {
+		await this.outbox.run();
+	}
+
+	/** Accepts an invite from its public page: the token's hash identifies it. */
+	async acceptInvite(
+		teamId: string,
+		tokenHash: string,
+	): Promise<Result<invites.AcceptedInvite, invites.AcceptFailure>> {
+		return this.serialize(() =>
+			invites.acceptInvite(this.db, { teamId, now: new Date().toISOString() }, tokenHash),
+		);
+	}
+
+	/** Replaces an invite with a fresh one (new token, new email). */
+	async resendInvite(
+		teamId: string,
+		inviteId: string,
+		actor: Actor,
+	): Promise<Result<inviteAdmin.PublicInvite>> {
+		return this.serialize(async () => {
+			const result = await inviteAdmin.resendInvite(
+				this.db,
+				this.inviteAdminContext(teamId, actor),
+				inviteId,
+			);
+			if (result.ok) {
+				await this.outbox.queued(teamId);
+			}
+			return result;
+		});
+	}
+
+	/** Revokes an invite and cancels its unsent email. */
+	async revokeInvite(
+		teamId: string,
+		inviteId: string,
+		actor: Actor,
+	): Promise<Result<inviteAdmin.PublicInvite>> {
+		return this.serialize(() =>
+			inviteAdmin.revokeInvite(this.db, this.inviteAdminContext(teamId, actor), inviteId),
+		);
 	}
 
 	async createTeam(teamId: string, name: string, actor: Actor): Promise<Result<Team>> {
@@ -123,8 +182,11 @@ export class TeamDO extends DurableObject<Env> {
 	): Promise<Result<ScimUserRow>> {
 		return this.serialize(async () => {
 			const ctx = this.userContext(input);
-			return this.logFailure(ctx, "user.create", String(resource.userName ?? ""), null, () =>
-				createUser(this.db, ctx, resource, requestHash),
+			return this.armIfInvited(
+				ctx,
+				await this.logFailure(ctx, "user.create", String(resource.userName ?? ""), null, () =>
+					createUser(this.db, ctx, resource, requestHash),
+				),
 			);
 		});
 	}
@@ -138,18 +200,25 @@ export class TeamDO extends DurableObject<Env> {
 	): Promise<Result<ScimUserRow>> {
 		return this.serialize(async () => {
 			const ctx = this.userContext(input);
-			return this.logFailure(ctx, "user.replace", String(resource.userName ?? ""), id, async () => {
-				const current = await this.loadForWrite(ctx, id, ifMatch);
-				if (!current.ok) {
-					return current;
-				}
-				// A PUT that leaves out `active` must not reactivate (or deactivate) anyone by accident.
-				const replacement =
-					typeof resource.active === "boolean"
-						? resource
-						: { ...resource, active: current.value.active };
-				return updateUser(this.db, ctx, current.value, replacement, "user.replace");
-			});
+			const result = await this.logFailure(
+				ctx,
+				"user.replace",
+				String(resource.userName ?? ""),
+				id,
+				async () => {
+					const current = await this.loadForWrite(ctx, id, ifMatch);
+					if (!current.ok) {
+						return current;
+					}
+					// A PUT that leaves out `active` must not reactivate (or deactivate) anyone by accident.
+					const replacement =
+						typeof resource.active === "boolean"
+							? resource
+							: { ...resource, active: current.value.active };
+					return updateUser(this.db, ctx, current.value, replacement, "user.replace");
+				},
+			);
+			return this.armIfInvited(ctx, result);
 		});
 	}
 
@@ -162,7 +231,7 @@ export class TeamDO extends DurableObject<Env> {
 	): Promise<Result<ScimUserRow>> {
 		return this.serialize(async () => {
 			const ctx = this.userContext(input);
-			return this.logFailure(ctx, "user.patch", null, id, async () => {
+			const result = await this.logFailure(ctx, "user.patch", null, id, async () => {
 				const current = await this.loadForWrite(ctx, id, ifMatch);
 				if (!current.ok) {
 					return current;
@@ -175,6 +244,7 @@ export class TeamDO extends DurableObject<Env> {
 					? updateUser(this.db, ctx, current.value, patched.value.resource, "user.patch")
 					: current;
 			});
+			return this.armIfInvited(ctx, result);
 		});
 	}
 
@@ -336,12 +406,33 @@ export class TeamDO extends DurableObject<Env> {
 		});
 	}
 
+	/** A user left waiting for an invite may have just had its email queued: arm the outbox. */
+	private async armIfInvited(
+		ctx: UserWriteContext,
+		result: Result<ScimUserRow>,
+	): Promise<Result<ScimUserRow>> {
+		if (result.ok && result.value.state === "invited") {
+			await this.outbox.queued(ctx.teamId);
+		}
+		return result;
+	}
+
 	private userContext(input: UserWriteInput): UserWriteContext {
 		return {
 			teamId: input.teamId,
 			actor: input.actor,
 			origin: input.origin,
 			now: new Date().toISOString(),
+			inviteTtlMs: inviteTtlMs(this.env.INVITE_TTL_HOURS),
+		};
+	}
+
+	private inviteAdminContext(teamId: string, actor: Actor): inviteAdmin.InviteAdminContext {
+		return {
+			teamId,
+			actor,
+			now: new Date().toISOString(),
+			inviteTtlMs: inviteTtlMs(this.env.INVITE_TTL_HOURS),
 		};
 	}
 
