@@ -20,6 +20,7 @@ export default defineConfig({
 							bindings: {
 								TEST_MIGRATIONS: await readD1Migrations(`${root}/migrations`),
 								SERVICE_TOKEN: "test-service-token-0123456789",
+								SESSION_SECRET: "test-session-secret-0123456789abcdef0123456789",
 							},
 						},
 					})),

@@ -6,6 +6,7 @@ import { insertEvent } from "../db/events";
 import { keyStatus, publicKey } from "../db/keys";
 import {
 	accounts,
+	invites,
 	memberships,
 	type ScimKeyRow,
 	scimKeys,
@@ -15,6 +16,7 @@ import {
 } from "../db/schema";
 import { getTeam, listSsoMethods, ssoPreconditionProblem } from "../db/teams";
 import { hashSecret, newKeyToken } from "../keys/token";
+import { inviteStatements } from "../provisioning/invites";
 import type { Actor } from "../provisioning/users";
 import { scimErrors } from "../scim/errors";
 import { err, ok, type Result } from "../scim/result";
@@ -297,6 +299,87 @@ export async function removeMember(
 	return ok(null);
 }
 
+/** Revokes a pending invite: its link stops working. */
+export async function revokeInvite(
+	db: Db,
+	ctx: SettingsContext,
+	inviteId: string,
+): Promise<Result<null>> {
+	const invite = await getInvite(db, ctx.teamId, inviteId);
+	if (!invite) {
+		return err(scimErrors.notFound("Invite not found.").toData());
+	}
+	if (invite.status !== "pending") {
+		return err(
+			scimErrors
+				.conflict(`The invite is ${invite.status}; only pending invites can be revoked.`)
+				.toData(),
+		);
+	}
+	await runBatch(db, [
+		db
+			.update(invites)
+			.set({ status: "revoked", revokedAt: ctx.now })
+			.where(and(eq(invites.id, inviteId), eq(invites.status, "pending"))),
+		insertEvent(
+			db,
+			event(ctx, "invite.revoke", {
+				targetType: "Invite",
+				targetId: inviteId,
+				targetLabel: invite.email,
+			}),
+		),
+	]);
+	return ok(null);
+}
+
+/** Sends a pending (or expired) invite again: a fresh link and email; the old link stops working. */
+export async function resendInvite(
+	db: Db,
+	ctx: SettingsContext,
+	inviteId: string,
+	origin: string,
+): Promise<Result<{ inviteId: string }>> {
+	const team = await getTeam(db, ctx.teamId);
+	const invite = await getInvite(db, ctx.teamId, inviteId);
+	if (!team || !invite) {
+		return err(scimErrors.notFound("Invite not found.").toData());
+	}
+	if (invite.status !== "pending") {
+		return err(
+			scimErrors
+				.conflict(`The invite is ${invite.status}; only pending invites can be resent.`)
+				.toData(),
+		);
+	}
+	const fresh = await inviteStatements(db, {
+		teamId: ctx.teamId,
+		teamName: team.name,
+		accountId: invite.accountId,
+		scimUserId: invite.scimUserId,
+		email: invite.email,
+		origin,
+		now: ctx.now,
+	});
+	await runBatch(db, [
+		db
+			.update(invites)
+			.set({ status: "revoked", revokedAt: ctx.now })
+			.where(eq(invites.id, inviteId)),
+		...fresh.statements,
+		insertEvent(
+			db,
+			event(ctx, "invite.resend", {
+				targetType: "Invite",
+				targetId: fresh.inviteId,
+				targetLabel: invite.email,
+				detail: `Replaces invite ${inviteId}`,
+			}),
+		),
+	]);
+	return ok({ inviteId: fresh.inviteId });
+}
+
 /** A member changes their account email: refused while the team is SCIM-managed. */
 export async function changeEmail(
 	db: Db,
@@ -380,6 +463,16 @@ async function getKey(db: Db, teamId: string, keyId: string): Promise<ScimKeyRow
 			.select()
 			.from(scimKeys)
 			.where(and(eq(scimKeys.teamId, teamId), eq(scimKeys.id, keyId)))
+			.get()) ?? null
+	);
+}
+
+async function getInvite(db: Db, teamId: string, inviteId: string) {
+	return (
+		(await db
+			.select()
+			.from(invites)
+			.where(and(eq(invites.teamId, teamId), eq(invites.id, inviteId)))
 			.get()) ?? null
 	);
 }
