@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { deleteCookie, getSignedCookie, setSignedCookie } from "hono/cookie";
 import { HTTPException } from "hono/http-exception";
+import type { Child } from "hono/jsx";
 import type { SecureHeadersVariables } from "hono/secure-headers";
 import { z } from "zod";
 import type { AppEnv } from "../env";
@@ -43,10 +44,11 @@ export interface AdminEnv {
 export function renderPage(
 	c: Context<AdminEnv>,
 	title: string,
-	content: string | Promise<string>,
+	content: Child,
 ): Response | Promise<Response> {
 	c.set("pageTitle", title);
-	return c.render(content);
+	// c.render's declared parameter is a string; at run time it renders any JSX child.
+	return c.render(content as string);
 }
 
 /** Starts a session for a team admin: sets the cookie and returns the session. */
