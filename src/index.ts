@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { adminApp } from "./admin/app";
 import { serviceApi } from "./api/service-api";
 import type { AppEnv } from "./env";
 import { handleError, handleNotFound } from "./http/errors";
@@ -14,6 +15,7 @@ app.use("*", dbMiddleware);
 app.route("/scim/v2", scimApp);
 app.route("/api/v1", serviceApi);
 app.route("/invites", invitesApp);
+app.route("/admin", adminApp);
 app.get("/", (c) => c.text("scim-edge: SCIM 2.0 provisioning. SCIM base URL: /scim/v2"));
 
 app.onError(handleError);

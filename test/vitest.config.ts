@@ -24,6 +24,7 @@ export default defineConfig({
 								// answer it with vi.spyOn(globalThis, "fetch"), outboundService everywhere else.
 								MAIL_WEBHOOK_URL: "https://mail.scim-edge.test/hook",
 								MAIL_WEBHOOK_SECRET: "test-mail-webhook-secret",
+								SESSION_SECRET: "test-session-secret-0123456789abcdef0123456789",
 							},
 							outboundService: (request: Request) =>
 								new URL(request.url).hostname === "mail.scim-edge.test"

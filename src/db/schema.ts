@@ -301,6 +301,27 @@ export const provisioningEvents = sqliteTable(
 	(t) => [index("provisioning_events_team").on(t.teamId, t.id)],
 );
 
+/**
+ * Single-use admin login links (DESIGN.md "Admin auth"). Only the SHA-256 of the token is kept;
+ * `used_at` is set when the link starts a session, so it cannot start a second one.
+ */
+export const adminLoginLinks = sqliteTable(
+	"admin_login_links",
+	{
+		tokenHash: text("token_hash").primaryKey(),
+		teamId: text("team_id")
+			.notNull()
+			.references(() => teams.id),
+		accountId: text("account_id")
+			.notNull()
+			.references(() => accounts.id),
+		createdAt: createdAt(),
+		expiresAt: text("expires_at").notNull(),
+		usedAt: text("used_at"),
+	},
+	(t) => [index("admin_login_links_team").on(t.teamId, t.expiresAt)],
+);
+
 export type Team = typeof teams.$inferSelect;
 export type Account = typeof accounts.$inferSelect;
 export type ScimUserRow = typeof scimUsers.$inferSelect;
@@ -309,3 +330,4 @@ export type ScimKeyRow = typeof scimKeys.$inferSelect;
 export type InviteRow = typeof invites.$inferSelect;
 export type OutboxRow = typeof emailOutbox.$inferSelect;
 export type ProvisioningEventRow = typeof provisioningEvents.$inferSelect;
+export type AdminLoginLinkRow = typeof adminLoginLinks.$inferSelect;

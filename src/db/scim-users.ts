@@ -1,7 +1,8 @@
-import { and, eq, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, type SQL, sql } from "drizzle-orm";
 import type { Db } from "./client";
 import {
 	type ScimUserRow,
+	type ScimUserState,
 	scimGroupMembers,
 	scimGroups,
 	type scimUserEmails,
@@ -125,4 +126,19 @@ export function emailRows(
 		type: e.type ?? null,
 		primary: e.primary === true,
 	}));
+}
+
+/** The team's SCIM users in one state, most recently changed first. */
+export async function listScimUsersByState(
+	db: Db,
+	teamId: string,
+	state: ScimUserState,
+	limit = 500,
+): Promise<ScimUserRow[]> {
+	return db
+		.select()
+		.from(scimUsers)
+		.where(and(eq(scimUsers.teamId, teamId), eq(scimUsers.state, state)))
+		.orderBy(desc(scimUsers.updatedAt), scimUsers.id)
+		.limit(limit);
 }

@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { renderAdminError } from "../admin/error-page";
 import { renderInviteError } from "../invites/pages";
 import { ScimError, type ScimStatus, scimErrors } from "../scim/errors";
 import { scimJson } from "./respond";
@@ -8,9 +9,16 @@ import { scimJson } from "./respond";
 /**
  * The one place errors become HTTP responses. SCIM routes answer with the SCIM Error body
  * (RFC 7644 §3.12); the service API with `{"error": {"code", "message"}}` (DESIGN.md); the
- * public invite pages with a small HTML page.
+ * admin page and the public invite pages with small HTML pages.
  */
-export function handleError(error: Error, c: Context): Response {
+export function handleError(error: Error, c: Context): Response | Promise<Response> {
+	if (isAdminPage(c)) {
+		const { status, message } = adminError(error);
+		if (status === 500) {
+			console.error("unhandled error", c.req.method, c.req.path, error);
+		}
+		return renderAdminError(c, status, message);
+	}
 	const scimError = toScimError(error);
 	if (scimError.status === 500) {
 		console.error("unhandled error", c.req.method, c.req.path, error);
@@ -43,7 +51,7 @@ export function handleError(error: Error, c: Context): Response {
 }
 
 /** The 404 for any unknown route. */
-export function handleNotFound(c: Context): Response {
+export function handleNotFound(c: Context): Response | Promise<Response> {
 	return handleError(scimErrors.notFound(`No such endpoint: ${c.req.method} ${c.req.path}`), c);
 }
 
@@ -76,6 +84,30 @@ function inviteErrorMessage(error: ScimError): string {
 		default:
 			return error.detail;
 	}
+}
+
+function isAdminPage(c: Context): boolean {
+	return c.req.path === "/admin" || c.req.path.startsWith("/admin/");
+}
+
+/** Status and a message an admin can read; internal errors say nothing about their cause. */
+function adminError(error: Error): { status: ContentfulStatusCode; message: string } {
+	if (error instanceof ScimError) {
+		return { status: error.status as ContentfulStatusCode, message: error.detail };
+	}
+	if (error instanceof HTTPException) {
+		const fallback: Record<number, string> = {
+			401: "Sign in to see this page.",
+			403: "You are not allowed to do that.",
+			404: "There is no such page.",
+			413: "The form was too large.",
+		};
+		return {
+			status: error.status as ContentfulStatusCode,
+			message: error.message || fallback[error.status] || "The request was refused.",
+		};
+	}
+	return { status: 500, message: "Something went wrong on our side. Try again in a moment." };
 }
 
 function isServiceApi(c: Context): boolean {

@@ -1,4 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
+import * as loginLinks from "../admin/login-links";
 import { createDb, type Db } from "../db/client";
 import { insertEvent } from "../db/events";
 import type { ScimGroupRow, ScimUserRow, Team } from "../db/schema";
@@ -159,6 +160,22 @@ export class TeamDO extends DurableObject<Env> {
 	async removeMember(teamId: string, accountId: string, actor: Actor) {
 		return this.serialize(() =>
 			settings.removeMember(this.db, this.settingsContext(teamId, actor), accountId),
+		);
+	}
+
+	async createAdminLoginLink(teamId: string, email: string, tokenHash: string, actor: Actor) {
+		return this.serialize(() =>
+			loginLinks.createLoginLink(this.db, this.settingsContext(teamId, actor), email, tokenHash),
+		);
+	}
+
+	async useAdminLoginLink(teamId: string, tokenHash: string) {
+		return this.serialize(() =>
+			loginLinks.useLoginLink(
+				this.db,
+				this.settingsContext(teamId, { type: "admin", id: null }),
+				tokenHash,
+			),
 		);
 	}
 
