@@ -2,7 +2,14 @@ import { type AnyColumn, asc, desc, type SQL, sql } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { scimErrors } from "../scim/errors";
 import type { AttrPath, CompareOp, CompareValue, Filter } from "../scim/filter/ast";
-import { type AttributeRef, resolveAttribute } from "../scim/schemas/lookup";
+import { printAttrPath } from "../scim/filter/print";
+import {
+	type AttributeRef,
+	findAttribute,
+	type ResolvedAttribute,
+	resolveAttribute,
+	resolveAttributePath,
+} from "../scim/schemas/lookup";
 import { GROUP_RESOURCE_TYPE, USER_RESOURCE_TYPE } from "../scim/schemas/resource-types";
 import type { AttributeDef, ResourceTypeDef } from "../scim/schemas/types";
 import { scimGroupMembers, scimGroups, scimUserEmails, scimUsers } from "./schema";
@@ -192,7 +199,8 @@ function leaf(target: Target, filter: Leaf, teamId: string, negate: boolean): SQ
 	if (attribute.multiValued && !ownColumn(target, ref)) {
 		// `phoneNumbers.value eq "x"`, or `phoneNumbers eq "x"` meaning its `value`: any one value matches.
 		const sub =
-			ref.subAttribute ?? (attribute.type === "complex" ? findSub(attribute, "value") : undefined);
+			ref.subAttribute ??
+			(attribute.type === "complex" ? findAttribute(attribute?.subAttributes, "value") : undefined);
 		const element: Column = sub
 			? { expr: sql`json_extract(j.value, ${`$.${quote(sub.name)}`})`, ...kindOf(sub) }
 			: { expr: sql`j.value`, ...kindOf(attribute) };
@@ -226,14 +234,14 @@ function valuePath(
 		const parent = jsonPath(ref);
 		return twoValued(
 			compileInner(inner, (sub) =>
-				jsonColumn(target, `${parent}.${quote(sub)}`, findSub(attribute, sub)),
+				jsonColumn(target, `${parent}.${quote(sub)}`, findAttribute(attribute?.subAttributes, sub)),
 			),
 			negate,
 		);
 	}
 	const cond = compileInner(inner, (sub) => ({
 		expr: sql`json_extract(j.value, ${`$.${quote(sub)}`})`,
-		...kindOf(findSub(attribute, sub)),
+		...kindOf(findAttribute(attribute?.subAttributes, sub)),
 	}));
 	return jsonElements(target, ref, cond, negate);
 }
@@ -350,11 +358,12 @@ function jsonElements(target: Target, ref: AttributeRef, cond: SQL, negate: bool
 	return negate ? sql`not ${exists}` : exists;
 }
 
-function resolve(target: Target, path: AttrPath): AttributeRef {
-	const name = `${path.uri ? `${path.uri}:` : ""}${path.attribute}${path.subAttribute ? `.${path.subAttribute}` : ""}`;
-	const ref = resolveAttribute(target.resourceType, name);
-	if (!ref?.attribute) {
-		throw scimErrors.invalidFilter(`"${name}" is not an attribute of ${target.resourceType.name}.`);
+function resolve(target: Target, path: AttrPath): ResolvedAttribute {
+	const ref = resolveAttributePath(target.resourceType, path);
+	if (ref === undefined) {
+		throw scimErrors.invalidFilter(
+			`"${printAttrPath(path)}" is not an attribute of ${target.resourceType.name}.`,
+		);
 	}
 	return ref;
 }
@@ -400,10 +409,6 @@ function jsonPath(ref: AttributeRef): string {
 
 function quote(name: string): string {
 	return `"${name.replaceAll('"', '""')}"`;
-}
-
-function findSub(attribute: AttributeDef | undefined, name: string): AttributeDef | undefined {
-	return attribute?.subAttributes?.find((s) => s.name.toLowerCase() === name.toLowerCase());
 }
 
 function kindOf(def: AttributeDef | undefined): { kind: ValueKind; caseExact: boolean } {

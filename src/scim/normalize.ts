@@ -1,10 +1,9 @@
 import { type ScimErrorData, scimErrors } from "./errors";
+import { getProperty, isObject, type ScimObject } from "./json";
 import { err, ok, type Result } from "./result";
 import { findAttribute, findExtension, resolveAttribute } from "./schemas/lookup";
 import { GROUP_RESOURCE_TYPE, USER_RESOURCE_TYPE } from "./schemas/resource-types";
 import type { AttributeDef, ResourceTypeDef } from "./schemas/types";
-
-type ScimObject = Record<string, unknown>;
 
 /** The longest `userName` or group `displayName` accepted; RFC 7643 §4.1.1 and §4.2 set no limit. */
 export const MAX_NAME_LENGTH = 256;
@@ -139,8 +138,7 @@ function checkMemberValues(body: unknown): ScimErrorData | undefined {
 	if (!isObject(body)) {
 		return undefined;
 	}
-	const key = Object.keys(body).find((name) => name.toLowerCase() === "members");
-	const members = key === undefined ? undefined : body[key];
+	const members = getProperty(body, "members");
 	if (!Array.isArray(members)) {
 		return undefined;
 	}
@@ -148,10 +146,7 @@ function checkMemberValues(body: unknown): ScimErrorData | undefined {
 		if (member === null) {
 			continue;
 		}
-		const valueKey = isObject(member)
-			? Object.keys(member).find((name) => name.toLowerCase() === "value")
-			: undefined;
-		const value = valueKey === undefined || !isObject(member) ? undefined : member[valueKey];
+		const value = getProperty(member, "value");
 		if (typeof value !== "string" || value.length === 0) {
 			return scimErrors
 				.invalidValue(`members[${index}].value is required: the id of a User.`)
@@ -234,8 +229,7 @@ function normalizeResource(
 }
 
 function checkSchemas(body: ScimObject, resourceType: ResourceTypeDef): ScimErrorData | undefined {
-	const key = Object.keys(body).find((name) => name.toLowerCase() === "schemas");
-	const schemas = key === undefined ? undefined : body[key];
+	const schemas = getProperty(body, "schemas");
 	const core = resourceType.schema.id;
 	// Other URNs are ignored: Entra lists a mistyped "…enterprise:2.0User" and, for Groups, its
 	// own ADSCIM URN (IDP-COMPAT §3.1); an extension listed without its object is fine too.
@@ -404,8 +398,4 @@ function fail(error: { toData(): ScimErrorData } | ScimErrorData): {
 	error: ScimErrorData;
 } {
 	return err("toData" in error ? error.toData() : error);
-}
-
-function isObject(value: unknown): value is ScimObject {
-	return typeof value === "object" && value !== null && !Array.isArray(value);
 }
