@@ -104,7 +104,10 @@ groupsApp.delete("/:id", async (c) => {
 
 async function listGroups(c: Context<AppEnv>, params: ListParams): Promise<Response> {
 	const { teamId } = c.var.scimCaller;
-	const where = params.filter === undefined ? undefined : groupFilterSql(params.filter, teamId);
+	const where =
+		params.filter === undefined
+			? undefined
+			: groupFilterSql(params.filter, { teamId, baseUrl: scimBaseUrl(c) });
 	const { rows, total } = await listScimGroups(
 		c.var.db,
 		teamId,

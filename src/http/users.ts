@@ -96,7 +96,10 @@ usersApp.delete("/:id", async (c) => {
 
 async function listUsers(c: Context<AppEnv>, params: ListParams): Promise<Response> {
 	const { teamId } = c.var.scimCaller;
-	const where = params.filter === undefined ? undefined : userFilterSql(params.filter, teamId);
+	const where =
+		params.filter === undefined
+			? undefined
+			: userFilterSql(params.filter, { teamId, baseUrl: scimBaseUrl(c) });
 	const { rows, total } = await listScimUsers(
 		c.var.db,
 		teamId,
