@@ -1,7 +1,7 @@
 import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { Db } from "./client";
+import { type ListPage, listPage } from "./list";
 import { type ScimGroupRow, scimGroupMembers, scimGroups, scimUsers } from "./schema";
-import { teamScope } from "./scim-users";
 
 export interface GroupMember {
 	value: string;
@@ -43,38 +43,15 @@ export async function findScimGroupByDisplayName(
 	);
 }
 
-/** The two queries of a Groups list, built but not run: the total and one page. */
-export function scimGroupsListQueries(
-	db: Db,
-	teamId: string,
-	where: SQL | undefined,
-	orderBy: SQL[],
-	page: { startIndex: number; count: number },
-) {
-	const team = teamScope(scimGroups.teamId, teamId);
-	const scope = where ? and(team, where) : team;
-	return [
-		db.select({ n: sql<number>`count(*)` }).from(scimGroups).where(scope),
-		db
-			.select()
-			.from(scimGroups)
-			.where(scope)
-			.orderBy(...orderBy)
-			.limit(page.count)
-			.offset(page.startIndex - 1),
-	] as const;
-}
-
 /** One page of the team's groups matching `where`, and the total. */
 export async function listScimGroups(
 	db: Db,
 	teamId: string,
 	where: SQL | undefined,
 	orderBy: SQL[],
-	page: { startIndex: number; count: number },
+	page: ListPage,
 ): Promise<{ rows: ScimGroupRow[]; total: number }> {
-	const [totalRow, rows] = await db.batch(scimGroupsListQueries(db, teamId, where, orderBy, page));
-	return { rows: page.count === 0 ? [] : rows, total: totalRow[0]?.n ?? 0 };
+	return listPage(db, scimGroups, teamId, where, orderBy, page);
 }
 
 /** The members of these groups, each with the member's userName as `display`. */

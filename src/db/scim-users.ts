@@ -1,6 +1,6 @@
 import { and, eq, type SQL, sql } from "drizzle-orm";
-import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { Db } from "./client";
+import { type ListPage, listPage } from "./list";
 import {
 	type ScimUserRow,
 	scimGroupMembers,
@@ -52,36 +52,6 @@ export async function findScimUserByAccount(
 	);
 }
 
-export interface ListPage {
-	startIndex: number;
-	count: number;
-}
-
-/**
- * The two queries of a Users list, built but not run: the total and one page. Exposed so tests
- * can EXPLAIN them (test/integration/filter-index.test.ts).
- */
-export function scimUsersListQueries(
-	db: Db,
-	teamId: string,
-	where: SQL | undefined,
-	orderBy: SQL[],
-	page: ListPage,
-) {
-	const team = teamScope(scimUsers.teamId, teamId);
-	const scope = where ? and(team, where) : team;
-	return [
-		db.select({ n: sql<number>`count(*)` }).from(scimUsers).where(scope),
-		db
-			.select()
-			.from(scimUsers)
-			.where(scope)
-			.orderBy(...orderBy)
-			.limit(page.count)
-			.offset(page.startIndex - 1),
-	] as const;
-}
-
 /** One page of the team's SCIM users matching `where`, in `orderBy` order, and the total. */
 export async function listScimUsers(
 	db: Db,
@@ -90,18 +60,7 @@ export async function listScimUsers(
 	orderBy: SQL[],
 	page: ListPage,
 ): Promise<{ rows: ScimUserRow[]; total: number }> {
-	const [totalRow, rows] = await db.batch(scimUsersListQueries(db, teamId, where, orderBy, page));
-	return { rows: page.count === 0 ? [] : rows, total: totalRow[0]?.n ?? 0 };
-}
-
-/**
- * `team_id = ?` for a list query, marked as likely true: without table statistics SQLite guesses
- * that it keeps about 10 rows and prefers walking the team in list order over a far more
- * selective lookup such as `id in (select … from scim_user_emails where lower(value) = ?)`.
- * The hint only changes that estimate; the condition is the same.
- */
-export function teamScope(column: SQLiteColumn, teamId: string): SQL {
-	return sql`likelihood(${column} = ${teamId}, 0.9375)`;
+	return listPage(db, scimUsers, teamId, where, orderBy, page);
 }
 
 /** The groups each of these users belongs to (for the readOnly `groups` attribute). */

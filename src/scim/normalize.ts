@@ -52,14 +52,9 @@ export function normalizeUserInput(
 		return normalized;
 	}
 	const resource = normalized.value;
-	const userName = resource.userName;
-	if (typeof userName !== "string" || userName.trim().length === 0) {
-		return fail(scimErrors.invalidValue("userName is required: a non-empty string."));
-	}
-	if (userName.length > MAX_NAME_LENGTH) {
-		return fail(
-			scimErrors.invalidValue(`userName must be at most ${MAX_NAME_LENGTH} characters long.`),
-		);
+	const userName = requiredName(resource, "userName");
+	if (!userName.ok) {
+		return userName;
 	}
 	// RFC 7643 §4.1.1 leaves a missing `active` to the provider; creating a user lets it sign in
 	// (DESIGN.md), so absent means active, and the stored resource says so explicitly.
@@ -76,7 +71,7 @@ export function normalizeUserInput(
 		.filter((value): value is string => typeof value === "string");
 	const name = isObject(resource.name) ? resource.name : {};
 
-	const user: NormalizedUser = { resource, userName, active, emails };
+	const user: NormalizedUser = { resource, userName: userName.value, active, emails };
 	assignString(user, "externalId", resource.externalId);
 	assignString(user, "email", emails[0]);
 	assignString(user, "givenName", name.givenName);
@@ -103,14 +98,9 @@ export function normalizeGroupInput(
 		return fail(memberError);
 	}
 	const resource = normalized.value;
-	const displayName = resource.displayName;
-	if (typeof displayName !== "string" || displayName.trim().length === 0) {
-		return fail(scimErrors.invalidValue("displayName is required: a non-empty string."));
-	}
-	if (displayName.length > MAX_NAME_LENGTH) {
-		return fail(
-			scimErrors.invalidValue(`displayName must be at most ${MAX_NAME_LENGTH} characters long.`),
-		);
+	const displayName = requiredName(resource, "displayName");
+	if (!displayName.ok) {
+		return displayName;
 	}
 	const seen = new Set<string>();
 	const members: ScimObject[] = [];
@@ -125,9 +115,23 @@ export function normalizeGroupInput(
 	if (members.length > 0) {
 		resource.members = members;
 	}
-	const group: NormalizedGroup = { resource, displayName, memberValues };
+	const group: NormalizedGroup = { resource, displayName: displayName.value, memberValues };
 	assignString(group, "externalId", resource.externalId);
 	return ok(group);
+}
+
+/** The resource's unique name (userName, displayName): required, non-blank, bounded. */
+function requiredName(resource: ScimObject, key: string): Result<string, ScimErrorData> {
+	const value = resource[key];
+	if (typeof value !== "string" || value.trim().length === 0) {
+		return fail(scimErrors.invalidValue(`${key} is required: a non-empty string.`));
+	}
+	if (value.length > MAX_NAME_LENGTH) {
+		return fail(
+			scimErrors.invalidValue(`${key} must be at most ${MAX_NAME_LENGTH} characters long.`),
+		);
+	}
+	return ok(value);
 }
 
 /**

@@ -2,8 +2,8 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createDb } from "../../src/db/client";
 import { groupFilterSql, groupOrderBy, userFilterSql, userOrderBy } from "../../src/db/filter-sql";
-import { scimGroupsListQueries } from "../../src/db/groups";
-import { scimUsersListQueries } from "../../src/db/scim-users";
+import { listQueries } from "../../src/db/list";
+import { scimGroups, scimUsers } from "../../src/db/schema";
 import { parseFilter } from "../../src/scim/filter/parse";
 import { validateFilter } from "../../src/scim/filter/validate";
 import { GROUP_RESOURCE_TYPE, USER_RESOURCE_TYPE } from "../../src/scim/schemas/resource-types";
@@ -27,8 +27,9 @@ async function plan(query: { toSQL(): { sql: string; params: unknown[] } }): Pro
 async function userPlans(filter: string): Promise<string[]> {
 	const db = createDb(env.DB);
 	const where = userFilterSql(validateFilter(parseFilter(filter), USER_RESOURCE_TYPE), "team-1");
-	const [count, page] = scimUsersListQueries(
+	const [count, page] = listQueries(
 		db,
+		scimUsers,
 		"team-1",
 		where,
 		userOrderBy(undefined, "ascending"),
@@ -40,8 +41,9 @@ async function userPlans(filter: string): Promise<string[]> {
 async function groupPlans(filter: string): Promise<string[]> {
 	const db = createDb(env.DB);
 	const where = groupFilterSql(validateFilter(parseFilter(filter), GROUP_RESOURCE_TYPE), "team-1");
-	const [count, page] = scimGroupsListQueries(
+	const [count, page] = listQueries(
 		db,
+		scimGroups,
 		"team-1",
 		where,
 		groupOrderBy(undefined, "ascending"),
