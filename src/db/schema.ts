@@ -127,7 +127,9 @@ export const scimUsers = sqliteTable(
 	(t) => [
 		uniqueIndex("scim_users_team_user_name").on(t.teamId, sql`lower(${t.userName})`),
 		uniqueIndex("scim_users_team_account").on(t.teamId, t.accountId),
-		index("scim_users_team_external_id").on(t.teamId, t.externalId),
+		// externalId eq (Entra's matching filter) is answered in list order straight from this index;
+		// with (team_id, external_id) alone SQLite preferred walking the whole team in created order.
+		index("scim_users_team_external_id").on(t.teamId, t.externalId, t.createdAt, t.id),
 		index("scim_users_team_created").on(t.teamId, t.createdAt, t.id),
 	],
 );
@@ -169,7 +171,7 @@ export const scimGroups = sqliteTable(
 	},
 	(t) => [
 		uniqueIndex("scim_groups_team_display_name").on(t.teamId, sql`lower(${t.displayName})`),
-		index("scim_groups_team_external_id").on(t.teamId, t.externalId),
+		index("scim_groups_team_external_id").on(t.teamId, t.externalId, t.createdAt, t.id),
 		index("scim_groups_team_created").on(t.teamId, t.createdAt, t.id),
 	],
 );

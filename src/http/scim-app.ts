@@ -3,6 +3,7 @@ import type { AppEnv } from "../env";
 import { discoveryApp } from "./discovery";
 import { groupsApp } from "./groups";
 import { scimAuth } from "./middleware/scim-auth";
+import { searchApp } from "./search";
 import { usersApp } from "./users";
 
 /** The SCIM 2.0 service provider, mounted at /scim/v2. Every route needs a SCIM key. */
@@ -11,4 +12,5 @@ export const scimApp = new Hono<AppEnv>();
 scimApp.use("*", scimAuth);
 scimApp.route("/Users", usersApp);
 scimApp.route("/Groups", groupsApp);
+scimApp.route("/", searchApp);
 scimApp.route("/", discoveryApp);
