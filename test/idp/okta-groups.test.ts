@@ -97,3 +97,40 @@ describe("Group members", () => {
 		expect(await groupMemberIds(team.token, group.id)).toEqual([]);
 	});
 });
+
+describe("PATCH /Groups/:id members", () => {
+	it("refuses a member value without an id instead of answering 204 and dropping it", async () => {
+		const team = await newScimTeam("Nameless Member");
+		const user = (await (
+			await scim(team.token, "POST", "/Users", {
+				schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"],
+				userName: "named@example.com",
+			})
+		).json()) as { id: string };
+		const group = (await (
+			await scim(team.token, "POST", "/Groups", {
+				schemas: ["urn:ietf:params:scim:schemas:core:2.0:Group"],
+				displayName: "Named",
+			})
+		).json()) as { id: string };
+		const patch = (operation: Record<string, unknown>) =>
+			scim(team.token, "PATCH", `/Groups/${group.id}`, {
+				schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+				Operations: [operation],
+			});
+		for (const operation of [
+			{ op: "add", path: "members", value: [{ value: user.id }, { display: "nobody" }] },
+			{ op: "Add", path: "Members", value: { type: "User" } },
+			{ op: "replace", value: { displayName: "Named", members: [{ display: "x" }] } },
+			{ op: "Remove", path: "members", value: [{ $ref: null }] },
+		]) {
+			const res = await patch(operation);
+			expect(res.status, JSON.stringify(operation)).toBe(400);
+			expect(await res.json()).toMatchObject({ scimType: "invalidValue" });
+		}
+		expect(await groupMemberIds(team.token, group.id)).toEqual([]);
+		// A bare id is still read as {value}.
+		expect((await patch({ op: "add", path: "members", value: [user.id] })).status).toBe(204);
+		expect(await groupMemberIds(team.token, group.id)).toEqual([user.id]);
+	});
+});
