@@ -313,6 +313,27 @@ describe("POST /Bulk", () => {
 		expect(await groups.json()).toMatchObject({ totalResults: 0 });
 	});
 
+	it("runs in the team's single writer: a concurrent create of the same userName gets one winner", async () => {
+		const team = await newScimTeam("Bulk concurrent");
+		const operations = Array.from({ length: 40 }, (_, i) => createUser(`c${i}`));
+		const [bulkRes, single] = await Promise.all([
+			bulk(team.token, { schemas: [BULK_REQUEST], Operations: operations }),
+			(async () => {
+				await new Promise((resolve) => setTimeout(resolve, 20));
+				// Same userName as c20 but another body, so it is no retry of the bulk's create.
+				return scim(team.token, "POST", "/Users", {
+					schemas: [USER],
+					userName: "c20@bulk.example.com",
+					displayName: "Someone else",
+				});
+			})(),
+		]);
+		// Whichever ran first created the user; the other got 409, and nothing was duplicated.
+		expect([bulkRes.Operations[20]?.status, String(single.status)].sort()).toEqual(["201", "409"]);
+		const list = await scim(team.token, "GET", "/Users?count=100");
+		expect(await list.json()).toMatchObject({ totalResults: 40 });
+	});
+
 	it("answers 413 for more than maxOperations operations", async () => {
 		const team = await newScimTeam("Bulk too many");
 		const res = await scim(team.token, "POST", "/Bulk", {
