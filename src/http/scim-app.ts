@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../env";
+import { bulkApp } from "./bulk";
 import { discoveryApp } from "./discovery";
 import { groupsApp } from "./groups";
 import { scimAuth } from "./middleware/scim-auth";
@@ -12,5 +13,6 @@ export const scimApp = new Hono<AppEnv>();
 scimApp.use("*", scimAuth);
 scimApp.route("/Users", usersApp);
 scimApp.route("/Groups", groupsApp);
+scimApp.route("/Bulk", bulkApp);
 scimApp.route("/", searchApp);
 scimApp.route("/", discoveryApp);

@@ -17,10 +17,12 @@ import {
 	type UserWriteContext,
 	updateUser,
 } from "../provisioning/users";
+import { type BulkOperationResult, type BulkRequest, parseBulkPath } from "../scim/bulk";
 import type { ScimErrorData } from "../scim/errors";
 import { etagMatches, versionTag } from "../scim/etag";
 import type { PatchOperation } from "../scim/patch";
 import { err, type Result } from "../scim/result";
+import { runBulkRequest } from "./bulk";
 import * as settings from "./settings";
 
 export interface UserWriteInput {
@@ -197,15 +199,7 @@ export class TeamDO extends DurableObject<Env> {
 		resource: Record<string, unknown>,
 		requestHash: string | null,
 	): Promise<Result<ScimUserRow>> {
-		return this.serialize(async () => {
-			const ctx = this.userContext(input);
-			return this.armIfInvited(
-				ctx,
-				await this.logFailure(ctx, "user.create", String(resource.userName ?? ""), null, () =>
-					createUser(this.db, ctx, resource, requestHash),
-				),
-			);
-		});
+		return this.serialize(() => this.writeCreateUser(input, resource, requestHash));
 	}
 
 	/** PUT /Users/:id: the resource replaces the stored one. */
@@ -215,28 +209,7 @@ export class TeamDO extends DurableObject<Env> {
 		resource: Record<string, unknown>,
 		ifMatch: string | null,
 	): Promise<Result<ScimUserRow>> {
-		return this.serialize(async () => {
-			const ctx = this.userContext(input);
-			const result = await this.logFailure(
-				ctx,
-				"user.replace",
-				String(resource.userName ?? ""),
-				id,
-				async () => {
-					const current = await this.loadForWrite(ctx, id, ifMatch);
-					if (!current.ok) {
-						return current;
-					}
-					// A PUT that leaves out `active` must not reactivate (or deactivate) anyone by accident.
-					const replacement =
-						typeof resource.active === "boolean"
-							? resource
-							: { ...resource, active: current.value.active };
-					return updateUser(this.db, ctx, current.value, replacement, "user.replace");
-				},
-			);
-			return this.armIfInvited(ctx, result);
-		});
+		return this.serialize(() => this.writeReplaceUser(input, id, resource, ifMatch));
 	}
 
 	/** PATCH /Users/:id, applied here so that it sees the latest version. */
@@ -246,23 +219,7 @@ export class TeamDO extends DurableObject<Env> {
 		operations: PatchOperation[],
 		ifMatch: string | null,
 	): Promise<Result<ScimUserRow>> {
-		return this.serialize(async () => {
-			const ctx = this.userContext(input);
-			const result = await this.logFailure(ctx, "user.patch", null, id, async () => {
-				const current = await this.loadForWrite(ctx, id, ifMatch);
-				if (!current.ok) {
-					return current;
-				}
-				const patched = patchUserResource(current.value, operations);
-				if (!patched.ok) {
-					return patched;
-				}
-				return patched.value.changed
-					? updateUser(this.db, ctx, current.value, patched.value.resource, "user.patch")
-					: current;
-			});
-			return this.armIfInvited(ctx, result);
-		});
+		return this.serialize(() => this.writePatchUser(input, id, operations, ifMatch));
 	}
 
 	/** DELETE /Users/:id. */
@@ -271,16 +228,7 @@ export class TeamDO extends DurableObject<Env> {
 		id: string,
 		ifMatch: string | null,
 	): Promise<Result<null>> {
-		return this.serialize(async () => {
-			const ctx = this.userContext(input);
-			return this.logFailure(ctx, "user.delete", null, id, async () => {
-				const current = await this.loadForWrite(ctx, id, ifMatch);
-				if (!current.ok) {
-					return current;
-				}
-				return deleteUser(this.db, ctx, current.value);
-			});
-		});
+		return this.serialize(() => this.writeDeleteUser(input, id, ifMatch));
 	}
 
 	/** POST /Groups. */
@@ -288,21 +236,173 @@ export class TeamDO extends DurableObject<Env> {
 		input: UserWriteInput,
 		resource: Record<string, unknown>,
 	): Promise<Result<ScimGroupRow>> {
-		return this.serialize(async () => {
-			const ctx = this.userContext(input);
-			return this.logFailure(
-				ctx,
-				"group.create",
-				String(resource.displayName ?? ""),
-				null,
-				() => groups.createGroup(this.db, ctx, resource),
-				"Group",
-			);
-		});
+		return this.serialize(() => this.writeCreateGroup(input, resource));
 	}
 
 	/** PUT /Groups/:id. */
 	async replaceGroup(
+		input: UserWriteInput,
+		id: string,
+		resource: Record<string, unknown>,
+		ifMatch: string | null,
+	): Promise<Result<groups.GroupWrite>> {
+		return this.serialize(() => this.writeReplaceGroup(input, id, resource, ifMatch));
+	}
+
+	/** PATCH /Groups/:id. */
+	async patchGroup(
+		input: UserWriteInput,
+		id: string,
+		operations: PatchOperation[],
+		ifMatch: string | null,
+	): Promise<Result<groups.GroupWrite>> {
+		return this.serialize(() => this.writePatchGroup(input, id, operations, ifMatch));
+	}
+
+	/** DELETE /Groups/:id. */
+	async deleteGroup(
+		input: UserWriteInput,
+		id: string,
+		ifMatch: string | null,
+	): Promise<Result<null>> {
+		return this.serialize(() => this.writeDeleteGroup(input, id, ifMatch));
+	}
+
+	/**
+	 * POST /Bulk (RFC 7644 §3.7): runs the operations one after another while holding the queue, so
+	 * no other write of this team interleaves and every bulkId stays valid until the end. Each
+	 * operation is atomic on its own, exactly like the single-resource request; the bulk request
+	 * as a whole is not a transaction, as the RFC allows. `createHashes` holds, by operation index,
+	 * the body hash of each POST /Users, so a retried create is recognised as on POST /Users.
+	 */
+	async runBulk(
+		input: UserWriteInput,
+		request: BulkRequest,
+		createHashes: Record<number, string>,
+	): Promise<BulkOperationResult[]> {
+		return this.serialize(() =>
+			runBulkRequest(request, createHashes, {
+				createUser: (resource, hash) => this.writeCreateUser(input, resource, hash),
+				replaceUser: (id, resource, ifMatch) => this.writeReplaceUser(input, id, resource, ifMatch),
+				patchUser: (id, operations, ifMatch) => this.writePatchUser(input, id, operations, ifMatch),
+				deleteUser: (id, ifMatch) => this.writeDeleteUser(input, id, ifMatch),
+				createGroup: (resource) => this.writeCreateGroup(input, resource),
+				replaceGroup: (id, resource, ifMatch) =>
+					this.writeReplaceGroup(input, id, resource, ifMatch),
+				patchGroup: (id, operations, ifMatch) =>
+					this.writePatchGroup(input, id, operations, ifMatch),
+				deleteGroup: (id, ifMatch) => this.writeDeleteGroup(input, id, ifMatch),
+				logRefusal: (op, error) => {
+					const target = op.path === undefined ? undefined : parseBulkPath(op.path);
+					return this.logError(
+						this.userContext(input),
+						`bulk.${op.method.toLowerCase() || "invalid"}`,
+						op.bulkId ?? null,
+						target?.ok ? (target.value.id ?? null) : null,
+						error,
+						target?.ok ? target.value.resourceType : "User",
+					);
+				},
+			}),
+		);
+	}
+
+	private async writeCreateUser(
+		input: UserWriteInput,
+		resource: Record<string, unknown>,
+		requestHash: string | null,
+	): Promise<Result<ScimUserRow>> {
+		const ctx = this.userContext(input);
+		return this.armIfInvited(
+			ctx,
+			await this.logFailure(ctx, "user.create", String(resource.userName ?? ""), null, () =>
+				createUser(this.db, ctx, resource, requestHash),
+			),
+		);
+	}
+
+	private async writeReplaceUser(
+		input: UserWriteInput,
+		id: string,
+		resource: Record<string, unknown>,
+		ifMatch: string | null,
+	): Promise<Result<ScimUserRow>> {
+		const ctx = this.userContext(input);
+		const result = await this.logFailure(
+			ctx,
+			"user.replace",
+			String(resource.userName ?? ""),
+			id,
+			async () => {
+				const current = await this.loadForWrite(ctx, id, ifMatch);
+				if (!current.ok) {
+					return current;
+				}
+				// A PUT that leaves out `active` must not reactivate (or deactivate) anyone by accident.
+				const replacement =
+					typeof resource.active === "boolean"
+						? resource
+						: { ...resource, active: current.value.active };
+				return updateUser(this.db, ctx, current.value, replacement, "user.replace");
+			},
+		);
+		return this.armIfInvited(ctx, result);
+	}
+
+	private async writePatchUser(
+		input: UserWriteInput,
+		id: string,
+		operations: PatchOperation[],
+		ifMatch: string | null,
+	): Promise<Result<ScimUserRow>> {
+		const ctx = this.userContext(input);
+		const result = await this.logFailure(ctx, "user.patch", null, id, async () => {
+			const current = await this.loadForWrite(ctx, id, ifMatch);
+			if (!current.ok) {
+				return current;
+			}
+			const patched = patchUserResource(current.value, operations);
+			if (!patched.ok) {
+				return patched;
+			}
+			return patched.value.changed
+				? updateUser(this.db, ctx, current.value, patched.value.resource, "user.patch")
+				: current;
+		});
+		return this.armIfInvited(ctx, result);
+	}
+
+	private writeDeleteUser(
+		input: UserWriteInput,
+		id: string,
+		ifMatch: string | null,
+	): Promise<Result<null>> {
+		const ctx = this.userContext(input);
+		return this.logFailure(ctx, "user.delete", null, id, async () => {
+			const current = await this.loadForWrite(ctx, id, ifMatch);
+			if (!current.ok) {
+				return current;
+			}
+			return deleteUser(this.db, ctx, current.value);
+		});
+	}
+
+	private writeCreateGroup(
+		input: UserWriteInput,
+		resource: Record<string, unknown>,
+	): Promise<Result<ScimGroupRow>> {
+		const ctx = this.userContext(input);
+		return this.logFailure(
+			ctx,
+			"group.create",
+			String(resource.displayName ?? ""),
+			null,
+			() => groups.createGroup(this.db, ctx, resource),
+			"Group",
+		);
+	}
+
+	private writeReplaceGroup(
 		input: UserWriteInput,
 		id: string,
 		resource: Record<string, unknown>,
@@ -313,8 +413,7 @@ export class TeamDO extends DurableObject<Env> {
 		);
 	}
 
-	/** PATCH /Groups/:id. */
-	async patchGroup(
+	private writePatchGroup(
 		input: UserWriteInput,
 		id: string,
 		operations: PatchOperation[],
@@ -325,8 +424,7 @@ export class TeamDO extends DurableObject<Env> {
 		);
 	}
 
-	/** DELETE /Groups/:id. */
-	async deleteGroup(
+	private writeDeleteGroup(
 		input: UserWriteInput,
 		id: string,
 		ifMatch: string | null,
@@ -336,6 +434,7 @@ export class TeamDO extends DurableObject<Env> {
 		);
 	}
 
+	/** Loads the group, checks If-Match, then writes; callers hold the queue. */
 	private groupWrite<T>(
 		input: UserWriteInput,
 		action: string,
@@ -343,26 +442,24 @@ export class TeamDO extends DurableObject<Env> {
 		ifMatch: string | null,
 		write: (ctx: UserWriteContext, current: ScimGroupRow) => Promise<Result<T>>,
 	): Promise<Result<T>> {
-		return this.serialize(async () => {
-			const ctx = this.userContext(input);
-			return this.logFailure(
-				ctx,
-				action,
-				null,
-				id,
-				async () => {
-					const current = await groups.loadGroup(this.db, ctx.teamId, id);
-					if (!current.ok) {
-						return current;
-					}
-					if (ifMatch !== null && !etagMatches(ifMatch, current.value.version)) {
-						return err(versionMismatch("group", current.value.version, ifMatch));
-					}
-					return write(ctx, current.value);
-				},
-				"Group",
-			);
-		});
+		const ctx = this.userContext(input);
+		return this.logFailure(
+			ctx,
+			action,
+			null,
+			id,
+			async () => {
+				const current = await groups.loadGroup(this.db, ctx.teamId, id);
+				if (!current.ok) {
+					return current;
+				}
+				if (ifMatch !== null && !etagMatches(ifMatch, current.value.version)) {
+					return err(versionMismatch("group", current.value.version, ifMatch));
+				}
+				return write(ctx, current.value);
+			},
+			"Group",
+		);
 	}
 
 	/** Runs `operation` after every operation queued before it has finished. */
