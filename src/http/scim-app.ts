@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../env";
+import { scimErrors } from "../scim/errors";
 import { bulkApp } from "./bulk";
 import { discoveryApp } from "./discovery";
 import { groupsApp } from "./groups";
@@ -16,3 +17,13 @@ scimApp.route("/Groups", groupsApp);
 scimApp.route("/Bulk", bulkApp);
 scimApp.route("/", searchApp);
 scimApp.route("/", discoveryApp);
+
+// RFC 7644 §3.11: a provider without /Me answers 501. A SCIM key authenticates an identity
+// provider, never a person, so there is no "me" to resolve.
+const meNotSupported = () => {
+	throw scimErrors.notImplemented(
+		"/Me is not supported: SCIM keys authenticate an identity provider, not a user.",
+	);
+};
+scimApp.all("/Me", meNotSupported);
+scimApp.all("/Me/*", meNotSupported);

@@ -435,3 +435,15 @@ describe("unknown routes", () => {
 		expect(await res.json()).toMatchObject({ status: "404" });
 	});
 });
+
+describe("/Me", () => {
+	it("answers 501 with a SCIM error: a key is an identity provider, not a person", async () => {
+		const team = await newScimTeam();
+		for (const path of ["/Me", "/Me/x"]) {
+			const res = await scim(team.token, "GET", path);
+			expect(res.status, path).toBe(501);
+			expect(await res.json()).toMatchObject({ status: "501" });
+		}
+		expect((await scim(null, "GET", "/Me")).status).toBe(401);
+	});
+});
