@@ -44,7 +44,7 @@ function config(c: Context<AppEnv>): DiscoveryConfig {
 		baseUrl: scimBaseUrl(c),
 		maxResults: maxResults(c.env),
 		maxPayloadBytes: MAX_BODY_BYTES,
-		bulk: { supported: false, maxOperations: 0, maxPayloadSize: 0 },
+		bulk: { supported: false, maxOperations: 0, maxPayloadSize: MAX_BODY_BYTES },
 		etag: true,
 		sort: true,
 		changePassword: false,
