@@ -4,6 +4,43 @@ import { defineConfig } from "vitest/config";
 
 const root = resolve(import.meta.dirname, "..");
 
+/** A workers project over wrangler.toml with the given rate limits (per SCIM key). */
+function workersProject(
+	name: string,
+	include: string[],
+	limits: { perSecond: number; burst: number; perTenSeconds: number },
+	exclude: string[] = [],
+) {
+	return {
+		plugins: [
+			cloudflareTest(async () => ({
+				wrangler: { configPath: `${root}/wrangler.toml` },
+				miniflare: {
+					bindings: {
+						TEST_MIGRATIONS: await readD1Migrations(`${root}/migrations`),
+						SERVICE_TOKEN: "test-service-token-0123456789",
+						SCIM_RATE_LIMIT_PER_SECOND: String(limits.perSecond),
+						SCIM_RATE_LIMIT_BURST: String(limits.burst),
+					},
+					ratelimits: {
+						SCIM_RATE_LIMITER: {
+							namespace_id: "1001",
+							simple: { limit: limits.perTenSeconds, period: 10 },
+						},
+					},
+				},
+			})),
+		],
+		test: {
+			name,
+			root,
+			include,
+			exclude,
+			setupFiles: ["test/apply-migrations.ts"],
+		},
+	};
+}
+
 export default defineConfig({
 	test: {
 		reporters: ["default", ["json", { outputFile: "test-results/vitest.json" }]],
@@ -12,25 +49,19 @@ export default defineConfig({
 				// Pure SCIM protocol code runs in plain Node: fast, and proof that src/scim needs no runtime.
 				test: { name: "unit", root, include: ["test/unit/**/*.test.ts"], environment: "node" },
 			},
-			{
-				plugins: [
-					cloudflareTest(async () => ({
-						wrangler: { configPath: `${root}/wrangler.toml` },
-						miniflare: {
-							bindings: {
-								TEST_MIGRATIONS: await readD1Migrations(`${root}/migrations`),
-								SERVICE_TOKEN: "test-service-token-0123456789",
-							},
-						},
-					})),
-				],
-				test: {
-					name: "workers",
-					root,
-					include: ["test/integration/**/*.test.ts", "test/idp/**/*.test.ts"],
-					setupFiles: ["test/apply-migrations.ts"],
-				},
-			},
+			// The races and fuzz tests send thousands of requests with one key: the rate limit is
+			// lifted here and tested on its own, with small limits, in the "limits" project.
+			workersProject(
+				"workers",
+				["test/integration/**/*.test.ts", "test/idp/**/*.test.ts"],
+				{ perSecond: 1_000_000, burst: 1_000_000, perTenSeconds: 1_000_000 },
+				["test/integration/rate-limit.test.ts"],
+			),
+			workersProject("limits", ["test/integration/rate-limit.test.ts"], {
+				perSecond: 1,
+				burst: 5,
+				perTenSeconds: 1_000_000,
+			}),
 		],
 	},
 });
