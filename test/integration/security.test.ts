@@ -46,7 +46,13 @@ describe("security headers", () => {
 		const user = await createUser(team.token, oktaUser(uniqueEmail()));
 		const responses: [string, Response][] = [
 			["SCIM 200", await scim(team.token, "GET", "/Users")],
-			["SCIM 201", await scim(team.token, "POST", "/Groups", { displayName: "Eng" })],
+			[
+				"SCIM 201",
+				await scim(team.token, "POST", "/Groups", {
+					schemas: ["urn:ietf:params:scim:schemas:core:2.0:Group"],
+					displayName: "Eng",
+				}),
+			],
 			["SCIM 401", await scim(null, "GET", "/Users")],
 			["SCIM 404", await scim(team.token, "GET", "/Users/nope")],
 			["SCIM 400", await scim(team.token, "GET", "/Users?filter=(")],
