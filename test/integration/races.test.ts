@@ -40,7 +40,9 @@ async function expectConsistent(teamId: string): Promise<void> {
 	const results = await env.DB.batch(
 		names.map((name) => env.DB.prepare(checks[name] as string).bind(teamId)),
 	);
-	const broken = names.filter((_, i) => (results[i]?.results[0] as { n: number }).n !== 0);
+	const broken = names.filter(
+		(_, i) => (results[i]?.results[0] as { n: number } | undefined)?.n !== 0,
+	);
 	expect(broken).toEqual([]);
 }
 
