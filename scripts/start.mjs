@@ -1,7 +1,8 @@
 // `npm start`: runs scim-edge locally on `wrangler dev` with a seeded demo team.
 // Needs nothing but `npm install`: it writes .dev.vars with random secrets if missing, applies the
 // local D1 migrations, starts wrangler dev, seeds the demo team through the service API (one SSO
-// method, SCIM on, a fresh SCIM key) and prints the SCIM base URL, the key and a curl to try.
+// method, SCIM on, a fresh SCIM key) and prints the SCIM base URL, the key, a curl to try and a
+// login link to the demo team's admin page.
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
@@ -37,6 +38,9 @@ console.log(`
  Demo team:      ${demo.teamName} (${demo.teamId})
  SCIM base URL:  ${origin}/scim/v2
  SCIM key:       ${demo.token}
+ Admin page:     ${demo.adminLink}
+                 (admin@demo.example; works once for 15 minutes; another one:
+                  npm run admin-link -- ${demo.teamId} admin@demo.example)
  Service token:  ${vars.SERVICE_TOKEN}   (for /api/v1, from .dev.vars)
 
  Try it:
@@ -141,5 +145,9 @@ async function seedDemoTeam(serviceToken) {
 			}).catch(() => call(serviceToken, "POST", `/teams/${teamId}/scim-keys`, { name: "Demo IdP" }))
 		: await call(serviceToken, "POST", `/teams/${teamId}/scim-keys`, { name: "Demo IdP" });
 	writeFileSync(demoFile, JSON.stringify({ teamId, keyId: key.id }, null, 2));
-	return { teamId, teamName, token: key.token };
+	const link = await call(serviceToken, "POST", "/admin-login-links", {
+		teamId,
+		email: "admin@demo.example",
+	}).catch((error) => ({ url: `(none: ${error.message})` }));
+	return { teamId, teamName, token: key.token, adminLink: link.url };
 }

@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { adminApp } from "./admin/app";
 import { serviceApi } from "./api/service-api";
 import type { AppEnv } from "./env";
 import { handleError, handleNotFound } from "./http/errors";
@@ -6,6 +7,7 @@ import { dbMiddleware } from "./http/middleware/db";
 import { securityHeaders } from "./http/middleware/security-headers";
 import { routingPath, scimPathGate } from "./http/paths";
 import { scimApp } from "./http/scim-app";
+import { invitesApp } from "./invites/routes";
 
 export { TeamDO } from "./team/team-do";
 
@@ -16,6 +18,8 @@ app.use("*", dbMiddleware);
 app.use("*", scimPathGate);
 app.route("/scim/v2", scimApp);
 app.route("/api/v1", serviceApi);
+app.route("/invites", invitesApp);
+app.route("/admin", adminApp);
 app.get("/", (c) => c.text("scim-edge: SCIM 2.0 provisioning. SCIM base URL: /scim/v2"));
 
 app.onError(handleError);

@@ -6,4 +6,6 @@ interface __BaseEnv_Env {
 	SERVICE_TOKEN?: string;
 	/** Key that signs admin sessions and login links. */
 	SESSION_SECRET?: string;
+	/** Key that signs invite-mail webhook requests (README "Invites"); needed with MAIL_WEBHOOK_URL. */
+	MAIL_WEBHOOK_SECRET?: string;
 }

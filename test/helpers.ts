@@ -90,6 +90,103 @@ export function uniqueEmail(prefix = "user"): string {
 	return `${prefix}.${crypto.randomUUID().slice(0, 8)}@example.com`;
 }
 
+export interface AdminSession {
+	/** The `Cookie` header value that carries the session. */
+	cookie: string;
+	/** The session's CSRF token, as the pages put it in every form. */
+	csrf: string;
+}
+
+/** A login link for a team admin, minted by the service API. */
+export async function adminLoginLink(teamId: string, email: string): Promise<string> {
+	const { url } = await apiJson<{ url: string }>(
+		"POST",
+		"/admin-login-links",
+		{ teamId, email },
+		201,
+	);
+	return url;
+}
+
+/** Signs a team admin in with a fresh login link and returns the session cookie header. */
+export async function adminLogin(teamId: string, email: string): Promise<string> {
+	const url = await adminLoginLink(teamId, email);
+	const res = await adminPost(null, "/admin/login", { token: url.split("/").at(-1) ?? "" });
+	if (res.status !== 303) {
+		throw new Error(`admin login: expected 303, got ${res.status}: ${await res.text()}`);
+	}
+	return sessionCookie(res);
+}
+
+/** Signs a team admin in and reads the CSRF token from a page, ready to post forms. */
+export async function adminSession(teamId: string, email: string): Promise<AdminSession> {
+	const cookie = await adminLogin(teamId, email);
+	const page = await (await adminGet(cookie, "/admin")).text();
+	const csrf = /name="_csrf" value="([^"]+)"/.exec(page)?.[1];
+	if (!csrf) {
+		throw new Error("no CSRF token on the admin page");
+	}
+	return { cookie, csrf };
+}
+
+/** The `name=value` of the session cookie a response sets. */
+export function sessionCookie(res: Response): string {
+	const cookie = res.headers
+		.getSetCookie()
+		.find((c) => c.startsWith("__Host-scim_admin="))
+		?.split(";")[0];
+	if (!cookie) {
+		throw new Error("no session cookie was set");
+	}
+	return cookie;
+}
+
+/** A browser GET of an admin page. */
+export async function adminGet(
+	cookie: string | null,
+	path: string,
+	headers: Record<string, string> = {},
+): Promise<Response> {
+	return exports.default.fetch(`${ORIGIN}${path}`, {
+		headers: { ...(cookie ? { Cookie: cookie } : {}), ...headers },
+		redirect: "manual",
+	});
+}
+
+/** A same-origin browser form POST; with a session, its CSRF token is added unless given. */
+export async function adminPost(
+	session: AdminSession | null,
+	path: string,
+	fields: Record<string, string> = {},
+	headers: Record<string, string> = {},
+): Promise<Response> {
+	const body = new URLSearchParams(session ? { _csrf: session.csrf, ...fields } : fields);
+	return exports.default.fetch(`${ORIGIN}${path}`, {
+		method: "POST",
+		headers: {
+			"Content-Type": "application/x-www-form-urlencoded",
+			Origin: ORIGIN,
+			...(session ? { Cookie: session.cookie } : {}),
+			...headers,
+		},
+		body,
+		redirect: "manual",
+	});
+}
+
+/** A fresh team with one SSO method, SCIM on, one key, and an admin. */
+export async function newAdminTeam(name = "Acme") {
+	const team = await newScimTeam(name);
+	const email = uniqueEmail("admin");
+	const admin = await apiJson<{ accountId: string }>(
+		"POST",
+		`/teams/${team.teamId}/admins`,
+		{ email },
+		201,
+	);
+	return { ...team, email, accountId: admin.accountId };
+}
+
 /**
  * A cheap fingerprint of everything one team owns in D1: row counts, plus the sum of versions
  * where rows carry one, so an update shows as well as an insert or a delete. The provisioning

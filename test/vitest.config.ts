@@ -19,9 +19,18 @@ function workersProject(
 					bindings: {
 						TEST_MIGRATIONS: await readD1Migrations(`${root}/migrations`),
 						SERVICE_TOKEN: "test-service-token-0123456789",
+						// Invite emails go to a webhook that exists only in the tests: the invite tests
+						// answer it with vi.spyOn(globalThis, "fetch"), outboundService everywhere else.
+						MAIL_WEBHOOK_URL: "https://mail.scim-edge.test/hook",
+						MAIL_WEBHOOK_SECRET: "test-mail-webhook-secret",
+						SESSION_SECRET: "test-session-secret-0123456789abcdef0123456789",
 						SCIM_RATE_LIMIT_PER_SECOND: String(limits.perSecond),
 						SCIM_RATE_LIMIT_BURST: String(limits.burst),
 					},
+					outboundService: (request: Request) =>
+						new URL(request.url).hostname === "mail.scim-edge.test"
+							? new Response(null, { status: 204 })
+							: new Response("No network in tests", { status: 502 }),
 					ratelimits: {
 						SCIM_RATE_LIMITER: {
 							namespace_id: "1001",

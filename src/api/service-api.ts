@@ -1,6 +1,9 @@
 import { type Context, Hono } from "hono";
 import { timingSafeEqual } from "hono/utils/buffer";
 import { z } from "zod";
+import { accessConfig } from "../admin/access-jwt";
+import { newLoginToken } from "../admin/login-links";
+import { sessionSecret } from "../admin/session";
 import {
 	findAccountByEmail,
 	getMembershipRole,
@@ -57,6 +60,7 @@ const regenerateBody = z.object({
 	graceSeconds: z.number().int().min(0).max(MAX_GRACE_SECONDS).default(0),
 });
 const emailBody = z.object({ email: z.email().max(320) });
+const loginLinkBody = z.object({ teamId: z.string().min(1), email: z.string().min(1).max(320) });
 const authCheckBody = z.object({ teamId: z.string().min(1), email: z.string().min(1).max(320) });
 
 serviceApi.post("/teams", async (c) => {
@@ -155,6 +159,22 @@ serviceApi.post("/teams/:teamId/members/:accountId/password", async (c) => {
 	const { teamId, accountId } = c.req.param();
 	unwrap(await teamStub(c.env, teamId).checkPasswordChange(teamId, accountId, SERVICE));
 	return c.json({ allowed: true });
+});
+
+/** A single-use, 15-minute admin login link for a team admin (without Cloudflare Access). */
+serviceApi.post("/admin-login-links", async (c) => {
+	const { teamId, email } = await parseBody(c, loginLinkBody);
+	if (accessConfig(c.env)) {
+		throw scimErrors.conflict(
+			"Admins sign in through Cloudflare Access on this deployment; login links are off.",
+		);
+	}
+	const { token, tokenHash } = await newLoginToken(sessionSecret(c.env));
+	const link = unwrap(
+		await teamStub(c.env, teamId).createAdminLoginLink(teamId, email, tokenHash, SERVICE),
+	);
+	const url = `${new URL(c.req.url).origin}/admin/login/${token}`;
+	return c.json({ url, expiresAt: link.expiresAt, teamId, accountId: link.accountId }, 201);
 });
 
 /** May this person sign in to this team now? Reflects membership, deactivation and blocks. */

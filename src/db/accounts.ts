@@ -1,6 +1,13 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "./client";
-import { type Account, accountBlocks, accounts, type MemberRole, memberships } from "./schema";
+import {
+	type Account,
+	accountBlocks,
+	accounts,
+	type MemberRole,
+	memberships,
+	teams,
+} from "./schema";
 
 /** The account with this email (case-insensitive), or null. */
 export async function findAccountByEmail(db: Db, email: string): Promise<Account | null> {
@@ -74,4 +81,17 @@ export async function accountInScimManagedTeam(db: Db, accountId: string): Promi
 		    where m.account_id = ${accountId} and t.scim_enabled = 1`,
 	);
 	return (row?.n ?? 0) > 0;
+}
+
+/** The teams this account is an admin of, by name. */
+export async function listAdminTeams(
+	db: Db,
+	accountId: string,
+): Promise<{ id: string; name: string }[]> {
+	return db
+		.select({ id: teams.id, name: teams.name })
+		.from(memberships)
+		.innerJoin(teams, eq(teams.id, memberships.teamId))
+		.where(and(eq(memberships.accountId, accountId), eq(memberships.role, "admin")))
+		.orderBy(teams.name, teams.id);
 }

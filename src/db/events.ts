@@ -1,4 +1,4 @@
-import { and, desc, eq, lt } from "drizzle-orm";
+import { and, desc, eq, lt, type SQL, sql } from "drizzle-orm";
 import type { Db } from "./client";
 import {
 	type ActorType,
@@ -34,19 +34,55 @@ export function insertEvent(db: Db, event: NewEvent) {
 	});
 }
 
-/** The team's log, newest first, `limit` at a time, before event id `before` when given. */
+export interface EventQuery {
+	limit: number;
+	/** Only events older than this event id (keyset paging). */
+	before?: number;
+	/** Only this action, e.g. `user.create`. */
+	action?: string;
+	/** Only events whose target label or id contains this text (case-insensitive). */
+	target?: string;
+	/** Only events done by this actor, e.g. a SCIM key id. */
+	actorId?: string;
+}
+
+/** The team's log, newest first, `limit` at a time, narrowed by the query's filters. */
 export async function listEvents(
 	db: Db,
 	teamId: string,
-	options: { limit: number; before?: number },
+	query: EventQuery,
 ): Promise<ProvisioningEventRow[]> {
-	const scope = eq(provisioningEvents.teamId, teamId);
+	const where: SQL[] = [eq(provisioningEvents.teamId, teamId)];
+	if (query.before !== undefined) {
+		where.push(lt(provisioningEvents.id, query.before));
+	}
+	if (query.action) {
+		where.push(eq(provisioningEvents.action, query.action));
+	}
+	if (query.actorId) {
+		where.push(eq(provisioningEvents.actorId, query.actorId));
+	}
+	if (query.target) {
+		// instr, not LIKE: the text is matched literally, with no wildcards to escape.
+		where.push(
+			sql`(instr(lower(coalesce(${provisioningEvents.targetLabel}, '')), lower(${query.target})) > 0
+				or instr(coalesce(${provisioningEvents.targetId}, ''), ${query.target}) > 0)`,
+		);
+	}
 	return db
 		.select()
 		.from(provisioningEvents)
-		.where(
-			options.before === undefined ? scope : and(scope, lt(provisioningEvents.id, options.before)),
-		)
+		.where(and(...where))
 		.orderBy(desc(provisioningEvents.id))
-		.limit(options.limit);
+		.limit(query.limit);
+}
+
+/** The distinct actions in the team's log, for the log filter. */
+export async function listEventActions(db: Db, teamId: string): Promise<string[]> {
+	const rows = await db
+		.selectDistinct({ action: provisioningEvents.action })
+		.from(provisioningEvents)
+		.where(eq(provisioningEvents.teamId, teamId))
+		.orderBy(provisioningEvents.action);
+	return rows.map((r) => r.action);
 }

@@ -2,115 +2,202 @@ import { type AnyColumn, asc, desc, type SQL, sql } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { scimErrors } from "../scim/errors";
 import type { AttrPath, CompareOp, CompareValue, Filter } from "../scim/filter/ast";
-import { type AttributeRef, resolveAttribute } from "../scim/schemas/lookup";
+import { printAttrPath } from "../scim/filter/print";
+import { parseDateTime } from "../scim/filter/validate";
+import {
+	findAttribute,
+	type ResolvedAttribute,
+	resolveAttribute,
+	resolveAttributePath,
+} from "../scim/schemas/lookup";
 import { GROUP_RESOURCE_TYPE, USER_RESOURCE_TYPE } from "../scim/schemas/resource-types";
 import type { AttributeDef, ResourceTypeDef } from "../scim/schemas/types";
 import { scimGroupMembers, scimGroups, scimUserEmails, scimUsers } from "./schema";
 
 /**
  * Compiles a validated SCIM filter (RFC 7644 §3.4.2.2) into a parameterised SQL condition over a
- * team's rows. Attributes with their own column (userName, externalId, emails, members, ...) use
- * it and its index; every other attribute is read from the stored resource JSON, so any filter
- * the schema allows runs in SQL and a team is never loaded into memory to filter it.
+ * team's rows, with the semantics of `evaluateFilter` (src/scim/filter/evaluate.ts), which
+ * test/integration/filter-sql.test.ts checks property by property:
  *
- * Negation is pushed down to the comparisons (De Morgan) so that an attribute that is missing
- * (SQL NULL) makes `ne` and `not (...)` true, exactly as the in-memory evaluator does.
+ * - Attributes with a column of their own (id, externalId, userName, displayName, ...) use it and
+ *   its index; the others are read from the stored resource JSON, so any filter the schema allows
+ *   runs in SQL and a team is never loaded into memory to filter it.
+ * - Multi-valued attributes match when some value does (`exists` over `json_each`, or over the
+ *   membership table for Users' `groups` and Groups' `members`). `emails.value eq` also looks the
+ *   address up in `scim_user_emails` first, so it uses that table's index.
+ * - `ne` means "no value equals", so it holds when the attribute is missing; `pr` needs a
+ *   non-empty value; `not` is two-valued (a missing attribute makes the inner filter false).
+ * - co/sw/ew use instr/substr, never LIKE, so `%` and `_` are literal; strings that are not
+ *   caseExact compare through lower(), which folds ASCII letters only (as the unique indexes do).
+ * - dateTimes compare as instants (stored as ISO-8601 UTC with milliseconds); JSON booleans are
+ *   1/0 in SQL.
  */
 
 type ValueKind = "string" | "boolean" | "number" | "dateTime";
 
-/** Where one attribute lives in SQL. */
-interface Column {
-	expr: SQL | SQLiteColumn;
+/** One value of an attribute as SQL: NULL when it is missing. */
+interface Scalar {
+	expr: SQL;
 	kind: ValueKind;
 	caseExact: boolean;
+	/** True when the value is present (`pr`): not null, not "", and for complex values some sub-attribute present. */
+	present: SQL;
 }
 
-/** A multi-valued attribute stored in a side table, keyed by the resource id. */
-interface SideTable {
-	/** `resourceId IN (select owner from table where team = ? and <cond>)`. */
-	owner: SQLiteColumn;
-	team: SQLiteColumn;
+/** The values of a multi-valued attribute (or one complex value), one row each, for a correlated subquery. */
+interface Elements {
+	/** `<tables> where <correlation>` yielding one row per value. */
 	from: SQL;
-	subAttributes: Record<string, Column>;
-	/** The sub-attribute compared when a filter names the attribute itself (`emails eq "x"`). */
-	defaultSub: string;
+	/** The order the values are listed in (for "the first value" when sorting). */
+	order: SQL;
+	/** The value itself (when `sub` is undefined) or one of its sub-attributes. */
+	value(sub: AttributeDef | undefined): Scalar;
+}
+
+/** What a list request knows that the stored rows do not: where the resources are served from. */
+export interface FilterContext {
+	teamId: string;
+	/** The SCIM base URL, for `meta.location` and `$ref`; without it those cannot be filtered on. */
+	baseUrl?: string;
 }
 
 interface Target {
 	resourceType: ResourceTypeDef;
-	id: SQLiteColumn;
 	resource: SQLiteColumn;
-	columns: Record<string, Column>;
-	sideTables: Record<string, SideTable>;
+	/** Attributes with a column (or an expression over columns) of their own, by canonical core name. */
+	columns(ctx: FilterContext): Record<string, SQL | SQLiteColumn>;
+	/** Multi-valued attributes kept in tables of their own rather than in `resource`. */
+	sideElements: Record<string, (ctx: FilterContext) => Elements>;
+	/**
+	 * An indexed lookup that every resource with some `attribute.value` equal to `value` passes;
+	 * ANDed in front of the exact condition so the planner can start from the index.
+	 */
+	indexedValue?: Record<string, (ctx: FilterContext, value: string) => SQL>;
+}
+
+function metaColumns(
+	resourceType: ResourceTypeDef,
+	table: {
+		id: SQLiteColumn;
+		version: SQLiteColumn;
+		createdAt: SQLiteColumn;
+		updatedAt: SQLiteColumn;
+	},
+	ctx: FilterContext,
+): Record<string, SQL | SQLiteColumn> {
+	return {
+		id: table.id,
+		"meta.created": table.createdAt,
+		"meta.lastModified": table.updatedAt,
+		"meta.resourceType": sql`${resourceType.name}`,
+		"meta.version": sql`('W/"' || ${table.version} || '"')`,
+		...(ctx.baseUrl === undefined
+			? {}
+			: {
+					"meta.location": sql`(${`${ctx.baseUrl}${resourceType.endpoint}/`} || ${table.id})`,
+				}),
+	};
+}
+
+/** `$ref` of a member or group: the URL of the resource it points to. */
+function refTo(ctx: FilterContext, endpoint: string, id: SQLiteColumn): SQL {
+	return ctx.baseUrl === undefined ? sql`null` : sql`(${`${ctx.baseUrl}${endpoint}/`} || ${id})`;
+}
+
+/** Side-table elements whose sub-attributes are SQL expressions; every element is present. */
+function tableElements(
+	subs: Record<string, SQL | SQLiteColumn>,
+): (sub: AttributeDef | undefined) => Scalar {
+	return (sub) => {
+		const expr = sub === undefined ? undefined : subs[sub.name];
+		if (sub === undefined || expr === undefined) {
+			return sub === undefined
+				? { expr: sql`1`, kind: "number", caseExact: true, present: sql`1` }
+				: nullScalar(sub);
+		}
+		return columnScalar(sql`${expr}`, sub);
+	};
 }
 
 const USER_TARGET: Target = {
 	resourceType: USER_RESOURCE_TYPE,
-	id: scimUsers.id,
 	resource: scimUsers.resource,
-	columns: {
-		id: { expr: scimUsers.id, kind: "string", caseExact: true },
-		externalId: { expr: scimUsers.externalId, kind: "string", caseExact: true },
-		userName: { expr: scimUsers.userName, kind: "string", caseExact: false },
-		displayName: { expr: scimUsers.displayName, kind: "string", caseExact: false },
-		"name.givenName": { expr: scimUsers.givenName, kind: "string", caseExact: false },
-		"name.familyName": { expr: scimUsers.familyName, kind: "string", caseExact: false },
-		active: { expr: scimUsers.active, kind: "boolean", caseExact: true },
-		"meta.created": { expr: scimUsers.createdAt, kind: "dateTime", caseExact: true },
-		"meta.lastModified": { expr: scimUsers.updatedAt, kind: "dateTime", caseExact: true },
-	},
-	sideTables: {
-		emails: {
-			owner: scimUserEmails.scimUserId,
-			team: scimUserEmails.teamId,
-			from: sql`${scimUserEmails}`,
-			subAttributes: {
-				value: { expr: scimUserEmails.value, kind: "string", caseExact: false },
-				type: { expr: scimUserEmails.type, kind: "string", caseExact: false },
-				primary: { expr: scimUserEmails.primary, kind: "boolean", caseExact: true },
-			},
-			defaultSub: "value",
+	columns: (ctx) => ({
+		...metaColumns(USER_RESOURCE_TYPE, scimUsers, ctx),
+		externalId: scimUsers.externalId,
+		userName: scimUsers.userName,
+		displayName: scimUsers.displayName,
+		"name.givenName": scimUsers.givenName,
+		"name.familyName": scimUsers.familyName,
+		active: scimUsers.active,
+	}),
+	sideElements: {
+		// The groups a User is in are the membership rows, not part of the stored resource.
+		groups: (ctx) => {
+			const from = sql`${scimGroupMembers} join ${scimGroups} on ${scimGroups.id} = ${scimGroupMembers.groupId} where ${scimGroupMembers.scimUserId} = ${scimUsers.id}`;
+			const order = sql`${scimGroups.displayName}`;
+			return {
+				from,
+				order,
+				value: tableElements({
+					value: scimGroups.id,
+					display: scimGroups.displayName,
+					type: sql`'direct'`,
+					$ref: refTo(ctx, GROUP_RESOURCE_TYPE.endpoint, scimGroups.id),
+				}),
+			};
 		},
+	},
+	indexedValue: {
+		emails: (ctx, value) =>
+			sql`${scimUsers.id} in (select ${scimUserEmails.scimUserId} from ${scimUserEmails} where ${scimUserEmails.teamId} = ${ctx.teamId} and lower(${scimUserEmails.value}) = lower(${value}))`,
 	},
 };
 
 const GROUP_TARGET: Target = {
 	resourceType: GROUP_RESOURCE_TYPE,
-	id: scimGroups.id,
 	resource: scimGroups.resource,
-	columns: {
-		id: { expr: scimGroups.id, kind: "string", caseExact: true },
-		externalId: { expr: scimGroups.externalId, kind: "string", caseExact: true },
-		displayName: { expr: scimGroups.displayName, kind: "string", caseExact: false },
-		"meta.created": { expr: scimGroups.createdAt, kind: "dateTime", caseExact: true },
-		"meta.lastModified": { expr: scimGroups.updatedAt, kind: "dateTime", caseExact: true },
-	},
-	sideTables: {
-		members: {
-			owner: scimGroupMembers.groupId,
-			team: scimGroupMembers.teamId,
-			from: sql`${scimGroupMembers}`,
-			subAttributes: {
-				value: { expr: scimGroupMembers.scimUserId, kind: "string", caseExact: true },
-				type: { expr: sql`'User'`, kind: "string", caseExact: false },
-			},
-			defaultSub: "value",
+	columns: (ctx) => ({
+		...metaColumns(GROUP_RESOURCE_TYPE, scimGroups, ctx),
+		externalId: scimGroups.externalId,
+		displayName: scimGroups.displayName,
+	}),
+	sideElements: {
+		members: (ctx) => {
+			const from = sql`${scimGroupMembers} join ${scimUsers} on ${scimUsers.id} = ${scimGroupMembers.scimUserId} where ${scimGroupMembers.groupId} = ${scimGroups.id}`;
+			const order = sql`${scimGroupMembers.createdAt}, ${scimUsers.id}`;
+			return {
+				from,
+				order,
+				value: tableElements({
+					value: scimGroupMembers.scimUserId,
+					display: sql`coalesce(${scimUsers.displayName}, ${scimUsers.userName})`,
+					type: sql`'User'`,
+					$ref: refTo(ctx, USER_RESOURCE_TYPE.endpoint, scimUsers.id),
+				}),
+			};
 		},
 	},
 };
 
 /** The SQL condition for a validated filter over the team's Users. */
-export function userFilterSql(filter: Filter, teamId: string): SQL {
-	return compile(USER_TARGET, filter, teamId, false);
+export function userFilterSql(filter: Filter, ctx: FilterContext | string): SQL {
+	return compile(new Scope(USER_TARGET, contextOf(ctx)), filter, false);
 }
 
 /** The SQL condition for a validated filter over the team's Groups. */
-export function groupFilterSql(filter: Filter, teamId: string): SQL {
-	return compile(GROUP_TARGET, filter, teamId, false);
+export function groupFilterSql(filter: Filter, ctx: FilterContext | string): SQL {
+	return compile(new Scope(GROUP_TARGET, contextOf(ctx)), filter, false);
 }
 
-/** ORDER BY for a Users list: `sortBy` (RFC 7644 §3.4.2.3), then creation order and id, so pages are stable. */
+function contextOf(ctx: FilterContext | string): FilterContext {
+	return typeof ctx === "string" ? { teamId: ctx } : ctx;
+}
+
+/**
+ * ORDER BY for a Users list: `sortBy` (RFC 7644 §3.4.2.3), then creation order and id, so pages
+ * are stable. A multi-valued attribute sorts by its primary value, else its first one.
+ */
 export function userOrderBy(
 	sortBy: string | undefined,
 	sortOrder: "ascending" | "descending",
@@ -118,7 +205,7 @@ export function userOrderBy(
 	return orderBy(USER_TARGET, sortBy, sortOrder, [scimUsers.createdAt, scimUsers.id]);
 }
 
-/** ORDER BY for a Groups list. */
+/** ORDER BY for a Groups list; see {@link userOrderBy}. */
 export function groupOrderBy(
 	sortBy: string | undefined,
 	sortOrder: "ascending" | "descending",
@@ -137,157 +224,256 @@ function orderBy(
 		return tiebreak;
 	}
 	const ref = resolveAttribute(target.resourceType, sortBy);
-	if (
-		!ref?.attribute ||
-		ref.attribute.multiValued ||
-		(ref.attribute.type === "complex" && !ref.subAttribute)
-	) {
-		throw scimErrors.invalidValue(
-			`sortBy "${sortBy}" is not a single-valued attribute of ${target.resourceType.name}.`,
+	const invalid = () =>
+		scimErrors.invalidValue(
+			`sortBy "${sortBy}" is not a sortable attribute of ${target.resourceType.name}.`,
 		);
+	if (ref?.attribute === undefined) {
+		throw invalid();
 	}
-	const column = locate(target, ref);
-	const key =
-		column.caseExact || column.kind !== "string" ? sql`${column.expr}` : sql`lower(${column.expr})`;
-	// RFC 7644 §3.4.2.3: resources without the attribute sort last in ascending order.
-	const nullsLast = sql`${column.expr} is null`;
-	return sortOrder === "descending"
-		? [sql`${nullsLast} desc`, desc(key), ...tiebreak]
-		: [asc(nullsLast), asc(key), ...tiebreak];
-}
-
-function compile(target: Target, filter: Filter, teamId: string, negate: boolean): SQL {
-	switch (filter.kind) {
-		case "and":
-		case "or": {
-			const left = compile(target, filter.left, teamId, negate);
-			const right = compile(target, filter.right, teamId, negate);
-			const joinAnd = (filter.kind === "and") !== negate;
-			return joinAnd ? sql`(${left} and ${right})` : sql`(${left} or ${right})`;
-		}
-		case "not":
-			return compile(target, filter.filter, teamId, !negate);
-		case "present":
-		case "compare":
-			return leaf(target, filter, teamId, negate);
-		case "valuePath":
-			return valuePath(target, filter.path, filter.filter, teamId, negate);
-	}
-}
-
-type Leaf = Extract<Filter, { kind: "present" | "compare" }>;
-
-function leaf(target: Target, filter: Leaf, teamId: string, negate: boolean): SQL {
-	const ref = resolve(target, filter.path);
-	const side = sideTableOf(target, ref);
-	if (side) {
-		const sub = ref.subAttribute?.name ?? side.table.defaultSub;
-		const column = side.table.subAttributes[sub];
-		if (!column) {
-			return negate ? sql`1` : sql`0`;
-		}
-		return ownedBy(target, side.table, teamId, condition(column, filter), negate);
-	}
-	const attribute = ref.attribute as AttributeDef;
-	if (attribute.multiValued && !ownColumn(target, ref)) {
-		// `phoneNumbers.value eq "x"`, or `phoneNumbers eq "x"` meaning its `value`: any one value matches.
+	const resolved = ref as ResolvedAttribute;
+	const scope = new Scope(target, { teamId: "" });
+	let value: Scalar;
+	if (resolved.attribute.multiValued) {
+		// RFC 7644 §3.4.2.3: the primary value if any, else the first value in the list.
 		const sub =
-			ref.subAttribute ?? (attribute.type === "complex" ? findSub(attribute, "value") : undefined);
-		const element: Column = sub
-			? { expr: sql`json_extract(j.value, ${`$.${quote(sub.name)}`})`, ...kindOf(sub) }
-			: { expr: sql`j.value`, ...kindOf(attribute) };
-		return jsonElements(
-			target,
-			{ ...ref, subAttribute: undefined },
-			condition(element, filter),
-			negate,
-		);
+			resolved.subAttribute ??
+			(resolved.attribute.type === "complex"
+				? findAttribute(resolved.attribute.subAttributes, "value")
+				: undefined);
+		if (resolved.attribute.type === "complex" && sub === undefined) {
+			throw invalid();
+		}
+		const elements = scope.elements(resolved);
+		const item = elements.value(sub);
+		const primaryDef = findAttribute(resolved.attribute.subAttributes, "primary");
+		const primary =
+			primaryDef === undefined ? sql`0` : sql`(${elements.value(primaryDef).expr} = 1)`;
+		const expr = sql`(select ${item.expr} from ${elements.from} and ${item.present} order by ${primary} desc, ${elements.order} limit 1)`;
+		value = { ...item, expr, present: sql`(${expr} is not null)` };
+	} else if (resolved.attribute.type === "complex" && resolved.subAttribute === undefined) {
+		throw invalid();
+	} else {
+		value = scope.scalar(resolved);
 	}
-	return twoValued(condition(locate(target, ref), filter), negate);
+	const key =
+		value.kind === "string" && !value.caseExact ? sql`lower(${value.expr})` : sql`${value.expr}`;
+	// RFC 7644 §3.4.2.3: resources without the attribute sort last ascending, first descending.
+	const missing = sql`(case when ${value.present} then 0 else 1 end)`;
+	return sortOrder === "descending"
+		? [desc(missing), desc(key), ...tiebreak]
+		: [asc(missing), asc(key), ...tiebreak];
 }
 
-/** `emails[type eq "work" and value co "@x"]`: some one value satisfies the inner filter. */
-function valuePath(
-	target: Target,
-	path: AttrPath,
-	inner: Filter,
-	teamId: string,
-	negate: boolean,
-): SQL {
-	const ref = resolve(target, path);
-	const side = sideTableOf(target, ref);
-	if (side) {
-		const cond = compileInner(inner, (sub) => side.table.subAttributes[sub] ?? null);
-		return ownedBy(target, side.table, teamId, cond, negate);
+/** What a path names in the current scope: one value, or the values of a multi-valued attribute. */
+type Located =
+	| { kind: "scalar"; scalar: Scalar }
+	| { kind: "elements"; elements: Elements; sub: AttributeDef | undefined; ref: ResolvedAttribute };
+
+/** Where attribute paths are resolved: the resource itself, or one value inside `attr[...]`. */
+class Scope {
+	constructor(
+		readonly target: Target,
+		readonly ctx: FilterContext,
+		readonly element?: { parent: AttributeDef; elements: Elements },
+	) {}
+
+	locate(path: AttrPath): Located {
+		if (this.element !== undefined) {
+			const sub = findAttribute(this.element.parent.subAttributes, path.attribute);
+			if (sub === undefined) {
+				throw unknown(path, this.target);
+			}
+			return { kind: "scalar", scalar: this.element.elements.value(sub) };
+		}
+		const ref = this.resolve(path);
+		if (ref.attribute.multiValued) {
+			return { kind: "elements", elements: this.elements(ref), sub: ref.subAttribute, ref };
+		}
+		return { kind: "scalar", scalar: this.scalar(ref) };
 	}
-	const attribute = ref.attribute;
-	if (!attribute?.multiValued) {
-		// A value filter on a single-valued complex attribute tests that one value.
-		const parent = jsonPath(ref);
-		return twoValued(
-			compileInner(inner, (sub) =>
-				jsonColumn(target, `${parent}.${quote(sub)}`, findSub(attribute, sub)),
-			),
-			negate,
-		);
+
+	resolve(path: AttrPath): ResolvedAttribute {
+		const ref = resolveAttributePath(this.target.resourceType, path);
+		if (ref === undefined) {
+			throw unknown(path, this.target);
+		}
+		return ref;
 	}
-	const cond = compileInner(inner, (sub) => ({
-		expr: sql`json_extract(j.value, ${`$.${quote(sub)}`})`,
-		...kindOf(findSub(attribute, sub)),
-	}));
-	return jsonElements(target, ref, cond, negate);
+
+	/** A single-valued attribute or a sub-attribute of a single-valued complex one. */
+	scalar(ref: ResolvedAttribute): Scalar {
+		const def = ref.subAttribute ?? ref.attribute;
+		if (!ref.extension) {
+			const name =
+				ref.subAttribute === undefined
+					? ref.attribute.name
+					: `${ref.attribute.name}.${ref.subAttribute.name}`;
+			const column = this.target.columns(this.ctx)[name];
+			if (column !== undefined) {
+				return columnScalar(sql`${column}`, def);
+			}
+			if (name === "meta.location") {
+				throw scimErrors.invalidFilter(`"meta.location" cannot be used in this filter.`);
+			}
+		}
+		const path = jsonPath(ref.schema.id, ref.extension, ref.attribute, ref.subAttribute);
+		return jsonScalar(this.target.resource, sql`${path}`, def);
+	}
+
+	/** The values of a multi-valued attribute, or the one value of a complex attribute. */
+	elements(ref: ResolvedAttribute): Elements {
+		const side = ref.extension ? undefined : this.target.sideElements[ref.attribute.name];
+		if (side !== undefined) {
+			return side(this.ctx);
+		}
+		const resource = this.target.resource;
+		const from = ref.attribute.multiValued
+			? sql`json_each(${resource}, ${jsonPath(ref.schema.id, ref.extension, ref.attribute)}) as j where j.type <> 'null'`
+			: sql`json_each(${resource}, ${containerPath(ref)}) as j where j.key = ${ref.attribute.name} and j.type <> 'null'`;
+		const attribute = ref.attribute;
+		return {
+			from,
+			order: sql`j.key`,
+			value: (sub) => {
+				if (sub === undefined) {
+					if (attribute.type === "complex") {
+						return {
+							expr: sql`null`,
+							kind: "string",
+							caseExact: false,
+							present: jsonPresent(resource, sql`j.fullkey`),
+						};
+					}
+					const expr = sql`iif(j.type in ('object', 'array'), null, j.value)`;
+					return {
+						...columnScalar(expr, attribute),
+						present: jsonPresent(resource, sql`j.fullkey`),
+					};
+				}
+				return jsonScalar(resource, sql`(j.fullkey || ${`.${quote(sub.name)}`})`, sub);
+			},
+		};
+	}
+
+	inside(parent: AttributeDef, elements: Elements): Scope {
+		return new Scope(this.target, this.ctx, { parent, elements });
+	}
 }
 
-/** Compiles the filter inside brackets against the sub-attributes of one value. */
-function compileInner(filter: Filter, columnOf: (sub: string) => Column | null): SQL {
+function unknown(path: AttrPath, target: Target) {
+	return scimErrors.invalidFilter(
+		`"${printAttrPath(path)}" is not an attribute of ${target.resourceType.name}.`,
+	);
+}
+
+/**
+ * One filter node as SQL. With `twoValued` the result is never NULL (needed under `not`); without
+ * it a missing attribute may give NULL, which WHERE reads as false and which keeps plain
+ * comparisons such as `lower(user_name) = lower(?)` usable by an index.
+ */
+function compile(scope: Scope, filter: Filter, twoValued: boolean): SQL {
 	switch (filter.kind) {
 		case "and":
-			return sql`(${compileInner(filter.left, columnOf)} and ${compileInner(filter.right, columnOf)})`;
+			return sql`(${compile(scope, filter.left, twoValued)} and ${compile(scope, filter.right, twoValued)})`;
 		case "or":
-			return sql`(${compileInner(filter.left, columnOf)} or ${compileInner(filter.right, columnOf)})`;
+			return sql`(${compile(scope, filter.left, twoValued)} or ${compile(scope, filter.right, twoValued)})`;
 		case "not":
-			return sql`not coalesce(${compileInner(filter.filter, columnOf)}, 0)`;
-		case "valuePath":
-			throw scimErrors.invalidFilter(
-				"A value filter cannot be nested inside another value filter.",
-			);
+			return sql`(not ${compile(scope, filter.filter, true)})`;
 		case "present":
-		case "compare": {
-			const sub = filter.path.subAttribute ?? filter.path.attribute;
-			const column = columnOf(sub);
-			return column ? sql`coalesce(${condition(column, filter)}, 0)` : sql`0`;
+			return anyValue(scope, filter.path, (value) => value.present, false);
+		case "compare":
+			return comparison(scope, filter.path, filter.op, filter.value, twoValued);
+		case "valuePath": {
+			if (scope.element !== undefined) {
+				throw scimErrors.invalidFilter(
+					"A value filter cannot be nested inside another value filter.",
+				);
+			}
+			// On a single-valued complex attribute (`manager[value eq "x"]`) it tests the one value.
+			const ref = scope.resolve(filter.path);
+			const elements = scope.elements(ref);
+			const inner = compile(scope.inside(ref.attribute, elements), filter.filter, false);
+			const exists = sql`exists (select 1 from ${elements.from} and ${inner})`;
+			return withPrefilter(scope, ref, equalValues(filter.filter), exists);
 		}
 	}
 }
 
-/** The comparison itself; NULL when the attribute is missing (made two-valued by the caller). */
-function condition(column: Column, filter: Leaf): SQL {
-	if (filter.kind === "present") {
-		return column.kind === "string"
-			? sql`(${column.expr} is not null and ${column.expr} <> '')`
-			: sql`(${column.expr} is not null)`;
-	}
-	return compare(column, filter.op, filter.value);
-}
-
-function compare(column: Column, op: CompareOp, value: CompareValue): SQL {
+function comparison(
+	scope: Scope,
+	path: AttrPath,
+	op: CompareOp,
+	value: CompareValue,
+	twoValued: boolean,
+): SQL {
 	if (value === null) {
-		// `attr eq null` asks for absence; RFC 7644 leaves it open, we read it as "not present".
-		if (op === "eq") {
-			return sql`(${column.expr} is null)`;
-		}
-		if (op === "ne") {
-			return sql`(${column.expr} is not null)`;
+		// `attr eq null` asks for absence (RFC 7644 leaves it open; the evaluator reads it so).
+		const present = anyValue(scope, path, (v) => v.present, false);
+		if (op === "eq" || op === "ne") {
+			return op === "eq" ? sql`(not ${present})` : present;
 		}
 		throw scimErrors.invalidFilter(`Operator "${op}" cannot compare with null.`);
 	}
+	if (op === "ne") {
+		// "No value equals": true for a missing attribute and for a multi-valued one with no equal value.
+		return sql`(not ${anyValue(scope, path, (v) => compare(v, "eq", value), true)})`;
+	}
+	const indexed = op === "eq" && typeof value === "string" ? [value] : [];
+	return anyValue(scope, path, (v) => compare(v, op, value), twoValued, indexed);
+}
+
+/** Some value of `path` satisfies `test`; `twoValued` turns NULL into false. */
+function anyValue(
+	scope: Scope,
+	path: AttrPath,
+	test: (value: Scalar) => SQL,
+	twoValued: boolean,
+	equalTo: string[] = [],
+): SQL {
+	const located = scope.locate(path);
+	if (located.kind === "scalar") {
+		const condition = test(located.scalar);
+		return twoValued ? sql`coalesce(${condition}, 0)` : condition;
+	}
+	const { elements, ref, sub } = located;
+	const exists = sql`exists (select 1 from ${elements.from} and ${test(elements.value(sub))})`;
+	return sub?.name === "value" ? withPrefilter(scope, ref, equalTo, exists) : exists;
+}
+
+/** The `value eq "x"` terms ANDed at the top of a value filter. */
+function equalValues(filter: Filter): string[] {
+	if (filter.kind === "and") {
+		return [...equalValues(filter.left), ...equalValues(filter.right)];
+	}
+	if (
+		filter.kind === "compare" &&
+		filter.op === "eq" &&
+		typeof filter.value === "string" &&
+		filter.path.attribute === "value" &&
+		filter.path.subAttribute === undefined
+	) {
+		return [filter.value];
+	}
+	return [];
+}
+
+/** ANDs the indexed lookup of an `attribute.value` equality in front of the exact condition. */
+function withPrefilter(scope: Scope, ref: ResolvedAttribute, values: string[], exact: SQL): SQL {
+	const lookup = ref.extension ? undefined : scope.target.indexedValue?.[ref.attribute.name];
+	// The side table keeps only non-blank values, so only those can be looked up in it.
+	const value = values.find((v) => v.trim() !== "");
+	return lookup === undefined || value === undefined
+		? exact
+		: sql`(${lookup(scope.ctx, value)} and ${exact})`;
+}
+
+/** The comparison itself; NULL when the value is missing. */
+function compare(column: Scalar, op: CompareOp, value: string | number | boolean): SQL {
 	const bound = bind(column, value);
-	const left =
-		column.kind === "string" && !column.caseExact
-			? sql`lower(${column.expr})`
-			: sql`${column.expr}`;
-	const right =
-		column.kind === "string" && !column.caseExact ? sql`lower(${bound})` : sql`${bound}`;
+	const fold = column.kind === "string" && !column.caseExact;
+	const left = fold ? sql`lower(${column.expr})` : column.expr;
+	const right = fold ? sql`lower(${bound})` : bound;
 	switch (op) {
 		case "eq":
 			return sql`${left} = ${right}`;
@@ -306,17 +492,17 @@ function compare(column: Column, op: CompareOp, value: CompareValue): SQL {
 		case "sw":
 			return sql`substr(${left}, 1, length(${right})) = ${right}`;
 		case "ew":
-			return sql`(length(${left}) >= length(${right}) and substr(${left}, -length(${right})) = ${right})`;
+			return sql`(length(${left}) >= length(${right}) and substr(${left}, length(${left}) - length(${right}) + 1) = ${right})`;
 	}
 }
 
-function bind(column: Column, value: string | number | boolean): SQL {
+function bind(column: Scalar, value: string | number | boolean): SQL {
 	switch (column.kind) {
 		case "boolean":
 			return sql`${value === true ? 1 : 0}`;
 		case "dateTime": {
-			const time = Date.parse(String(value));
-			if (Number.isNaN(time)) {
+			const time = typeof value === "string" ? parseDateTime(value) : null;
+			if (time === null) {
 				throw scimErrors.invalidFilter(`"${value}" is not a dateTime.`);
 			}
 			return sql`${new Date(time).toISOString()}`;
@@ -328,86 +514,8 @@ function bind(column: Column, value: string | number | boolean): SQL {
 	}
 }
 
-/** Turns a possibly-NULL condition into true/false, negated when asked. */
-function twoValued(cond: SQL, negate: boolean): SQL {
-	return negate ? sql`not coalesce(${cond}, 0)` : cond;
-}
-
-function ownedBy(
-	target: Target,
-	table: SideTable,
-	teamId: string,
-	cond: SQL,
-	negate: boolean,
-): SQL {
-	const subquery = sql`select ${table.owner} from ${table.from} where ${table.team} = ${teamId} and ${cond}`;
-	return negate ? sql`${target.id} not in (${subquery})` : sql`${target.id} in (${subquery})`;
-}
-
-/** Some value of a multi-valued attribute in the resource JSON (each as `j.value`) satisfies `cond`. */
-function jsonElements(target: Target, ref: AttributeRef, cond: SQL, negate: boolean): SQL {
-	const exists = sql`exists (select 1 from json_each(${target.resource}, ${jsonPath(ref)}) as j where coalesce(${cond}, 0))`;
-	return negate ? sql`not ${exists}` : exists;
-}
-
-function resolve(target: Target, path: AttrPath): AttributeRef {
-	const name = `${path.uri ? `${path.uri}:` : ""}${path.attribute}${path.subAttribute ? `.${path.subAttribute}` : ""}`;
-	const ref = resolveAttribute(target.resourceType, name);
-	if (!ref?.attribute) {
-		throw scimErrors.invalidFilter(`"${name}" is not an attribute of ${target.resourceType.name}.`);
-	}
-	return ref;
-}
-
-function sideTableOf(target: Target, ref: AttributeRef): { table: SideTable } | null {
-	if (ref.extension || !ref.attribute) {
-		return null;
-	}
-	const table = target.sideTables[ref.attribute.name];
-	return table ? { table } : null;
-}
-
-function ownColumn(target: Target, ref: AttributeRef): Column | undefined {
-	if (ref.extension || !ref.attribute) {
-		return undefined;
-	}
-	const key = ref.subAttribute
-		? `${ref.attribute.name}.${ref.subAttribute.name}`
-		: ref.attribute.name;
-	return target.columns[key];
-}
-
-/** Where a single-valued attribute lives: its own column, or the resource JSON. */
-function locate(target: Target, ref: AttributeRef): Column {
-	return (
-		ownColumn(target, ref) ?? jsonColumn(target, jsonPath(ref), ref.subAttribute ?? ref.attribute)
-	);
-}
-
-function jsonColumn(target: Target, path: string, def: AttributeDef | undefined): Column {
-	return { expr: sql`json_extract(${target.resource}, ${path})`, ...kindOf(def) };
-}
-
-/** `$."urn:...:User"."manager"."value"` for the stored resource JSON. */
-function jsonPath(ref: AttributeRef): string {
-	const parts = [
-		...(ref.extension ? [ref.schema.id] : []),
-		...(ref.attribute ? [ref.attribute.name] : []),
-		...(ref.subAttribute ? [ref.subAttribute.name] : []),
-	];
-	return `$${parts.map((p) => `.${quote(p)}`).join("")}`;
-}
-
-function quote(name: string): string {
-	return `"${name.replaceAll('"', '""')}"`;
-}
-
-function findSub(attribute: AttributeDef | undefined, name: string): AttributeDef | undefined {
-	return attribute?.subAttributes?.find((s) => s.name.toLowerCase() === name.toLowerCase());
-}
-
-function kindOf(def: AttributeDef | undefined): { kind: ValueKind; caseExact: boolean } {
-	switch (def?.type) {
+function kindOf(def: AttributeDef): { kind: ValueKind; caseExact: boolean } {
+	switch (def.type) {
 		case "boolean":
 			return { kind: "boolean", caseExact: true };
 		case "integer":
@@ -416,6 +524,58 @@ function kindOf(def: AttributeDef | undefined): { kind: ValueKind; caseExact: bo
 		case "dateTime":
 			return { kind: "dateTime", caseExact: true };
 		default:
-			return { kind: "string", caseExact: def?.caseExact ?? false };
+			return { kind: "string", caseExact: def.caseExact };
 	}
+}
+
+/** A value held in a column (or computed from columns). */
+function columnScalar(expr: SQL, def: AttributeDef): Scalar {
+	const { kind, caseExact } = kindOf(def);
+	const present =
+		kind === "string" ? sql`(${expr} is not null and ${expr} <> '')` : sql`(${expr} is not null)`;
+	return { expr, kind, caseExact, present };
+}
+
+function nullScalar(def: AttributeDef): Scalar {
+	return { expr: sql`null`, ...kindOf(def), present: sql`0` };
+}
+
+/** A value read from the stored resource JSON at `path`. */
+function jsonScalar(resource: SQLiteColumn, path: SQL, def: AttributeDef): Scalar {
+	const raw = sql`json_extract(${resource}, ${path})`;
+	const { kind, caseExact } = kindOf(def);
+	// Stored dateTimes may carry any offset; compare them as UTC instants in the stored format.
+	const expr = kind === "dateTime" ? sql`strftime('%Y-%m-%dT%H:%M:%fZ', ${raw})` : raw;
+	const present =
+		def.type === "complex"
+			? jsonPresent(resource, path)
+			: kind === "string"
+				? sql`(${raw} is not null and ${raw} <> '')`
+				: sql`(${raw} is not null)`;
+	return { expr, kind, caseExact, present };
+}
+
+/** Some leaf under `path` is neither null nor "" (RFC 7644 `pr` on complex and multi-valued values). */
+function jsonPresent(resource: SQLiteColumn, path: SQL): SQL {
+	return sql`exists (select 1 from json_tree(${resource}, ${path}) as t where t.type not in ('object', 'array', 'null') and (t.type <> 'text' or t.atom <> ''))`;
+}
+
+/** `$."urn:...:User"."manager"."value"` for the stored resource JSON. */
+function jsonPath(
+	schemaId: string,
+	extension: boolean,
+	attribute: AttributeDef,
+	subAttribute?: AttributeDef,
+): string {
+	const parts = [...(extension ? [schemaId] : []), attribute.name, subAttribute?.name];
+	return `$${parts.map((part) => (part === undefined ? "" : `.${quote(part)}`)).join("")}`;
+}
+
+/** The object holding the attribute: the resource, or its extension object. */
+function containerPath(ref: ResolvedAttribute): string {
+	return ref.extension ? `$.${quote(ref.schema.id)}` : "$";
+}
+
+function quote(name: string): string {
+	return `"${name.replaceAll('"', '""')}"`;
 }

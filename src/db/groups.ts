@@ -1,5 +1,6 @@
 import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { Db } from "./client";
+import { type ListPage, listPage } from "./list";
 import { type ScimGroupRow, scimGroupMembers, scimGroups, scimUsers } from "./schema";
 
 export interface GroupMember {
@@ -48,20 +49,9 @@ export async function listScimGroups(
 	teamId: string,
 	where: SQL | undefined,
 	orderBy: SQL[],
-	page: { startIndex: number; count: number },
+	page: ListPage,
 ): Promise<{ rows: ScimGroupRow[]; total: number }> {
-	const scope = where ? and(eq(scimGroups.teamId, teamId), where) : eq(scimGroups.teamId, teamId);
-	const [totalRow, rows] = await db.batch([
-		db.select({ n: sql<number>`count(*)` }).from(scimGroups).where(scope),
-		db
-			.select()
-			.from(scimGroups)
-			.where(scope)
-			.orderBy(...orderBy)
-			.limit(page.count)
-			.offset(page.startIndex - 1),
-	]);
-	return { rows: page.count === 0 ? [] : rows, total: totalRow[0]?.n ?? 0 };
+	return listPage(db, scimGroups, teamId, where, orderBy, page);
 }
 
 /** The members of these groups, each with the member's userName as `display`. */

@@ -1,6 +1,6 @@
-import { desc, eq } from "drizzle-orm";
+import { and, desc, eq, isNotNull } from "drizzle-orm";
 import type { Db } from "./client";
-import { type InviteRow, invites } from "./schema";
+import { emailOutbox, type InviteRow, type InviteStatus, invites } from "./schema";
 
 /** The team's invites, newest first. */
 export async function listInvites(db: Db, teamId: string): Promise<InviteRow[]> {
@@ -11,15 +11,67 @@ export async function listInvites(db: Db, teamId: string): Promise<InviteRow[]> 
 		.orderBy(desc(invites.createdAt), invites.id);
 }
 
+/** The invite of a team, or null. */
+export async function getInvite(
+	db: Db,
+	teamId: string,
+	inviteId: string,
+): Promise<InviteRow | null> {
+	return (
+		(await db
+			.select()
+			.from(invites)
+			.where(and(eq(invites.teamId, teamId), eq(invites.id, inviteId)))
+			.get()) ?? null
+	);
+}
+
+/**
+ * The invite whose emailed token hashes to `tokenHash`, or null. Not scoped by team: the token
+ * is what identifies the invite (and so its team) on the public accept page.
+ */
+export async function findInviteByTokenHash(db: Db, tokenHash: string): Promise<InviteRow | null> {
+	return (await db.select().from(invites).where(eq(invites.tokenHash, tokenHash)).get()) ?? null;
+}
+
+/** The invite's status at `now`: a pending invite past its expiry is expired. */
+export function inviteStatusAt(invite: InviteRow, now: string): InviteStatus {
+	return invite.status === "pending" && invite.expiresAt <= now ? "expired" : invite.status;
+}
+
+/**
+ * The accept link of the invite's newest email, or null. For admin pages in local dev (delivery
+ * mode "log"), where no email goes out and the admin passes the link on by hand.
+ */
+export async function latestInviteLink(
+	db: Db,
+	teamId: string,
+	inviteId: string,
+): Promise<string | null> {
+	const row = await db
+		.select({ inviteUrl: emailOutbox.inviteUrl })
+		.from(emailOutbox)
+		.where(
+			and(
+				eq(emailOutbox.teamId, teamId),
+				eq(emailOutbox.inviteId, inviteId),
+				isNotNull(emailOutbox.inviteUrl),
+			),
+		)
+		.orderBy(desc(emailOutbox.createdAt), desc(emailOutbox.id))
+		.limit(1)
+		.get();
+	return row?.inviteUrl ?? null;
+}
+
 /** What the API may show of an invite: never the token hash. */
 export function publicInvite(invite: InviteRow, now: string) {
-	const expired = invite.status === "pending" && invite.expiresAt <= now;
 	return {
 		id: invite.id,
 		email: invite.email,
 		accountId: invite.accountId,
 		scimUserId: invite.scimUserId,
-		status: expired ? "expired" : invite.status,
+		status: inviteStatusAt(invite, now),
 		createdAt: invite.createdAt,
 		expiresAt: invite.expiresAt,
 		acceptedAt: invite.acceptedAt,

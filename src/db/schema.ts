@@ -127,7 +127,9 @@ export const scimUsers = sqliteTable(
 	(t) => [
 		uniqueIndex("scim_users_team_user_name").on(t.teamId, sql`lower(${t.userName})`),
 		uniqueIndex("scim_users_team_account").on(t.teamId, t.accountId),
-		index("scim_users_team_external_id").on(t.teamId, t.externalId),
+		// externalId eq (Entra's matching filter) is answered in list order straight from this index;
+		// with (team_id, external_id) alone SQLite preferred walking the whole team in created order.
+		index("scim_users_team_external_id").on(t.teamId, t.externalId, t.createdAt, t.id),
 		index("scim_users_team_created").on(t.teamId, t.createdAt, t.id),
 	],
 );
@@ -169,7 +171,7 @@ export const scimGroups = sqliteTable(
 	},
 	(t) => [
 		uniqueIndex("scim_groups_team_display_name").on(t.teamId, sql`lower(${t.displayName})`),
-		index("scim_groups_team_external_id").on(t.teamId, t.externalId),
+		index("scim_groups_team_external_id").on(t.teamId, t.externalId, t.createdAt, t.id),
 		index("scim_groups_team_created").on(t.teamId, t.createdAt, t.id),
 	],
 );
@@ -222,7 +224,11 @@ export const invites = sqliteTable(
 	],
 );
 
-export type OutboxStatus = "pending" | "delivered" | "failed";
+/**
+ * pending: waiting for (another) delivery attempt; delivered: handed to the mail transport;
+ * failed: given up (the invite expired first); cancelled: its invite was revoked or used first.
+ */
+export type OutboxStatus = "pending" | "delivered" | "failed" | "cancelled";
 
 /** Emails waiting to go out; written in the same batch as the invite, drained by the team object. */
 export const emailOutbox = sqliteTable(
@@ -236,6 +242,8 @@ export const emailOutbox = sqliteTable(
 		toEmail: text("to_email").notNull(),
 		subject: text("subject").notNull(),
 		body: text("body").notNull(),
+		/** The accept link inside `body`, kept apart for the webhook payload and dev-mode admin pages. */
+		inviteUrl: text("invite_url"),
 		status: text("status").$type<OutboxStatus>().notNull(),
 		attempts: integer("attempts").notNull().default(0),
 		nextAttemptAt: text("next_attempt_at").notNull(),
@@ -243,7 +251,10 @@ export const emailOutbox = sqliteTable(
 		createdAt: createdAt(),
 		deliveredAt: text("delivered_at"),
 	},
-	(t) => [index("email_outbox_team_status").on(t.teamId, t.status, t.nextAttemptAt)],
+	(t) => [
+		index("email_outbox_team_status").on(t.teamId, t.status, t.nextAttemptAt),
+		index("email_outbox_invite").on(t.inviteId),
+	],
 );
 
 /** Named SCIM API keys. The token is `scim_<id>_<secret>`; only the secret's SHA-256 is stored. */
@@ -292,10 +303,33 @@ export const provisioningEvents = sqliteTable(
 	(t) => [index("provisioning_events_team").on(t.teamId, t.id)],
 );
 
+/**
+ * Single-use admin login links (DESIGN.md "Admin auth"). Only the SHA-256 of the token is kept;
+ * `used_at` is set when the link starts a session, so it cannot start a second one.
+ */
+export const adminLoginLinks = sqliteTable(
+	"admin_login_links",
+	{
+		tokenHash: text("token_hash").primaryKey(),
+		teamId: text("team_id")
+			.notNull()
+			.references(() => teams.id),
+		accountId: text("account_id")
+			.notNull()
+			.references(() => accounts.id),
+		createdAt: createdAt(),
+		expiresAt: text("expires_at").notNull(),
+		usedAt: text("used_at"),
+	},
+	(t) => [index("admin_login_links_team").on(t.teamId, t.expiresAt)],
+);
+
 export type Team = typeof teams.$inferSelect;
 export type Account = typeof accounts.$inferSelect;
 export type ScimUserRow = typeof scimUsers.$inferSelect;
 export type ScimGroupRow = typeof scimGroups.$inferSelect;
 export type ScimKeyRow = typeof scimKeys.$inferSelect;
 export type InviteRow = typeof invites.$inferSelect;
+export type OutboxRow = typeof emailOutbox.$inferSelect;
 export type ProvisioningEventRow = typeof provisioningEvents.$inferSelect;
+export type AdminLoginLinkRow = typeof adminLoginLinks.$inferSelect;

@@ -1,7 +1,9 @@
-import { and, eq, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, type SQL, sql } from "drizzle-orm";
 import type { Db } from "./client";
+import { type ListPage, listPage } from "./list";
 import {
 	type ScimUserRow,
+	type ScimUserState,
 	scimGroupMembers,
 	scimGroups,
 	type scimUserEmails,
@@ -51,11 +53,6 @@ export async function findScimUserByAccount(
 	);
 }
 
-export interface ListPage {
-	startIndex: number;
-	count: number;
-}
-
 /** One page of the team's SCIM users matching `where`, in `orderBy` order, and the total. */
 export async function listScimUsers(
 	db: Db,
@@ -64,18 +61,7 @@ export async function listScimUsers(
 	orderBy: SQL[],
 	page: ListPage,
 ): Promise<{ rows: ScimUserRow[]; total: number }> {
-	const scope = where ? and(eq(scimUsers.teamId, teamId), where) : eq(scimUsers.teamId, teamId);
-	const [totalRow, rows] = await db.batch([
-		db.select({ n: sql<number>`count(*)` }).from(scimUsers).where(scope),
-		db
-			.select()
-			.from(scimUsers)
-			.where(scope)
-			.orderBy(...orderBy)
-			.limit(page.count)
-			.offset(page.startIndex - 1),
-	]);
-	return { rows: page.count === 0 ? [] : rows, total: totalRow[0]?.n ?? 0 };
+	return listPage(db, scimUsers, teamId, where, orderBy, page);
 }
 
 /** The groups each of these users belongs to (for the readOnly `groups` attribute). */
@@ -125,4 +111,19 @@ export function emailRows(
 		type: e.type ?? null,
 		primary: e.primary === true,
 	}));
+}
+
+/** The team's SCIM users in one state, most recently changed first. */
+export async function listScimUsersByState(
+	db: Db,
+	teamId: string,
+	state: ScimUserState,
+	limit = 500,
+): Promise<ScimUserRow[]> {
+	return db
+		.select()
+		.from(scimUsers)
+		.where(and(eq(scimUsers.teamId, teamId), eq(scimUsers.state, state)))
+		.orderBy(desc(scimUsers.updatedAt), scimUsers.id)
+		.limit(limit);
 }

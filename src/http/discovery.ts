@@ -10,6 +10,7 @@ import {
 } from "../scim/discovery";
 import { scimErrors } from "../scim/errors";
 import { MAX_BODY_BYTES } from "./body";
+import { BULK_LIMITS } from "./bulk";
 import { maxResults } from "./params";
 import { scimJson } from "./respond";
 import { scimBaseUrl } from "./users";
@@ -44,7 +45,7 @@ function config(c: Context<AppEnv>): DiscoveryConfig {
 		baseUrl: scimBaseUrl(c),
 		maxResults: maxResults(c.env),
 		maxPayloadBytes: MAX_BODY_BYTES,
-		bulk: { supported: false, maxOperations: 0, maxPayloadSize: MAX_BODY_BYTES },
+		bulk: { supported: true, ...BULK_LIMITS },
 		etag: true,
 		sort: true,
 		changePassword: false,

@@ -103,8 +103,23 @@ groupsApp.delete("/:id", async (c) => {
 });
 
 async function listGroups(c: Context<AppEnv>, params: ListParams): Promise<Response> {
+	const { resources, total } = await groupPage(c, params);
+	return scimJson(
+		c,
+		listResponse(resources, { totalResults: total, startIndex: params.startIndex }),
+	);
+}
+
+/** One page of the team's Groups as projected SCIM resources, and how many match in all. */
+export async function groupPage(
+	c: Context<AppEnv>,
+	params: ListParams,
+): Promise<{ resources: Record<string, unknown>[]; total: number }> {
 	const { teamId } = c.var.scimCaller;
-	const where = params.filter === undefined ? undefined : groupFilterSql(params.filter, teamId);
+	const where =
+		params.filter === undefined
+			? undefined
+			: groupFilterSql(params.filter, { teamId, baseUrl: scimBaseUrl(c) });
 	const { rows, total } = await listScimGroups(
 		c.var.db,
 		teamId,
@@ -127,10 +142,7 @@ async function listGroups(c: Context<AppEnv>, params: ListParams): Promise<Respo
 			params.projection,
 		),
 	);
-	return scimJson(
-		c,
-		listResponse(resources, { totalResults: total, startIndex: params.startIndex }),
-	);
+	return { resources, total };
 }
 
 async function sendGroup(

@@ -64,11 +64,27 @@ export function listParamsFromSearch(
 	body: unknown,
 	resourceType: ResourceTypeDef,
 ): ListParams {
+	return searchRequestFromBody(c, body).forType(resourceType);
+}
+
+/**
+ * A checked SearchRequest body, whose filter and sortBy are then read against each resource type
+ * it applies to (one for /Users/.search, all of them for the root /.search). RFC 7644 §3.4.3.
+ */
+export function searchRequestFromBody(
+	c: Context<AppEnv>,
+	body: unknown,
+): { startIndex: number; count: number; forType(resourceType: ResourceTypeDef): ListParams } {
 	const parsed = searchRequestSchema(maxResults(c.env)).safeParse(body);
 	if (!parsed.success) {
 		throw zodToScimError(parsed.error);
 	}
-	return toListParams(parsed.data, resourceType);
+	const data = parsed.data;
+	return {
+		startIndex: data.startIndex,
+		count: data.count,
+		forType: (resourceType) => toListParams(data, resourceType),
+	};
 }
 
 /** The attributes/excludedAttributes of a single-resource request. RFC 7644 §3.9. */

@@ -1,10 +1,12 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../env";
+import { bulkApp } from "./bulk";
 import { discoveryApp } from "./discovery";
 import { groupsApp } from "./groups";
 import { scimRateLimit } from "./middleware/rate-limit";
 import { scimAuth } from "./middleware/scim-auth";
 import { rejectRepeatedQueryParams } from "./params";
+import { searchApp } from "./search";
 import { usersApp } from "./users";
 
 /** The SCIM 2.0 service provider, mounted at /scim/v2. Every route needs a SCIM key. */
@@ -17,4 +19,6 @@ scimApp.use("*", async (c, next) => {
 });
 scimApp.route("/Users", usersApp);
 scimApp.route("/Groups", groupsApp);
+scimApp.route("/Bulk", bulkApp);
+scimApp.route("/", searchApp);
 scimApp.route("/", discoveryApp);

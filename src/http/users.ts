@@ -95,17 +95,29 @@ usersApp.delete("/:id", async (c) => {
 });
 
 async function listUsers(c: Context<AppEnv>, params: ListParams): Promise<Response> {
+	const { resources, total } = await userPage(c, params);
+	return scimJson(
+		c,
+		listResponse(resources, { totalResults: total, startIndex: params.startIndex }),
+	);
+}
+
+/** One page of the team's Users as projected SCIM resources, and how many match in all. */
+export async function userPage(
+	c: Context<AppEnv>,
+	params: ListParams,
+): Promise<{ resources: Record<string, unknown>[]; total: number }> {
 	const { teamId } = c.var.scimCaller;
-	const where = params.filter === undefined ? undefined : userFilterSql(params.filter, teamId);
+	const where =
+		params.filter === undefined
+			? undefined
+			: userFilterSql(params.filter, { teamId, baseUrl: scimBaseUrl(c) });
 	const { rows, total } = await listScimUsers(
 		c.var.db,
 		teamId,
 		where,
 		userOrderBy(params.sortBy, params.sortOrder),
-		{
-			startIndex: params.startIndex,
-			count: params.count,
-		},
+		{ startIndex: params.startIndex, count: params.count },
 	);
 	const groups = await listGroupsOfUsers(
 		c.var.db,
@@ -119,10 +131,7 @@ async function listUsers(c: Context<AppEnv>, params: ListParams): Promise<Respon
 			params.projection,
 		),
 	);
-	return scimJson(
-		c,
-		listResponse(resources, { totalResults: total, startIndex: params.startIndex }),
-	);
+	return { resources, total };
 }
 
 async function sendUser(

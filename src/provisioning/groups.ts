@@ -9,7 +9,7 @@ import {
 	unknownUserIds,
 } from "../db/groups";
 import { type ScimGroupRow, scimGroupMembers, scimGroups } from "../db/schema";
-import { scimErrors } from "../scim/errors";
+import { type ScimErrorData, scimErrors } from "../scim/errors";
 import { checkGroupResourceLimits } from "../scim/limits";
 import { applyPatch, type PatchOperation } from "../scim/patch";
 import { err, ok, type Result } from "../scim/result";
@@ -94,6 +94,10 @@ export async function patchGroup(
 	current: ScimGroupRow,
 	operations: PatchOperation[],
 ): Promise<Result<GroupWrite>> {
+	const nameless = memberWithoutValue(operations);
+	if (nameless !== undefined) {
+		return err(nameless);
+	}
 	const members = (await listMembersOfGroups(db, ctx.teamId, [current.id])).get(current.id) ?? [];
 	const resource = {
 		...current.resource,
@@ -244,6 +248,57 @@ function splitMembers(resource: Record<string, unknown>): {
 			)
 		: [];
 	return { attributes, memberIds };
+}
+
+const MEMBERS_PATHS: ReadonlySet<string> = new Set([
+	"members",
+	"urn:ietf:params:scim:schemas:core:2.0:group:members",
+]);
+
+/**
+ * A member value that names no User: the PATCH engine would drop it (its other sub-attributes are
+ * read-only or optional) and answer 204 as if it had been added, so it is refused, as POST and
+ * PUT refuse it.
+ */
+function memberWithoutValue(operations: PatchOperation[]): ScimErrorData | undefined {
+	for (const [index, operation] of operations.entries()) {
+		const path = operation.path?.trim().toLowerCase() ?? "";
+		let values: unknown;
+		if (MEMBERS_PATHS.has(path)) {
+			values = operation.value;
+		} else if (path === "" && isObject(operation.value)) {
+			const key = Object.keys(operation.value).find((k) => MEMBERS_PATHS.has(k.toLowerCase()));
+			values = key === undefined ? undefined : operation.value[key];
+		}
+		const list = Array.isArray(values)
+			? values
+			: values === undefined || values === null
+				? []
+				: [values];
+		for (const [position, member] of list.entries()) {
+			// null is skipped and a bare id is read as {value}, as the PATCH engine does.
+			if (member === null || (typeof member === "string" && member !== "")) {
+				continue;
+			}
+			const valueKey = isObject(member)
+				? Object.keys(member).find((k) => k.toLowerCase() === "value")
+				: undefined;
+			const value =
+				valueKey === undefined ? undefined : (member as Record<string, unknown>)[valueKey];
+			if (typeof value !== "string" || value === "") {
+				return scimErrors
+					.invalidValue(
+						`Operations[${index}]: members value ${position} needs "value", the id of a User of this team.`,
+					)
+					.toData();
+			}
+		}
+	}
+	return undefined;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+	return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function changedKeys(before: Record<string, unknown>, after: Record<string, unknown>): string[] {

@@ -45,6 +45,8 @@ export interface UserWriteContext {
 	now: string;
 	/** The public origin of this service, for invite links. */
 	origin: string;
+	/** How long a new invite link works (INVITE_TTL_HOURS); INVITE_TTL_MS when not given. */
+	inviteTtlMs?: number;
 }
 
 /** Creates a SCIM user: a new account and membership, a link to a member, or an invite. */
@@ -59,6 +61,8 @@ export async function createUser(
 		return err(tooBig.toData());
 	}
 	const fields = userFields(resource);
+	// The stored resource always says whether the user is active (Okta requires it in answers).
+	resource = { ...resource, active: fields.active };
 	const team = await getTeam(db, ctx.teamId);
 	if (!team) {
 		return err(scimErrors.notFound("Team not found.").toData());
@@ -127,6 +131,7 @@ export async function createUser(
 			email: fields.email,
 			origin: ctx.origin,
 			now: ctx.now,
+			ttlMs: ctx.inviteTtlMs,
 		});
 		statements.push(...invite.statements);
 	}
@@ -254,6 +259,7 @@ export async function updateUser(
 				email: account.email,
 				origin: ctx.origin,
 				now: ctx.now,
+				ttlMs: ctx.inviteTtlMs,
 			});
 			statements.push(...invite.statements);
 		}
@@ -319,7 +325,7 @@ export async function deleteUser(
 		? await deactivateStatements(db, ctx, current)
 		: [];
 	statements.push(
-		revokePendingInvites(db, current.id, ctx.now),
+		...revokePendingInvites(db, current.id, ctx.now),
 		db
 			.update(scimGroups)
 			.set({ version: sql`${scimGroups.version} + 1`, updatedAt: ctx.now })
@@ -378,7 +384,7 @@ async function deactivateStatements(
 			.delete(memberships)
 			.where(and(eq(memberships.teamId, ctx.teamId), eq(memberships.accountId, user.accountId))),
 		...blockStatements(db, ctx, user.accountId),
-		revokePendingInvites(db, user.id, ctx.now),
+		...revokePendingInvites(db, user.id, ctx.now),
 	];
 }
 

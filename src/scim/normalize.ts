@@ -1,10 +1,9 @@
 import { type ScimErrorData, scimErrors } from "./errors";
+import { getProperty, isObject, type ScimObject } from "./json";
 import { err, ok, type Result } from "./result";
 import { findAttribute, findExtension, resolveAttribute } from "./schemas/lookup";
 import { GROUP_RESOURCE_TYPE, USER_RESOURCE_TYPE } from "./schemas/resource-types";
 import type { AttributeDef, ResourceTypeDef } from "./schemas/types";
-
-type ScimObject = Record<string, unknown>;
 
 /** The longest `userName` or group `displayName` accepted; RFC 7643 §4.1.1 and §4.2 set no limit. */
 export const MAX_NAME_LENGTH = 256;
@@ -53,19 +52,14 @@ export function normalizeUserInput(
 		return normalized;
 	}
 	const resource = normalized.value;
-	const userName = resource.userName;
-	if (typeof userName !== "string" || userName.trim().length === 0) {
-		return fail(scimErrors.invalidValue("userName is required: a non-empty string."));
+	const userName = requiredName(resource, "userName");
+	if (!userName.ok) {
+		return userName;
 	}
-	if (userName.length > MAX_NAME_LENGTH) {
-		return fail(
-			scimErrors.invalidValue(`userName must be at most ${MAX_NAME_LENGTH} characters long.`),
-		);
-	}
-	// RFC 7643 §4.1.1 leaves a missing `active` to the provider; creating a user lets it sign in
-	// (DESIGN.md), so absent means active, and the stored resource says so explicitly.
+	// RFC 7643 §4.1.1 leaves a missing `active` to the provider. Creating a user lets it sign in
+	// (DESIGN.md), so absent means active on create; a replace (PUT) without `active` keeps the
+	// user's current state, so the stored resource gets it from the write, not from here.
 	const active = typeof resource.active === "boolean" ? resource.active : true;
-	resource.active = active;
 
 	const emailValues = multiValues(resource.emails);
 	const primary = emailValues.find((email) => email.primary === true);
@@ -77,7 +71,7 @@ export function normalizeUserInput(
 		.filter((value): value is string => typeof value === "string");
 	const name = isObject(resource.name) ? resource.name : {};
 
-	const user: NormalizedUser = { resource, userName, active, emails };
+	const user: NormalizedUser = { resource, userName: userName.value, active, emails };
 	assignString(user, "externalId", resource.externalId);
 	assignString(user, "email", emails[0]);
 	assignString(user, "givenName", name.givenName);
@@ -104,14 +98,9 @@ export function normalizeGroupInput(
 		return fail(memberError);
 	}
 	const resource = normalized.value;
-	const displayName = resource.displayName;
-	if (typeof displayName !== "string" || displayName.trim().length === 0) {
-		return fail(scimErrors.invalidValue("displayName is required: a non-empty string."));
-	}
-	if (displayName.length > MAX_NAME_LENGTH) {
-		return fail(
-			scimErrors.invalidValue(`displayName must be at most ${MAX_NAME_LENGTH} characters long.`),
-		);
+	const displayName = requiredName(resource, "displayName");
+	if (!displayName.ok) {
+		return displayName;
 	}
 	const seen = new Set<string>();
 	const members: ScimObject[] = [];
@@ -126,9 +115,23 @@ export function normalizeGroupInput(
 	if (members.length > 0) {
 		resource.members = members;
 	}
-	const group: NormalizedGroup = { resource, displayName, memberValues };
+	const group: NormalizedGroup = { resource, displayName: displayName.value, memberValues };
 	assignString(group, "externalId", resource.externalId);
 	return ok(group);
+}
+
+/** The resource's unique name (userName, displayName): required, non-blank, bounded. */
+function requiredName(resource: ScimObject, key: string): Result<string, ScimErrorData> {
+	const value = resource[key];
+	if (typeof value !== "string" || value.trim().length === 0) {
+		return fail(scimErrors.invalidValue(`${key} is required: a non-empty string.`));
+	}
+	if (value.length > MAX_NAME_LENGTH) {
+		return fail(
+			scimErrors.invalidValue(`${key} must be at most ${MAX_NAME_LENGTH} characters long.`),
+		);
+	}
+	return ok(value);
 }
 
 /**
@@ -139,8 +142,7 @@ function checkMemberValues(body: unknown): ScimErrorData | undefined {
 	if (!isObject(body)) {
 		return undefined;
 	}
-	const key = Object.keys(body).find((name) => name.toLowerCase() === "members");
-	const members = key === undefined ? undefined : body[key];
+	const members = getProperty(body, "members");
 	if (!Array.isArray(members)) {
 		return undefined;
 	}
@@ -148,10 +150,7 @@ function checkMemberValues(body: unknown): ScimErrorData | undefined {
 		if (member === null) {
 			continue;
 		}
-		const valueKey = isObject(member)
-			? Object.keys(member).find((name) => name.toLowerCase() === "value")
-			: undefined;
-		const value = valueKey === undefined || !isObject(member) ? undefined : member[valueKey];
+		const value = getProperty(member, "value");
 		if (typeof value !== "string" || value.length === 0) {
 			return scimErrors
 				.invalidValue(`members[${index}].value is required: the id of a User.`)
@@ -234,8 +233,7 @@ function normalizeResource(
 }
 
 function checkSchemas(body: ScimObject, resourceType: ResourceTypeDef): ScimErrorData | undefined {
-	const key = Object.keys(body).find((name) => name.toLowerCase() === "schemas");
-	const schemas = key === undefined ? undefined : body[key];
+	const schemas = getProperty(body, "schemas");
 	const core = resourceType.schema.id;
 	// Other URNs are ignored: Entra lists a mistyped "…enterprise:2.0User" and, for Groups, its
 	// own ADSCIM URN (IDP-COMPAT §3.1); an extension listed without its object is fine too.
@@ -404,8 +402,4 @@ function fail(error: { toData(): ScimErrorData } | ScimErrorData): {
 	error: ScimErrorData;
 } {
 	return err("toData" in error ? error.toData() : error);
-}
-
-function isObject(value: unknown): value is ScimObject {
-	return typeof value === "object" && value !== null && !Array.isArray(value);
 }

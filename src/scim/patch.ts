@@ -1,17 +1,18 @@
 import { ScimError, type ScimErrorData, scimErrors } from "./errors";
 import type { Filter } from "./filter/ast";
-import { getProperty, matchesValueFilter } from "./filter/evaluate";
+import { matchesValueFilter } from "./filter/evaluate";
 import { isForbiddenSegment, parseAttrPath, parsePatchPath } from "./filter/parse";
 import { printAttrPath } from "./filter/print";
+import { parseDateTime, validateFilter } from "./filter/validate";
+import { findKey, getProperty, isObject } from "./json";
+import { err, ok, type Result } from "./result";
 import {
+	attributePathOf,
 	findAttribute,
 	findSchema,
-	parseDateTime,
 	type ResolvedAttribute,
-	resolveAttribute,
-	validateFilter,
-} from "./filter/validate";
-import { err, ok, type Result } from "./result";
+	resolveAttributePath,
+} from "./schemas/lookup";
 import type { AttributeDef, ResourceTypeDef } from "./schemas/types";
 
 /** One PATCH operation as sent in `Operations`; `op` may be missing or in any case. RFC 7644 §3.5.2. */
@@ -57,10 +58,6 @@ function newObj(): Obj {
 	return Object.create(null) as Obj;
 }
 
-function isObject(value: unknown): value is Obj {
-	return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 function cloneJson(value: unknown): unknown {
 	if (Array.isArray(value)) {
 		return value.map(cloneJson);
@@ -101,14 +98,6 @@ function deepEqual(a: unknown, b: unknown): boolean {
 		);
 	}
 	return false;
-}
-
-function findKey(obj: Obj, name: string): string | undefined {
-	if (Object.hasOwn(obj, name)) {
-		return name;
-	}
-	const lower = name.toLowerCase();
-	return Object.keys(obj).find((k) => k.toLowerCase() === lower);
 }
 
 /** Writes under the canonical name, dropping any differently-cased spelling of it. */
@@ -162,10 +151,18 @@ interface Target {
 	pathText: string;
 }
 
-function labelOf(resolved: Pick<ResolvedAttribute, "path" | "extension">): string {
-	const { attribute, subAttribute } = resolved.path;
-	const name = subAttribute === undefined ? attribute : `${attribute}.${subAttribute}`;
-	return resolved.extension ? `${resolved.path.uri}:${name}` : name;
+function targetOf(resolved: ResolvedAttribute, pathText: string): Target {
+	const { attribute, subAttribute, schema, extension } = resolved;
+	const name =
+		subAttribute === undefined ? attribute.name : `${attribute.name}.${subAttribute.name}`;
+	return {
+		top: attribute,
+		...(subAttribute === undefined ? {} : { sub: subAttribute }),
+		uri: schema.id,
+		extension,
+		label: extension ? `${schema.id}:${name}` : name,
+		pathText,
+	};
 }
 
 class Patcher {
@@ -293,25 +290,15 @@ class Patcher {
 				}
 				path.uri = scopeUri;
 			}
-			const resolved = resolveAttribute(path, this.resourceType);
-			if (resolved === null) {
+			const resolved = resolveAttributePath(this.resourceType, path);
+			if (resolved === undefined) {
 				throw scimErrors.invalidPath(this.unknownAttribute(key, path.subAttribute));
 			}
-			const top = resolved.parentDef ?? resolved.def;
+			const target = targetOf(resolved, key);
 			// readOnly attributes in a value are ignored, as in PUT (RFC 7644 §3.5.1); Okta and Entra
 			// send groups:[] and meta (IDP-COMPAT.md §7.1).
-			if (top.mutability === "readOnly" || resolved.def.mutability === "readOnly") {
+			if (target.top.mutability === "readOnly" || target.sub?.mutability === "readOnly") {
 				continue;
-			}
-			const target: Target = {
-				top,
-				uri: resolved.uri,
-				extension: resolved.extension,
-				label: labelOf(resolved),
-				pathText: key,
-			};
-			if (resolved.parentDef !== undefined) {
-				target.sub = resolved.def;
 			}
 			this.write(op, target, v);
 		}
@@ -319,12 +306,12 @@ class Patcher {
 
 	unknownAttribute(text: string, subAttribute: string | undefined): string {
 		if (subAttribute !== undefined) {
-			const parent = resolveAttribute(
-				{ ...parseAttrPath(text), subAttribute: undefined },
-				this.resourceType,
-			);
-			if (parent !== null) {
-				return `"${parent.def.name}" has no sub-attribute "${subAttribute}".`;
+			const parent = resolveAttributePath(this.resourceType, {
+				...parseAttrPath(text),
+				subAttribute: undefined,
+			});
+			if (parent !== undefined) {
+				return `"${parent.attribute.name}" has no sub-attribute "${subAttribute}".`;
 			}
 		}
 		return `"${text}" is not an attribute of ${this.resourceType.name}.`;
@@ -332,23 +319,14 @@ class Patcher {
 
 	resolveTarget(pathText: string): Target {
 		const parsed = parsePatchPath(pathText);
-		const resolved = resolveAttribute(parsed.path, this.resourceType);
-		if (resolved === null) {
+		const resolved = resolveAttributePath(this.resourceType, parsed.path);
+		if (resolved === undefined) {
 			throw scimErrors.invalidPath(
 				this.unknownAttribute(printAttrPath(parsed.path), parsed.path.subAttribute),
 			);
 		}
-		const top = resolved.parentDef ?? resolved.def;
-		const target: Target = {
-			top,
-			uri: resolved.uri,
-			extension: resolved.extension,
-			label: labelOf(resolved),
-			pathText,
-		};
-		if (resolved.parentDef !== undefined) {
-			target.sub = resolved.def;
-		}
+		const target = targetOf(resolved, pathText);
+		const top = target.top;
 		if (parsed.valueFilter !== undefined) {
 			if (top.type !== "complex" || !top.multiValued) {
 				throw scimErrors.invalidPath(
@@ -356,7 +334,7 @@ class Patcher {
 				);
 			}
 			const checked = validateFilter(
-				{ kind: "valuePath", path: resolved.path, filter: parsed.valueFilter },
+				{ kind: "valuePath", path: attributePathOf(resolved), filter: parsed.valueFilter },
 				this.resourceType,
 			);
 			if (checked.kind === "valuePath") {

@@ -1,3 +1,4 @@
+import { isObject, type ScimObject } from "./json";
 import { type AttributeRef, findAttribute, resolveAttribute } from "./schemas/lookup";
 import type { AttributeDef, ResourceTypeDef } from "./schemas/types";
 
@@ -6,8 +7,6 @@ export interface Projection {
 	attributes?: readonly string[];
 	excludedAttributes?: readonly string[];
 }
-
-type ScimObject = Record<string, unknown>;
 
 /**
  * Splits a comma-separated `attributes`/`excludedAttributes` query parameter into trimmed, non-empty
@@ -238,8 +237,4 @@ function onlyAlwaysReturned(
 		}
 	}
 	return Object.keys(output).length > 0 ? output : undefined;
-}
-
-function isObject(value: unknown): value is ScimObject {
-	return typeof value === "object" && value !== null && !Array.isArray(value);
 }

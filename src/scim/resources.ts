@@ -1,10 +1,8 @@
+import { isObject, type ScimObject } from "./json";
 import { COMMON_ATTRIBUTES } from "./schemas/common";
 import { findAttribute, findExtension } from "./schemas/lookup";
 import { GROUP_RESOURCE_TYPE, USER_RESOURCE_TYPE } from "./schemas/resource-types";
 import type { ResourceTypeDef } from "./schemas/types";
-
-/** A SCIM resource as JSON: attribute name to value. RFC 7643 §2. */
-export type ScimObject = Record<string, unknown>;
 
 /**
  * A resource as the storage layer keeps it: the attributes the client provisioned (the `resource`
@@ -137,10 +135,6 @@ function compact(value: unknown): unknown {
 		return entries.length > 0 ? Object.fromEntries(entries) : undefined;
 	}
 	return value;
-}
-
-function isObject(value: unknown): value is ScimObject {
-	return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function toIsoString(value: Date | string): string {

@@ -6,6 +6,7 @@ import { insertEvent } from "../db/events";
 import { keyStatus, publicKey } from "../db/keys";
 import {
 	accounts,
+	invites,
 	memberships,
 	type ScimKeyRow,
 	scimKeys,
@@ -380,6 +381,16 @@ async function getKey(db: Db, teamId: string, keyId: string): Promise<ScimKeyRow
 			.select()
 			.from(scimKeys)
 			.where(and(eq(scimKeys.teamId, teamId), eq(scimKeys.id, keyId)))
+			.get()) ?? null
+	);
+}
+
+async function _getInvite(db: Db, teamId: string, inviteId: string) {
+	return (
+		(await db
+			.select()
+			.from(invites)
+			.where(and(eq(invites.teamId, teamId), eq(invites.id, inviteId)))
 			.get()) ?? null
 	);
 }

@@ -1,8 +1,13 @@
 import { DurableObject } from "cloudflare:workers";
+import * as loginLinks from "../admin/login-links";
 import { createDb, type Db } from "../db/client";
 import { insertEvent } from "../db/events";
 import type { ScimGroupRow, ScimUserRow, Team } from "../db/schema";
+import * as invites from "../invites/accept";
+import * as inviteAdmin from "../invites/manage";
+import { OutboxAlarm } from "../invites/outbox-alarm";
 import * as groups from "../provisioning/groups";
+import { inviteTtlMs } from "../provisioning/invites";
 import { patchUserResource } from "../provisioning/patch-user";
 import {
 	type Actor,
@@ -12,10 +17,12 @@ import {
 	type UserWriteContext,
 	updateUser,
 } from "../provisioning/users";
+import { type BulkOperationResult, type BulkRequest, parseBulkPath } from "../scim/bulk";
 import type { ScimErrorData } from "../scim/errors";
 import { etagMatches, versionTag } from "../scim/etag";
 import type { PatchOperation } from "../scim/patch";
 import { err, type Result } from "../scim/result";
+import { runBulkRequest } from "./bulk";
 import * as settings from "./settings";
 
 export interface UserWriteInput {
@@ -32,10 +39,65 @@ export interface UserWriteInput {
 export class TeamDO extends DurableObject<Env> {
 	private readonly db: Db;
 	private queue: Promise<unknown> = Promise.resolve();
+	private readonly outbox: OutboxAlarm;
 
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env);
 		this.db = createDb(env.DB);
+		this.outbox = new OutboxAlarm(ctx, env, this.db, (operation) => this.serialize(operation));
+		ctx.blockConcurrencyWhile(async () => {
+			try {
+				await this.outbox.restore();
+			} catch (error) {
+				// The next write that queues mail re-arms the alarm; never fail the object's start.
+				console.error("could not re-arm the invite outbox", error);
+			}
+		});
+	}
+
+	/** Drains the team's invite outbox (see OutboxAlarm). */
+	override async alarm(): Promise<void> {
+		await this.outbox.run();
+	}
+
+	/** Accepts an invite from its public page: the token's hash identifies it. */
+	async acceptInvite(
+		teamId: string,
+		tokenHash: string,
+	): Promise<Result<invites.AcceptedInvite, invites.AcceptFailure>> {
+		return this.serialize(() =>
+			invites.acceptInvite(this.db, { teamId, now: new Date().toISOString() }, tokenHash),
+		);
+	}
+
+	/** Replaces an invite with a fresh one (new token, new email). */
+	async resendInvite(
+		teamId: string,
+		inviteId: string,
+		actor: Actor,
+	): Promise<Result<inviteAdmin.PublicInvite>> {
+		return this.serialize(async () => {
+			const result = await inviteAdmin.resendInvite(
+				this.db,
+				this.inviteAdminContext(teamId, actor),
+				inviteId,
+			);
+			if (result.ok) {
+				await this.outbox.queued(teamId);
+			}
+			return result;
+		});
+	}
+
+	/** Revokes an invite and cancels its unsent email. */
+	async revokeInvite(
+		teamId: string,
+		inviteId: string,
+		actor: Actor,
+	): Promise<Result<inviteAdmin.PublicInvite>> {
+		return this.serialize(() =>
+			inviteAdmin.revokeInvite(this.db, this.inviteAdminContext(teamId, actor), inviteId),
+		);
 	}
 
 	async createTeam(teamId: string, name: string, actor: Actor): Promise<Result<Team>> {
@@ -103,6 +165,22 @@ export class TeamDO extends DurableObject<Env> {
 		);
 	}
 
+	async createAdminLoginLink(teamId: string, email: string, tokenHash: string, actor: Actor) {
+		return this.serialize(() =>
+			loginLinks.createLoginLink(this.db, this.settingsContext(teamId, actor), email, tokenHash),
+		);
+	}
+
+	async useAdminLoginLink(teamId: string, tokenHash: string) {
+		return this.serialize(() =>
+			loginLinks.useLoginLink(
+				this.db,
+				this.settingsContext(teamId, { type: "admin", id: null }),
+				tokenHash,
+			),
+		);
+	}
+
 	async changeEmail(teamId: string, accountId: string, email: string, actor: Actor) {
 		return this.serialize(() =>
 			settings.changeEmail(this.db, this.settingsContext(teamId, actor), accountId, email),
@@ -121,12 +199,7 @@ export class TeamDO extends DurableObject<Env> {
 		resource: Record<string, unknown>,
 		requestHash: string | null,
 	): Promise<Result<ScimUserRow>> {
-		return this.serialize(async () => {
-			const ctx = this.userContext(input);
-			return this.logFailure(ctx, "user.create", String(resource.userName ?? ""), null, () =>
-				createUser(this.db, ctx, resource, requestHash),
-			);
-		});
+		return this.serialize(() => this.writeCreateUser(input, resource, requestHash));
 	}
 
 	/** PUT /Users/:id: the resource replaces the stored one. */
@@ -136,16 +209,7 @@ export class TeamDO extends DurableObject<Env> {
 		resource: Record<string, unknown>,
 		ifMatch: string | null,
 	): Promise<Result<ScimUserRow>> {
-		return this.serialize(async () => {
-			const ctx = this.userContext(input);
-			return this.logFailure(ctx, "user.replace", String(resource.userName ?? ""), id, async () => {
-				const current = await this.loadForWrite(ctx, id, ifMatch);
-				if (!current.ok) {
-					return current;
-				}
-				return updateUser(this.db, ctx, current.value, resource, "user.replace");
-			});
-		});
+		return this.serialize(() => this.writeReplaceUser(input, id, resource, ifMatch));
 	}
 
 	/** PATCH /Users/:id, applied here so that it sees the latest version. */
@@ -155,22 +219,7 @@ export class TeamDO extends DurableObject<Env> {
 		operations: PatchOperation[],
 		ifMatch: string | null,
 	): Promise<Result<ScimUserRow>> {
-		return this.serialize(async () => {
-			const ctx = this.userContext(input);
-			return this.logFailure(ctx, "user.patch", null, id, async () => {
-				const current = await this.loadForWrite(ctx, id, ifMatch);
-				if (!current.ok) {
-					return current;
-				}
-				const patched = patchUserResource(current.value, operations);
-				if (!patched.ok) {
-					return patched;
-				}
-				return patched.value.changed
-					? updateUser(this.db, ctx, current.value, patched.value.resource, "user.patch")
-					: current;
-			});
-		});
+		return this.serialize(() => this.writePatchUser(input, id, operations, ifMatch));
 	}
 
 	/** DELETE /Users/:id. */
@@ -179,16 +228,7 @@ export class TeamDO extends DurableObject<Env> {
 		id: string,
 		ifMatch: string | null,
 	): Promise<Result<null>> {
-		return this.serialize(async () => {
-			const ctx = this.userContext(input);
-			return this.logFailure(ctx, "user.delete", null, id, async () => {
-				const current = await this.loadForWrite(ctx, id, ifMatch);
-				if (!current.ok) {
-					return current;
-				}
-				return deleteUser(this.db, ctx, current.value);
-			});
-		});
+		return this.serialize(() => this.writeDeleteUser(input, id, ifMatch));
 	}
 
 	/** POST /Groups. */
@@ -196,21 +236,173 @@ export class TeamDO extends DurableObject<Env> {
 		input: UserWriteInput,
 		resource: Record<string, unknown>,
 	): Promise<Result<ScimGroupRow>> {
-		return this.serialize(async () => {
-			const ctx = this.userContext(input);
-			return this.logFailure(
-				ctx,
-				"group.create",
-				String(resource.displayName ?? ""),
-				null,
-				() => groups.createGroup(this.db, ctx, resource),
-				"Group",
-			);
-		});
+		return this.serialize(() => this.writeCreateGroup(input, resource));
 	}
 
 	/** PUT /Groups/:id. */
 	async replaceGroup(
+		input: UserWriteInput,
+		id: string,
+		resource: Record<string, unknown>,
+		ifMatch: string | null,
+	): Promise<Result<groups.GroupWrite>> {
+		return this.serialize(() => this.writeReplaceGroup(input, id, resource, ifMatch));
+	}
+
+	/** PATCH /Groups/:id. */
+	async patchGroup(
+		input: UserWriteInput,
+		id: string,
+		operations: PatchOperation[],
+		ifMatch: string | null,
+	): Promise<Result<groups.GroupWrite>> {
+		return this.serialize(() => this.writePatchGroup(input, id, operations, ifMatch));
+	}
+
+	/** DELETE /Groups/:id. */
+	async deleteGroup(
+		input: UserWriteInput,
+		id: string,
+		ifMatch: string | null,
+	): Promise<Result<null>> {
+		return this.serialize(() => this.writeDeleteGroup(input, id, ifMatch));
+	}
+
+	/**
+	 * POST /Bulk (RFC 7644 §3.7): runs the operations one after another while holding the queue, so
+	 * no other write of this team interleaves and every bulkId stays valid until the end. Each
+	 * operation is atomic on its own, exactly like the single-resource request; the bulk request
+	 * as a whole is not a transaction, as the RFC allows. `createHashes` holds, by operation index,
+	 * the body hash of each POST /Users, so a retried create is recognised as on POST /Users.
+	 */
+	async runBulk(
+		input: UserWriteInput,
+		request: BulkRequest,
+		createHashes: Record<number, string>,
+	): Promise<BulkOperationResult[]> {
+		return this.serialize(() =>
+			runBulkRequest(request, createHashes, {
+				createUser: (resource, hash) => this.writeCreateUser(input, resource, hash),
+				replaceUser: (id, resource, ifMatch) => this.writeReplaceUser(input, id, resource, ifMatch),
+				patchUser: (id, operations, ifMatch) => this.writePatchUser(input, id, operations, ifMatch),
+				deleteUser: (id, ifMatch) => this.writeDeleteUser(input, id, ifMatch),
+				createGroup: (resource) => this.writeCreateGroup(input, resource),
+				replaceGroup: (id, resource, ifMatch) =>
+					this.writeReplaceGroup(input, id, resource, ifMatch),
+				patchGroup: (id, operations, ifMatch) =>
+					this.writePatchGroup(input, id, operations, ifMatch),
+				deleteGroup: (id, ifMatch) => this.writeDeleteGroup(input, id, ifMatch),
+				logRefusal: (op, error) => {
+					const target = op.path === undefined ? undefined : parseBulkPath(op.path);
+					return this.logError(
+						this.userContext(input),
+						`bulk.${op.method.toLowerCase() || "invalid"}`,
+						op.bulkId ?? null,
+						target?.ok ? (target.value.id ?? null) : null,
+						error,
+						target?.ok ? target.value.resourceType : "User",
+					);
+				},
+			}),
+		);
+	}
+
+	private async writeCreateUser(
+		input: UserWriteInput,
+		resource: Record<string, unknown>,
+		requestHash: string | null,
+	): Promise<Result<ScimUserRow>> {
+		const ctx = this.userContext(input);
+		return this.armIfInvited(
+			ctx,
+			await this.logFailure(ctx, "user.create", String(resource.userName ?? ""), null, () =>
+				createUser(this.db, ctx, resource, requestHash),
+			),
+		);
+	}
+
+	private async writeReplaceUser(
+		input: UserWriteInput,
+		id: string,
+		resource: Record<string, unknown>,
+		ifMatch: string | null,
+	): Promise<Result<ScimUserRow>> {
+		const ctx = this.userContext(input);
+		const result = await this.logFailure(
+			ctx,
+			"user.replace",
+			String(resource.userName ?? ""),
+			id,
+			async () => {
+				const current = await this.loadForWrite(ctx, id, ifMatch);
+				if (!current.ok) {
+					return current;
+				}
+				// A PUT that leaves out `active` must not reactivate (or deactivate) anyone by accident.
+				const replacement =
+					typeof resource.active === "boolean"
+						? resource
+						: { ...resource, active: current.value.active };
+				return updateUser(this.db, ctx, current.value, replacement, "user.replace");
+			},
+		);
+		return this.armIfInvited(ctx, result);
+	}
+
+	private async writePatchUser(
+		input: UserWriteInput,
+		id: string,
+		operations: PatchOperation[],
+		ifMatch: string | null,
+	): Promise<Result<ScimUserRow>> {
+		const ctx = this.userContext(input);
+		const result = await this.logFailure(ctx, "user.patch", null, id, async () => {
+			const current = await this.loadForWrite(ctx, id, ifMatch);
+			if (!current.ok) {
+				return current;
+			}
+			const patched = patchUserResource(current.value, operations);
+			if (!patched.ok) {
+				return patched;
+			}
+			return patched.value.changed
+				? updateUser(this.db, ctx, current.value, patched.value.resource, "user.patch")
+				: current;
+		});
+		return this.armIfInvited(ctx, result);
+	}
+
+	private writeDeleteUser(
+		input: UserWriteInput,
+		id: string,
+		ifMatch: string | null,
+	): Promise<Result<null>> {
+		const ctx = this.userContext(input);
+		return this.logFailure(ctx, "user.delete", null, id, async () => {
+			const current = await this.loadForWrite(ctx, id, ifMatch);
+			if (!current.ok) {
+				return current;
+			}
+			return deleteUser(this.db, ctx, current.value);
+		});
+	}
+
+	private writeCreateGroup(
+		input: UserWriteInput,
+		resource: Record<string, unknown>,
+	): Promise<Result<ScimGroupRow>> {
+		const ctx = this.userContext(input);
+		return this.logFailure(
+			ctx,
+			"group.create",
+			String(resource.displayName ?? ""),
+			null,
+			() => groups.createGroup(this.db, ctx, resource),
+			"Group",
+		);
+	}
+
+	private writeReplaceGroup(
 		input: UserWriteInput,
 		id: string,
 		resource: Record<string, unknown>,
@@ -221,8 +413,7 @@ export class TeamDO extends DurableObject<Env> {
 		);
 	}
 
-	/** PATCH /Groups/:id. */
-	async patchGroup(
+	private writePatchGroup(
 		input: UserWriteInput,
 		id: string,
 		operations: PatchOperation[],
@@ -233,8 +424,7 @@ export class TeamDO extends DurableObject<Env> {
 		);
 	}
 
-	/** DELETE /Groups/:id. */
-	async deleteGroup(
+	private writeDeleteGroup(
 		input: UserWriteInput,
 		id: string,
 		ifMatch: string | null,
@@ -244,6 +434,7 @@ export class TeamDO extends DurableObject<Env> {
 		);
 	}
 
+	/** Loads the group, checks If-Match, then writes; callers hold the queue. */
 	private groupWrite<T>(
 		input: UserWriteInput,
 		action: string,
@@ -251,26 +442,24 @@ export class TeamDO extends DurableObject<Env> {
 		ifMatch: string | null,
 		write: (ctx: UserWriteContext, current: ScimGroupRow) => Promise<Result<T>>,
 	): Promise<Result<T>> {
-		return this.serialize(async () => {
-			const ctx = this.userContext(input);
-			return this.logFailure(
-				ctx,
-				action,
-				null,
-				id,
-				async () => {
-					const current = await groups.loadGroup(this.db, ctx.teamId, id);
-					if (!current.ok) {
-						return current;
-					}
-					if (ifMatch !== null && !etagMatches(ifMatch, current.value.version)) {
-						return err(versionMismatch("group", current.value.version, ifMatch));
-					}
-					return write(ctx, current.value);
-				},
-				"Group",
-			);
-		});
+		const ctx = this.userContext(input);
+		return this.logFailure(
+			ctx,
+			action,
+			null,
+			id,
+			async () => {
+				const current = await groups.loadGroup(this.db, ctx.teamId, id);
+				if (!current.ok) {
+					return current;
+				}
+				if (ifMatch !== null && !etagMatches(ifMatch, current.value.version)) {
+					return err(versionMismatch("group", current.value.version, ifMatch));
+				}
+				return write(ctx, current.value);
+			},
+			"Group",
+		);
 	}
 
 	/** Runs `operation` after every operation queued before it has finished. */
@@ -331,12 +520,33 @@ export class TeamDO extends DurableObject<Env> {
 		});
 	}
 
+	/** A user left waiting for an invite may have just had its email queued: arm the outbox. */
+	private async armIfInvited(
+		ctx: UserWriteContext,
+		result: Result<ScimUserRow>,
+	): Promise<Result<ScimUserRow>> {
+		if (result.ok && result.value.state === "invited") {
+			await this.outbox.queued(ctx.teamId);
+		}
+		return result;
+	}
+
 	private userContext(input: UserWriteInput): UserWriteContext {
 		return {
 			teamId: input.teamId,
 			actor: input.actor,
 			origin: input.origin,
 			now: new Date().toISOString(),
+			inviteTtlMs: inviteTtlMs(this.env.INVITE_TTL_HOURS),
+		};
+	}
+
+	private inviteAdminContext(teamId: string, actor: Actor): inviteAdmin.InviteAdminContext {
+		return {
+			teamId,
+			actor,
+			now: new Date().toISOString(),
+			inviteTtlMs: inviteTtlMs(this.env.INVITE_TTL_HOURS),
 		};
 	}
 

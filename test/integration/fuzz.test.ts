@@ -497,8 +497,49 @@ const generators: [string, number, fc.Arbitrary<FuzzRequest>][] = [
 			})),
 	],
 	[
+		"bulk",
+		300,
+		fc
+			.tuple(
+				teamIndex,
+				fc.array(
+					fc.record(
+						{
+							method: mostly(fc.constantFrom("POST", "PUT", "PATCH", "DELETE", "GET")),
+							path: mostly(
+								fc.oneof(
+									fc.constantFrom("/Users", "/Groups"),
+									resourcePath("Users"),
+									resourcePath("Groups"),
+									fc.constantFrom("/Users/bulkId:u1", "/Groups/bulkId:g1", "/Bulk"),
+								),
+							),
+							bulkId: mostly(fc.constantFrom("u1", "g1", "x")),
+							version: anything,
+							data: fc.oneof(userBody, groupBody, patchBody, anything),
+						},
+						{ requiredKeys: ["method", "path"] },
+					),
+					{ minLength: 1, maxLength: 4 },
+				),
+				fc.option(fc.oneof(fc.integer({ min: -1, max: 3 }), anything)),
+			)
+			.map(([team, operations, failOnErrors]) => ({
+				kind: "bulk",
+				team,
+				method: "POST",
+				path: "/Bulk",
+				headers: {},
+				body: stringify({
+					schemas: ["urn:ietf:params:scim:api:messages:2.0:BulkRequest"],
+					Operations: operations,
+					...(failOnErrors === null ? {} : { failOnErrors }),
+				}),
+			})),
+	],
+	[
 		"path",
-		1000,
+		700,
 		fc
 			.tuple(teamIndex, method, fc.array(pathSegment, { minLength: 0, maxLength: 4 }), fc.boolean())
 			.map(([team, m, segments, slash]) => ({
@@ -580,6 +621,14 @@ async function problem(req: FuzzRequest, res: Response): Promise<string | null> 
 		return `answer holds another team's data: ${body.slice(0, 300)}`;
 	}
 	if (res.status < 400) {
+		// A BulkResponse carries one status per operation: none may be a 5xx either.
+		if (req.kind === "bulk" && res.status === 200) {
+			const operations = (JSON.parse(body) as { Operations?: { status?: unknown }[] }).Operations;
+			const failed = (operations ?? []).find((op) => Number(op.status) >= 500);
+			if (failed !== undefined) {
+				return `bulk operation answered ${String(failed.status)}: ${body.slice(0, 400)}`;
+			}
+		}
 		return null;
 	}
 	const contentType = res.headers.get("Content-Type") ?? "";

@@ -1,8 +1,11 @@
 import { env, exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
+	adminGet,
+	adminLogin,
 	api,
 	apiJson,
+	newAdminTeam,
 	newScimTeam,
 	ORIGIN,
 	oktaUser,
@@ -282,5 +285,35 @@ describe("service API authentication", () => {
 			expect(res.status).toBe(401);
 			expect(await res.text()).not.toContain(String(userA.userName));
 		}
+	});
+});
+
+describe("admin page authentication", () => {
+	it("answers every kind of wrong credential with the same 401 page", async () => {
+		const team = await newAdminTeam();
+		const cookie = await adminLogin(team.teamId, team.email);
+		const [name, value] = cookie.split("=") as [string, string];
+		const tampered = `${name}=${encodeURIComponent(decodeURIComponent(value).replace(team.teamId, a.teamId))}`;
+		const attempts: Record<string, string>[] = [
+			{},
+			{ Cookie: `${name}=garbage` },
+			{ Cookie: tampered },
+			{ Cookie: `${name}=` },
+			{ Authorization: `Bearer ${SERVICE_TOKEN}` },
+			{ Authorization: `Bearer ${team.token}` },
+		];
+		const answers = await Promise.all(
+			attempts.map(async (headers) => {
+				const res = await adminGet(null, "/admin", headers);
+				// The CSP nonce differs on every page; nothing else may.
+				return { status: res.status, body: (await res.text()).replace(/nonce="[^"]*"/g, "") };
+			}),
+		);
+		for (const answer of answers) {
+			expect(answer.status).toBe(401);
+			expect(answer.body).toBe(answers[0]?.body);
+		}
+		// The genuine session still works, so the refusals were about the credential alone.
+		expect((await adminGet(cookie, "/admin")).status).toBe(200);
 	});
 });

@@ -235,6 +235,18 @@ describe("user lifecycle", () => {
 		expect(members[0]).toMatchObject({ givenName: "Augusta", familyName: "King" });
 	});
 
+	it("keeps a deactivated user deactivated when a PUT leaves out active", async () => {
+		const team = await newScimTeam();
+		const email = uniqueEmail("put");
+		const user = await createUser(team.token, oktaUser(email));
+		await deactivate(team.token, String(user.id));
+		const { active: _dropped, ...withoutActive } = oktaUser(email, "New", "Name");
+		const res = await scim(team.token, "PUT", `/Users/${user.id}`, withoutActive);
+		expect(res.status).toBe(200);
+		expect(await res.json()).toMatchObject({ active: false, name: { givenName: "New" } });
+		expect(await authCheck(team.teamId, email)).toMatchObject({ allowed: false });
+	});
+
 	it("DELETE deactivates and detaches: 204, then 404, the account kept and blocked", async () => {
 		const team = await newScimTeam();
 		const email = uniqueEmail("del");

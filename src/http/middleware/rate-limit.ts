@@ -88,8 +88,8 @@ export const scimRateLimit = createMiddleware<AppEnv>(async (c, next) => {
 	await next();
 });
 
-function tooManyRequests(c: Context<AppEnv>, retryAfterSeconds: number): Response {
-	const response = handleError(
+async function tooManyRequests(c: Context<AppEnv>, retryAfterSeconds: number): Promise<Response> {
+	const response = await handleError(
 		scimErrors.tooManyRequests(
 			`Too many requests for this SCIM API key: retry after ${retryAfterSeconds} s (Retry-After).`,
 		),

@@ -3,7 +3,8 @@ import { createMiddleware } from "hono/factory";
 /**
  * Headers every response carries, on every surface, errors and 404s included. Responses hold
  * provisioning data and secrets shown once (new SCIM keys), so nothing may be cached, sniffed,
- * framed or leak its URL in a Referer. A handler that sets its own Cache-Control keeps it.
+ * framed or leak its URL in a Referer. A header a route already set (the admin pages' stricter
+ * secureHeaders, their own Cache-Control) is kept.
  */
 const SECURITY_HEADERS: Readonly<Record<string, string>> = {
 	"X-Content-Type-Options": "nosniff",
@@ -16,10 +17,12 @@ const SECURITY_HEADERS: Readonly<Record<string, string>> = {
 export const securityHeaders = createMiddleware(async (c, next) => {
 	await next();
 	const headers = c.res.headers;
-	for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
-		headers.set(name, value);
-	}
-	if (!headers.has("Cache-Control")) {
-		headers.set("Cache-Control", "no-store");
+	for (const [name, value] of Object.entries({
+		...SECURITY_HEADERS,
+		"Cache-Control": "no-store",
+	})) {
+		if (!headers.has(name)) {
+			headers.set(name, value);
+		}
 	}
 });

@@ -1,47 +1,31 @@
+import { getProperty, isObject, type ScimObject } from "../json";
+import { definitionOf, findAttribute, resolveAttributePath } from "../schemas/lookup";
 import type { AttributeDef, ResourceTypeDef } from "../schemas/types";
 import type { AttrPath, CompareOp, CompareValue, Filter } from "./ast";
-import { findAttribute, parseDateTime, resolveAttribute } from "./validate";
-
-type Json = Record<string, unknown>;
+import { parseDateTime } from "./validate";
 
 /** What a path yields in the current scope: its (flattened, non-null) values and definition. */
 type Lookup = (path: AttrPath) => { values: unknown[]; def: AttributeDef | undefined };
-
-function isObject(value: unknown): value is Json {
-	return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-/** Reads an own property by name, ignoring case. RFC 7643 §2.1 (names are case-insensitive). */
-export function getProperty(obj: unknown, name: string): unknown {
-	if (!isObject(obj)) {
-		return undefined;
-	}
-	if (Object.hasOwn(obj, name)) {
-		return obj[name];
-	}
-	const lower = name.toLowerCase();
-	const key = Object.keys(obj).find((k) => k.toLowerCase() === lower);
-	return key === undefined ? undefined : obj[key];
-}
 
 function flatten(value: unknown): unknown[] {
 	const list = Array.isArray(value) ? value : [value];
 	return list.filter((v) => v !== null && v !== undefined);
 }
 
-function resourceLookup(resource: Json, resourceType: ResourceTypeDef): Lookup {
+function resourceLookup(resource: ScimObject, resourceType: ResourceTypeDef): Lookup {
 	return (path) => {
-		const resolved = resolveAttribute(path, resourceType);
-		if (resolved === null) {
+		const resolved = resolveAttributePath(resourceType, path);
+		if (resolved === undefined) {
 			return { values: [], def: undefined };
 		}
-		const container = resolved.extension ? getProperty(resource, resolved.uri) : resource;
-		const top = getProperty(container, resolved.path.attribute);
-		if (resolved.path.subAttribute === undefined) {
-			return { values: flatten(top), def: resolved.def };
+		const def = definitionOf(resolved);
+		const container = resolved.extension ? getProperty(resource, resolved.schema.id) : resource;
+		const top = getProperty(container, resolved.attribute.name);
+		const sub = resolved.subAttribute?.name;
+		if (sub === undefined) {
+			return { values: flatten(top), def };
 		}
-		const sub = resolved.path.subAttribute;
-		return { values: flatten(top).flatMap((v) => flatten(getProperty(v, sub))), def: resolved.def };
+		return { values: flatten(top).flatMap((v) => flatten(getProperty(v, sub))), def };
 	};
 }
 

@@ -1,23 +1,13 @@
 import { scimErrors } from "../errors";
-import type { AttributeDef, ResourceTypeDef, SchemaDef } from "../schemas/types";
+import {
+	attributePathOf,
+	definitionOf,
+	findAttribute,
+	resolveAttributePath,
+} from "../schemas/lookup";
+import type { AttributeDef, ResourceTypeDef } from "../schemas/types";
 import type { AttrPath, CompareOp, CompareValue, Filter } from "./ast";
 import { printAttrPath } from "./print";
-
-/** An attribute path resolved against a resource type's schemas. RFC 7643 §2.1, §3.3. */
-export interface ResolvedAttribute {
-	/** The definition addressed: the sub-attribute's when the path names one. */
-	def: AttributeDef;
-	/** The complex attribute holding `def`, when `def` is a sub-attribute. */
-	parentDef?: AttributeDef;
-	/** The id of the schema that defines the attribute. */
-	uri: string;
-	/** The path in canonical spelling, with `uri` filled in. */
-	path: AttrPath;
-	/** The schema that defines the attribute. */
-	schema: SchemaDef;
-	/** Whether the attribute sits in an extension, i.e. under its schema URN in resource JSON. */
-	extension: boolean;
-}
 
 const SUBSTRING_OPS: ReadonlySet<CompareOp> = new Set(["co", "sw", "ew"]);
 
@@ -33,71 +23,6 @@ export function parseDateTime(text: string): number | null {
 	}
 	const ms = Date.parse(match[1] === undefined ? `${text}Z` : text);
 	return Number.isNaN(ms) ? null : ms;
-}
-
-/** Finds an attribute definition by name, ignoring case. RFC 7643 §2.1. */
-export function findAttribute(
-	defs: readonly AttributeDef[] | undefined,
-	name: string,
-): AttributeDef | undefined {
-	const lower = name.toLowerCase();
-	return defs?.find((def) => def.name.toLowerCase() === lower);
-}
-
-/** Finds the core schema or an extension of a resource type by URN, ignoring case. RFC 7643 §3. */
-export function findSchema(
-	resourceType: ResourceTypeDef,
-	uri: string,
-): { schema: SchemaDef; extension: boolean } | undefined {
-	const lower = uri.toLowerCase();
-	if (resourceType.schema.id.toLowerCase() === lower) {
-		return { schema: resourceType.schema, extension: false };
-	}
-	const ext = resourceType.schemaExtensions.find((e) => e.schema.id.toLowerCase() === lower);
-	return ext === undefined ? undefined : { schema: ext.schema, extension: true };
-}
-
-/**
- * Resolves an attribute path case-insensitively against a resource type's core schema and
- * extensions; a path without a URN is looked up in the core schema first, then in the extensions.
- * RFC 7644 §3.10 and RFC 7643 §2.1.
- * @example resolveAttribute({ attribute: "EMAILS", subAttribute: "Value" }, userType)?.path
- * // { uri: "urn:ietf:params:scim:schemas:core:2.0:User", attribute: "emails", subAttribute: "value" }
- */
-export function resolveAttribute(
-	path: AttrPath,
-	resourceType: ResourceTypeDef,
-): ResolvedAttribute | null {
-	const candidates: { schema: SchemaDef; extension: boolean }[] = [];
-	if (path.uri !== undefined) {
-		const found = findSchema(resourceType, path.uri);
-		if (found === undefined) {
-			return null;
-		}
-		candidates.push(found);
-	} else {
-		candidates.push({ schema: resourceType.schema, extension: false });
-		for (const ext of resourceType.schemaExtensions) {
-			candidates.push({ schema: ext.schema, extension: true });
-		}
-	}
-	for (const { schema, extension } of candidates) {
-		const top = findAttribute(schema.attributes, path.attribute);
-		if (top === undefined) {
-			continue;
-		}
-		const canonical: AttrPath = { uri: schema.id, attribute: top.name };
-		if (path.subAttribute === undefined) {
-			return { def: top, uri: schema.id, path: canonical, schema, extension };
-		}
-		const sub = findAttribute(top.subAttributes, path.subAttribute);
-		if (sub === undefined) {
-			return null;
-		}
-		canonical.subAttribute = sub.name;
-		return { def: sub, parentDef: top, uri: schema.id, path: canonical, schema, extension };
-	}
-	return null;
 }
 
 function invalid(detail: string): never {
@@ -192,21 +117,25 @@ function resolveIn(
 	scope: Scope,
 ): { def: AttributeDef; path: AttrPath; label: string } {
 	if (scope.kind === "resource") {
-		const resolved = resolveAttribute(path, scope.resourceType);
+		const resolved = resolveAttributePath(scope.resourceType, path);
 		const label = printAttrPath(path);
-		if (resolved === null) {
-			const parent = resolveAttribute({ ...path, subAttribute: undefined }, scope.resourceType);
-			if (parent !== null && path.subAttribute !== undefined) {
-				invalid(`"${parent.def.name}" has no sub-attribute "${path.subAttribute}"`);
+		if (resolved === undefined) {
+			const parent = resolveAttributePath(scope.resourceType, {
+				...path,
+				subAttribute: undefined,
+			});
+			if (parent !== undefined && path.subAttribute !== undefined) {
+				invalid(`"${parent.attribute.name}" has no sub-attribute "${path.subAttribute}"`);
 			}
 			invalid(`unknown attribute "${label}" for resource type ${scope.resourceType.name}`);
 		}
+		const canonical = attributePathOf(resolved);
 		return {
-			def: resolved.def,
-			path: resolved.path,
+			def: definitionOf(resolved),
+			path: canonical,
 			label: printAttrPath({
-				attribute: resolved.path.attribute,
-				subAttribute: resolved.path.subAttribute,
+				attribute: canonical.attribute,
+				subAttribute: canonical.subAttribute,
 			}),
 		};
 	}

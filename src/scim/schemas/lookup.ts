@@ -1,4 +1,10 @@
+import type { AttrPath } from "../filter/ast";
 import type { AttributeDef, ResourceTypeDef, SchemaDef } from "./types";
+
+/**
+ * The one place attribute names are resolved against a resource type's schemas: filters, PATCH
+ * paths, projection, normalisation, resource output and the SQL compiler all come here.
+ */
 
 /** A resolved reference to an attribute of a resource type, in canonical spelling. RFC 7644 §3.10. */
 export interface AttributeRef {
@@ -12,6 +18,9 @@ export interface AttributeRef {
 	subAttribute?: AttributeDef;
 }
 
+/** A reference that names an attribute, not a whole extension. RFC 7644 §3.10. */
+export type ResolvedAttribute = AttributeRef & { attribute: AttributeDef };
+
 function equalsIgnoreCase(a: string, b: string): boolean {
 	return a.toLowerCase() === b.toLowerCase();
 }
@@ -24,6 +33,18 @@ export function findAttribute(
 	return attributes?.find((attribute) => equalsIgnoreCase(attribute.name, name));
 }
 
+/** Finds the core schema or an extension of a resource type by URN, case-insensitively. RFC 7643 §3. */
+export function findSchema(
+	resourceType: ResourceTypeDef,
+	urn: string,
+): { schema: SchemaDef; extension: boolean } | undefined {
+	if (equalsIgnoreCase(resourceType.schema.id, urn)) {
+		return { schema: resourceType.schema, extension: false };
+	}
+	const schema = findExtension(resourceType, urn);
+	return schema === undefined ? undefined : { schema, extension: true };
+}
+
 /** Finds one of the resource type's extension schemas by URN, case-insensitively. RFC 7643 §3.3. */
 export function findExtension(resourceType: ResourceTypeDef, urn: string): SchemaDef | undefined {
 	return resourceType.schemaExtensions.find((extension) =>
@@ -34,26 +55,64 @@ export function findExtension(resourceType: ResourceTypeDef, urn: string): Schem
 function resolveWithin(
 	schema: SchemaDef,
 	extension: boolean,
-	attributes: readonly AttributeDef[],
-	path: string,
-): AttributeRef | undefined {
-	const dot = path.indexOf(".");
-	const name = dot === -1 ? path : path.slice(0, dot);
-	const attribute = findAttribute(attributes, name);
+	attributeName: string,
+	subAttributeName: string | undefined,
+): ResolvedAttribute | "no-attribute" | "no-sub-attribute" {
+	const attribute = findAttribute(schema.attributes, attributeName);
 	if (attribute === undefined) {
-		return undefined;
+		return "no-attribute";
 	}
-	if (dot === -1) {
+	if (subAttributeName === undefined) {
 		return { schema, extension, attribute };
 	}
-	const subAttribute = findAttribute(attribute.subAttributes, path.slice(dot + 1));
-	return subAttribute === undefined ? undefined : { schema, extension, attribute, subAttribute };
+	const subAttribute = findAttribute(attribute.subAttributes, subAttributeName);
+	return subAttribute === undefined
+		? "no-sub-attribute"
+		: { schema, extension, attribute, subAttribute };
 }
 
 /**
- * Resolves an attribute name as clients write it (`userName`, `name.givenName`, an URN-qualified
- * `urn:…:enterprise:2.0:User:manager.value`, or a bare extension URN), case-insensitively;
- * `undefined` when the resource type has no such attribute. RFC 7644 §3.10.
+ * Resolves a parsed attribute path (a filter's or a PATCH path's) case-insensitively. A path
+ * without a URN is looked up in the core schema first, then in the extensions, since RFC 7644
+ * §3.10 only says clients SHOULD qualify extension attributes; `undefined` when nothing matches.
+ * RFC 7644 §3.10, RFC 7643 §2.1.
+ * @example resolveAttributePath(USER_RESOURCE_TYPE, { attribute: "department" })?.extension // true
+ */
+export function resolveAttributePath(
+	resourceType: ResourceTypeDef,
+	path: AttrPath,
+): ResolvedAttribute | undefined {
+	const candidates: { schema: SchemaDef; extension: boolean }[] = [];
+	if (path.uri !== undefined) {
+		const found = findSchema(resourceType, path.uri);
+		if (found === undefined) {
+			return undefined;
+		}
+		candidates.push(found);
+	} else {
+		candidates.push({ schema: resourceType.schema, extension: false });
+		for (const { schema } of resourceType.schemaExtensions) {
+			candidates.push({ schema, extension: true });
+		}
+	}
+	for (const { schema, extension } of candidates) {
+		const resolved = resolveWithin(schema, extension, path.attribute, path.subAttribute);
+		if (resolved === "no-sub-attribute") {
+			return undefined;
+		}
+		if (resolved !== "no-attribute") {
+			return resolved;
+		}
+	}
+	return undefined;
+}
+
+/**
+ * Resolves an attribute name as clients write it in `attributes`, `sortBy` or a resource body
+ * (`userName`, `name.givenName`, an URN-qualified `urn:…:enterprise:2.0:User:manager.value`, or a
+ * bare extension URN), case-insensitively. Unlike {@link resolveAttributePath}, a name without a
+ * URN names only a core attribute; `undefined` when the resource type has no such attribute.
+ * RFC 7644 §3.10.
  * @example resolveAttribute(USER_RESOURCE_TYPE, "EMAILS.value")?.subAttribute?.name // "value"
  */
 export function resolveAttribute(
@@ -66,14 +125,41 @@ export function resolveAttribute(
 		...resourceType.schemaExtensions.map(({ schema }) => ({ schema, extension: true })),
 		{ schema: resourceType.schema, extension: false },
 	].sort((a, b) => b.schema.id.length - a.schema.id.length);
+	let uri = resourceType.schema.id;
+	let rest = name;
 	for (const { schema, extension } of schemas) {
 		const urn = schema.id.toLowerCase();
 		if (lower === urn) {
 			return extension ? { schema, extension } : undefined;
 		}
 		if (lower.startsWith(`${urn}:`)) {
-			return resolveWithin(schema, extension, schema.attributes, name.slice(urn.length + 1));
+			uri = schema.id;
+			rest = name.slice(urn.length + 1);
+			break;
 		}
 	}
-	return resolveWithin(resourceType.schema, false, resourceType.schema.attributes, name);
+	const dot = rest.indexOf(".");
+	return resolveAttributePath(resourceType, {
+		uri,
+		attribute: dot === -1 ? rest : rest.slice(0, dot),
+		...(dot === -1 ? {} : { subAttribute: rest.slice(dot + 1) }),
+	});
+}
+
+/** The definition a reference addresses: the sub-attribute's when it names one. RFC 7643 §2.1. */
+export function definitionOf(ref: ResolvedAttribute): AttributeDef {
+	return ref.subAttribute ?? ref.attribute;
+}
+
+/**
+ * The canonical attribute path of a reference: schema spellings, `uri` filled in. RFC 7644 §3.10.
+ * @example attributePathOf(resolveAttribute(USER_RESOURCE_TYPE, "NAME.givenname"))
+ * // { uri: "urn:ietf:params:scim:schemas:core:2.0:User", attribute: "name", subAttribute: "givenName" }
+ */
+export function attributePathOf(ref: ResolvedAttribute): AttrPath {
+	return {
+		uri: ref.schema.id,
+		attribute: ref.attribute.name,
+		...(ref.subAttribute === undefined ? {} : { subAttribute: ref.subAttribute.name }),
+	};
 }

@@ -3,7 +3,7 @@ import { ScimError } from "../../../src/scim/errors";
 import type { Filter } from "../../../src/scim/filter/ast";
 import { parseFilter } from "../../../src/scim/filter/parse";
 import { printFilter } from "../../../src/scim/filter/print";
-import { resolveAttribute, validateFilter } from "../../../src/scim/filter/validate";
+import { validateFilter } from "../../../src/scim/filter/validate";
 import {
 	GROUP,
 	SCHEMA_ENTERPRISE_USER,
@@ -177,37 +177,5 @@ describe("validateFilter", () => {
 				/unknown attribute "userName" for resource type Group/,
 			);
 		});
-	});
-});
-
-describe("resolveAttribute", () => {
-	it("returns the definition, its parent, the schema URN and the canonical path", () => {
-		const resolved = resolveAttribute({ attribute: "EMAILS", subAttribute: "Value" }, USER);
-		expect(resolved).toMatchObject({
-			def: { name: "value", type: "string" },
-			parentDef: { name: "emails", multiValued: true },
-			uri: SCHEMA_USER,
-			path: { uri: SCHEMA_USER, attribute: "emails", subAttribute: "value" },
-			extension: false,
-		});
-	});
-
-	it("marks extension attributes", () => {
-		expect(resolveAttribute({ attribute: "employeeNumber" }, USER)).toMatchObject({
-			uri: SCHEMA_ENTERPRISE_USER,
-			extension: true,
-			path: { uri: SCHEMA_ENTERPRISE_USER, attribute: "employeeNumber" },
-		});
-	});
-
-	it.each([
-		[{ attribute: "nope" }],
-		[{ attribute: "name", subAttribute: "nope" }],
-		[{ attribute: "userName", subAttribute: "value" }],
-		[{ uri: "urn:example:other", attribute: "userName" }],
-		[{ attribute: "__proto__" }],
-		[{ attribute: "constructor" }],
-	])("returns null for %j", (path) => {
-		expect(resolveAttribute(path, USER)).toBeNull();
 	});
 });

@@ -1,7 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { resolveAttribute } from "../../../src/scim/schemas/lookup";
+import {
+	attributePathOf,
+	definitionOf,
+	type ResolvedAttribute,
+	resolveAttribute,
+	resolveAttributePath,
+} from "../../../src/scim/schemas/lookup";
 import { GROUP_RESOURCE_TYPE, USER_RESOURCE_TYPE } from "../../../src/scim/schemas/resource-types";
 import { SCHEMA_ENTERPRISE_USER, SCHEMA_GROUP, SCHEMA_USER } from "../../../src/scim/schemas/urns";
+import { USER } from "./fixtures/resource-types";
 
 function describeRef(name: string, resourceType = USER_RESOURCE_TYPE): string | undefined {
 	const ref = resolveAttribute(resourceType, name);
@@ -51,5 +58,52 @@ describe("resolveAttribute", () => {
 			resolveAttribute(USER_RESOURCE_TYPE, `${SCHEMA_ENTERPRISE_USER}:department`)?.extension,
 		).toBe(true);
 		expect(resolveAttribute(USER_RESOURCE_TYPE, "userName")?.extension).toBe(false);
+	});
+});
+
+/** The definition, its parent, the schema URN and the canonical path of a resolved path. */
+function view(ref: ResolvedAttribute | undefined) {
+	return (
+		ref && {
+			def: definitionOf(ref),
+			parentDef: ref.subAttribute === undefined ? undefined : ref.attribute,
+			uri: ref.schema.id,
+			path: attributePathOf(ref),
+			extension: ref.extension,
+		}
+	);
+}
+
+describe("resolveAttributePath", () => {
+	it("returns the definition, its parent, the schema URN and the canonical path", () => {
+		const resolved = view(
+			resolveAttributePath(USER, { attribute: "EMAILS", subAttribute: "Value" }),
+		);
+		expect(resolved).toMatchObject({
+			def: { name: "value", type: "string" },
+			parentDef: { name: "emails", multiValued: true },
+			uri: SCHEMA_USER,
+			path: { uri: SCHEMA_USER, attribute: "emails", subAttribute: "value" },
+			extension: false,
+		});
+	});
+
+	it("marks extension attributes", () => {
+		expect(view(resolveAttributePath(USER, { attribute: "employeeNumber" }))).toMatchObject({
+			uri: SCHEMA_ENTERPRISE_USER,
+			extension: true,
+			path: { uri: SCHEMA_ENTERPRISE_USER, attribute: "employeeNumber" },
+		});
+	});
+
+	it.each([
+		[{ attribute: "nope" }],
+		[{ attribute: "name", subAttribute: "nope" }],
+		[{ attribute: "userName", subAttribute: "value" }],
+		[{ uri: "urn:example:other", attribute: "userName" }],
+		[{ attribute: "__proto__" }],
+		[{ attribute: "constructor" }],
+	])("returns undefined for %j", (path) => {
+		expect(resolveAttributePath(USER, path)).toBeUndefined();
 	});
 });

@@ -1,0 +1,22 @@
+/**
+ * CSV for the log export (RFC 4180): every cell quoted when it needs to be, quotes doubled, and
+ * cells that a spreadsheet would run as a formula (starting with = + - @, tab or CR) prefixed
+ * with a single quote (OWASP "CSV Injection").
+ */
+
+/** One CSV line (with CRLF) from the cells. */
+export function csvRow(cells: (string | number | null | undefined)[]): string {
+	return `${cells.map(csvCell).join(",")}\r\n`;
+}
+
+/** One cell, escaped and defused. */
+export function csvCell(value: string | number | null | undefined): string {
+	if (value === null || value === undefined) {
+		return "";
+	}
+	let text = String(value);
+	if (typeof value === "string" && /^[=+\-@\t\r]/.test(text)) {
+		text = `'${text}`;
+	}
+	return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}

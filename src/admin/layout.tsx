@@ -1,0 +1,121 @@
+import type { Child, FC, PropsWithChildren } from "hono/jsx";
+import { CSRF_FIELD } from "./csrf";
+
+/** What the pages know about the signed-in admin (absent on sign-in and error pages). */
+export interface LayoutAdmin {
+	email: string;
+	teamName: string;
+	csrf: string;
+}
+
+const CSS = `
+:root{color-scheme:light dark;--fg:#1c1e21;--muted:#5f6368;--bg:#fff;--panel:#f6f7f9;--line:#d9dce1;--accent:#2557d6;--bad:#b3261e;--good:#1e7b34;--warn:#8a5a00}
+@media (prefers-color-scheme:dark){:root{--fg:#e6e6e6;--muted:#a0a4a8;--bg:#17181a;--panel:#212326;--line:#3a3d42;--accent:#7aa2ff;--bad:#ff8a80;--good:#81c995;--warn:#f2c14e}}
+*{box-sizing:border-box}body{margin:0;font:15px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;color:var(--fg);background:var(--bg)}
+header{display:flex;flex-wrap:wrap;gap:1rem;align-items:center;justify-content:space-between;padding:.75rem 1.5rem;border-bottom:1px solid var(--line);background:var(--panel)}
+header .who{color:var(--muted);font-size:.9rem}header form{display:inline;margin-left:.75rem}
+nav{display:flex;gap:1.25rem;padding:.5rem 1.5rem;border-bottom:1px solid var(--line)}nav a{text-decoration:none;color:var(--muted);padding:.25rem 0}nav a[aria-current=page]{color:var(--fg);font-weight:600;border-bottom:2px solid var(--accent)}
+main{max-width:70rem;padding:1rem 1.5rem 3rem}h1{font-size:1.4rem;margin:.5rem 0 1rem}h2{font-size:1.1rem;margin:1.75rem 0 .5rem}
+.crumbs{color:var(--muted);font-size:.85rem}
+a{color:var(--accent)}code,.token{font:13px/1.4 ui-monospace,SFMono-Regular,Menlo,monospace}
+.token{display:block;padding:.75rem;background:var(--panel);border:1px solid var(--line);border-radius:6px;word-break:break-all}
+table{border-collapse:collapse;width:100%;font-size:.9rem}th,td{text-align:left;padding:.45rem .5rem;border-bottom:1px solid var(--line);vertical-align:top}th{color:var(--muted);font-weight:600}
+.notice,.error,.ok{padding:.6rem .8rem;border-radius:6px;margin:.75rem 0;border:1px solid var(--line)}.error{border-color:var(--bad);color:var(--bad)}.ok{border-color:var(--good);color:var(--good)}.notice{background:var(--panel)}
+.status-active,.status-on{color:var(--good);font-weight:600}.status-expiring{color:var(--warn);font-weight:600}.status-expired,.status-revoked,.status-off{color:var(--muted)}
+form.inline{display:inline-flex;gap:.4rem;align-items:center;margin:0 .4rem .2rem 0}
+input[type=text],select{font:inherit;padding:.3rem .45rem;border:1px solid var(--line);border-radius:5px;background:var(--bg);color:var(--fg)}
+button{font:inherit;padding:.3rem .8rem;border-radius:5px;border:1px solid var(--line);background:var(--panel);color:var(--fg);cursor:pointer}button.primary{background:var(--accent);border-color:var(--accent);color:#fff}button.danger{border-color:var(--bad);color:var(--bad)}button:disabled{opacity:.5;cursor:not-allowed}
+.muted{color:var(--muted)}.filters{display:flex;flex-wrap:wrap;gap:.75rem;align-items:end;margin-bottom:1rem}.filters label{display:flex;flex-direction:column;font-size:.85rem;color:var(--muted)}
+details{margin:.4rem 0}summary{cursor:pointer;font-weight:600}
+`;
+
+// Progressive enhancement: copy buttons are hidden until this script runs.
+const COPY_SCRIPT = `document.querySelectorAll("button[data-copy]").forEach(function(b){b.hidden=false;b.addEventListener("click",function(){var t=document.getElementById(b.getAttribute("data-copy"));if(t&&navigator.clipboard){navigator.clipboard.writeText(t.textContent.trim()).then(function(){b.textContent="Copied"})}})})`;
+
+const NAV: [string, string][] = [
+	["/admin", "Authentication"],
+	["/admin/keys", "SCIM keys"],
+	["/admin/members", "Members"],
+	["/admin/log", "Provisioning log"],
+];
+
+/** The whole HTML document around a page. */
+export const Document: FC<
+	PropsWithChildren<{ title: string; nonce?: string; admin?: LayoutAdmin; path?: string }>
+> = ({ title, nonce, admin, path, children }) => (
+	<html lang="en">
+		<head>
+			<meta charset="utf-8" />
+			<meta name="viewport" content="width=device-width, initial-scale=1" />
+			<meta name="robots" content="noindex" />
+			<title>{`${title} · scim-edge`}</title>
+			<style nonce={nonce} dangerouslySetInnerHTML={{ __html: CSS }} />
+		</head>
+		<body>
+			<header>
+				<div>
+					<strong>{admin ? admin.teamName : "scim-edge"}</strong>
+					<span class="crumbs"> · Team settings → Authentication → SCIM provisioning</span>
+				</div>
+				{admin && (
+					<div class="who">
+						Signed in as {admin.email}
+						<form method="post" action="/admin/logout">
+							<CsrfField token={admin.csrf} />
+							<button type="submit">Sign out</button>
+						</form>
+					</div>
+				)}
+			</header>
+			{admin && (
+				<nav>
+					{NAV.map(([href, label]) => (
+						<a href={href} aria-current={path === href ? "page" : undefined}>
+							{label}
+						</a>
+					))}
+				</nav>
+			)}
+			<main>
+				<h1>{title}</h1>
+				{children}
+			</main>
+			<script nonce={nonce} dangerouslySetInnerHTML={{ __html: COPY_SCRIPT }} />
+		</body>
+	</html>
+);
+
+/** The hidden field that carries the session's CSRF token in every form. */
+export const CsrfField: FC<{ token: string }> = ({ token }) => (
+	<input type="hidden" name={CSRF_FIELD} value={token} />
+);
+
+/** A value shown in a box, with a copy button when JavaScript runs. */
+export const Copyable: FC<{ id: string; value: string }> = ({ id, value }) => (
+	<div>
+		<code class="token" id={id}>
+			{value}
+		</code>
+		<button type="button" data-copy={id} hidden>
+			Copy
+		</button>
+	</div>
+);
+
+/** A message box: errors in red, confirmations in green. */
+export const Message: FC<{ kind: "error" | "ok" | "notice"; children?: Child }> = ({
+	kind,
+	children,
+}) => (
+	<div class={kind} role={kind === "error" ? "alert" : "status"}>
+		{children}
+	</div>
+);
+
+/** An ISO time as a short UTC string; a dash for none. */
+export function formatTime(iso: string | null | undefined): string {
+	if (!iso) {
+		return "—";
+	}
+	return `${iso.slice(0, 16).replace("T", " ")} UTC`;
+}

@@ -1,0 +1,65 @@
+import { and, type SQL, sql } from "drizzle-orm";
+import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
+import type { Db } from "./client";
+import type { scimGroups, scimUsers } from "./schema";
+
+/** A page of a list request: 1-based `startIndex` and at most `count` rows. RFC 7644 §3.4.2.4. */
+export interface ListPage {
+	startIndex: number;
+	count: number;
+}
+
+/** The tables SCIM lists page through. */
+type ListedTable = typeof scimUsers | typeof scimGroups;
+
+/**
+ * `team_id = ?` for a list query, marked as likely true: without table statistics SQLite guesses
+ * that it keeps about 10 rows and prefers walking the team in list order over a far more
+ * selective lookup such as `id in (select … from scim_user_emails where lower(value) = ?)`.
+ * The hint only changes that estimate; the condition is the same.
+ */
+export function teamScope(column: SQLiteColumn, teamId: string): SQL {
+	return sql`likelihood(${column} = ${teamId}, 0.9375)`;
+}
+
+/**
+ * The two queries of a list request, built but not run: the total and one page. Exposed so tests
+ * can EXPLAIN them (test/integration/filter-index.test.ts).
+ */
+export function listQueries(
+	db: Db,
+	table: ListedTable,
+	teamId: string,
+	where: SQL | undefined,
+	orderBy: SQL[],
+	page: ListPage,
+) {
+	const team = teamScope(table.teamId, teamId);
+	const scope = where ? and(team, where) : team;
+	return [
+		db.select({ n: sql<number>`count(*)` }).from(table).where(scope),
+		db
+			.select()
+			.from(table)
+			.where(scope)
+			.orderBy(...orderBy)
+			.limit(page.count)
+			.offset(page.startIndex - 1),
+	] as const;
+}
+
+/** One page of the team's rows matching `where`, in `orderBy` order, and how many match in all. */
+export async function listPage<T extends ListedTable>(
+	db: Db,
+	table: T,
+	teamId: string,
+	where: SQL | undefined,
+	orderBy: SQL[],
+	page: ListPage,
+): Promise<{ rows: T["$inferSelect"][]; total: number }> {
+	const [totalRow, rows] = await db.batch(listQueries(db, table, teamId, where, orderBy, page));
+	return {
+		rows: page.count === 0 ? [] : (rows as T["$inferSelect"][]),
+		total: totalRow[0]?.n ?? 0,
+	};
+}

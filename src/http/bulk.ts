@@ -1,0 +1,36 @@
+import { Hono } from "hono";
+import type { AppEnv } from "../env";
+import { type BulkLimits, bulkResponse, parseBulkRequest } from "../scim/bulk";
+import { teamStub } from "../team/stub";
+import { bodyHash, MAX_BODY_BYTES, readJsonBody } from "./body";
+import { scimJson } from "./respond";
+import { unwrap } from "./unwrap";
+import { scimBaseUrl, writeInput } from "./users";
+
+/**
+ * The bulk limits, advertised in /ServiceProviderConfig and enforced here: the payload limit is
+ * the body limit every SCIM request has. RFC 7644 §3.7.4.
+ */
+export const BULK_LIMITS: BulkLimits = { maxOperations: 1000, maxPayloadSize: MAX_BODY_BYTES };
+
+/**
+ * POST /Bulk: many writes in one request, run in order by the team's Durable Object. Each
+ * operation is atomic; the request as a whole is not a transaction. RFC 7644 §3.7.
+ */
+export const bulkApp = new Hono<AppEnv>();
+
+bulkApp.post("/", async (c) => {
+	const request = unwrap(parseBulkRequest(await readJsonBody(c), BULK_LIMITS));
+	const createHashes: Record<number, string> = {};
+	for (const op of request.operations) {
+		if (op.method === "POST" && op.invalid === undefined && /^\/?users\/?$/i.test(op.path ?? "")) {
+			createHashes[op.index] = await bodyHash(op.data);
+		}
+	}
+	const results = await teamStub(c.env, c.var.scimCaller.teamId).runBulk(
+		writeInput(c),
+		request,
+		createHashes,
+	);
+	return scimJson(c, bulkResponse(request.operations, results, scimBaseUrl(c)));
+});

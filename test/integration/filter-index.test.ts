@@ -1,0 +1,120 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { createDb } from "../../src/db/client";
+import { groupFilterSql, groupOrderBy, userFilterSql, userOrderBy } from "../../src/db/filter-sql";
+import { listQueries } from "../../src/db/list";
+import { scimGroups, scimUsers } from "../../src/db/schema";
+import { parseFilter } from "../../src/scim/filter/parse";
+import { validateFilter } from "../../src/scim/filter/validate";
+import { GROUP_RESOURCE_TYPE, USER_RESOURCE_TYPE } from "../../src/scim/schemas/resource-types";
+
+/**
+ * The filters IdPs send on every sync (Okta's userName eq, Entra's externalId eq, email
+ * lookups) must be index lookups, not scans of the team (DESIGN.md "compiled to parameterised SQL
+ * over indexed columns"). EXPLAIN QUERY PLAN runs on the exact SQL a list request sends.
+ */
+
+const PAGE = { startIndex: 1, count: 100 };
+
+async function plan(query: { toSQL(): { sql: string; params: unknown[] } }): Promise<string> {
+	const { sql, params } = query.toSQL();
+	const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`)
+		.bind(...params)
+		.all<{ detail: string }>();
+	return results.map((row) => row.detail).join("\n");
+}
+
+async function userPlans(filter: string): Promise<string[]> {
+	const db = createDb(env.DB);
+	const where = userFilterSql(validateFilter(parseFilter(filter), USER_RESOURCE_TYPE), "team-1");
+	const [count, page] = listQueries(
+		db,
+		scimUsers,
+		"team-1",
+		where,
+		userOrderBy(undefined, "ascending"),
+		PAGE,
+	);
+	return [await plan(count), await plan(page)];
+}
+
+async function groupPlans(filter: string): Promise<string[]> {
+	const db = createDb(env.DB);
+	const where = groupFilterSql(validateFilter(parseFilter(filter), GROUP_RESOURCE_TYPE), "team-1");
+	const [count, page] = listQueries(
+		db,
+		scimGroups,
+		"team-1",
+		where,
+		groupOrderBy(undefined, "ascending"),
+		PAGE,
+	);
+	return [await plan(count), await plan(page)];
+}
+
+/** No step reads every row of the table, or of the team: each searches a selective index. */
+function expectNoScan(detail: string, table: string): void {
+	expect(detail).not.toMatch(new RegExp(`SCAN ${table}(?! USING)`));
+	expect(detail).not.toMatch(
+		new RegExp(`SEARCH ${table} USING (COVERING )?INDEX \\w+ \\(team_id=\\?\\)`),
+	);
+}
+
+describe("EXPLAIN QUERY PLAN of GET /Users?filter=", () => {
+	it.each<[string, RegExp]>([
+		[
+			'userName eq "Ada@Example.com"',
+			/SEARCH scim_users USING (COVERING )?INDEX scim_users_team_user_name \(team_id=\? AND <expr>=\?\)/,
+		],
+		['USERNAME EQ "ada@example.com"', /USING (COVERING )?INDEX scim_users_team_user_name/],
+		[
+			'externalId eq "00u123"',
+			/SEARCH scim_users USING (COVERING )?INDEX scim_users_team_external_id \(team_id=\? AND external_id=\?\)/,
+		],
+		[
+			'emails.value eq "ada@example.com"',
+			/SEARCH scim_user_emails USING (COVERING )?INDEX scim_user_emails_team_value \(team_id=\? AND <expr>=\?\)/,
+		],
+		['emails eq "ada@example.com"', /USING (COVERING )?INDEX scim_user_emails_team_value/],
+		[
+			'emails[type eq "work" and value eq "ada@example.com"]',
+			/USING (COVERING )?INDEX scim_user_emails_team_value/,
+		],
+		[
+			'emails[value eq "ada@example.com"] and active eq true',
+			/USING (COVERING )?INDEX scim_user_emails_team_value/,
+		],
+		[
+			'id eq "2819c223-7f76-453a-919d-413861904646"',
+			/SEARCH scim_users USING (INDEX sqlite_autoindex_scim_users_1|PRIMARY KEY|COVERING INDEX sqlite_autoindex_scim_users_1) \(id=\?\)/,
+		],
+	])("%s uses its index", async (filter, expected) => {
+		for (const detail of await userPlans(filter)) {
+			expect(detail).toMatch(expected);
+			expectNoScan(detail, "scim_users");
+			expectNoScan(detail, "scim_user_emails");
+		}
+	});
+});
+
+describe("EXPLAIN QUERY PLAN of GET /Groups?filter=", () => {
+	it.each<[string, RegExp]>([
+		[
+			'displayName eq "Engineering"',
+			/SEARCH scim_groups USING (COVERING )?INDEX scim_groups_team_display_name \(team_id=\? AND <expr>=\?\)/,
+		],
+		[
+			'externalId eq "grp-1"',
+			/SEARCH scim_groups USING (COVERING )?INDEX scim_groups_team_external_id \(team_id=\? AND external_id=\?\)/,
+		],
+		[
+			'id eq "2819c223-7f76-453a-919d-413861904646"',
+			/SEARCH scim_groups USING (INDEX sqlite_autoindex_scim_groups_1|PRIMARY KEY|COVERING INDEX sqlite_autoindex_scim_groups_1) \(id=\?\)/,
+		],
+	])("%s uses its index", async (filter, expected) => {
+		for (const detail of await groupPlans(filter)) {
+			expect(detail).toMatch(expected);
+			expectNoScan(detail, "scim_groups");
+		}
+	});
+});
