@@ -4,14 +4,18 @@ import { serviceApi } from "./api/service-api";
 import type { AppEnv } from "./env";
 import { handleError, handleNotFound } from "./http/errors";
 import { dbMiddleware } from "./http/middleware/db";
+import { securityHeaders } from "./http/middleware/security-headers";
+import { routingPath, scimPathGate } from "./http/paths";
 import { scimApp } from "./http/scim-app";
 import { invitesApp } from "./invites/routes";
 
 export { TeamDO } from "./team/team-do";
 
-const app = new Hono<AppEnv>();
+const app = new Hono<AppEnv>({ getPath: routingPath });
 
+app.use("*", securityHeaders);
 app.use("*", dbMiddleware);
+app.use("*", scimPathGate);
 app.route("/scim/v2", scimApp);
 app.route("/api/v1", serviceApi);
 app.route("/invites", invitesApp);

@@ -186,3 +186,34 @@ export async function newAdminTeam(name = "Acme") {
 	);
 	return { ...team, email, accountId: admin.accountId };
 }
+
+/**
+ * A cheap fingerprint of everything one team owns in D1: row counts, plus the sum of versions
+ * where rows carry one, so an update shows as well as an insert or a delete. The provisioning
+ * log is left out on purpose: refused writes are recorded there.
+ */
+export async function teamSnapshot(teamId: string): Promise<Record<string, unknown>> {
+	const { env } = await import("cloudflare:workers");
+	const queries: Record<string, string> = {
+		teams: "select count(*) as n, max(updated_at) as v from teams where id = ?1",
+		ssoMethods: "select count(*) as n from team_sso_methods where team_id = ?1",
+		accounts:
+			"select count(*) as n, sum(length(email) + length(coalesce(given_name, '')) + length(coalesce(family_name, ''))) as v from accounts where created_by_team_id = ?1",
+		accountBlocks: "select count(*) as n from account_blocks where team_id = ?1",
+		memberships:
+			"select count(*) as n, group_concat(role) as v from memberships where team_id = ?1",
+		scimUsers: "select count(*) as n, sum(version) as v from scim_users where team_id = ?1",
+		scimUserEmails: "select count(*) as n from scim_user_emails where team_id = ?1",
+		scimGroups: "select count(*) as n, sum(version) as v from scim_groups where team_id = ?1",
+		scimGroupMembers: "select count(*) as n from scim_group_members where team_id = ?1",
+		invites: "select count(*) as n, group_concat(status) as v from invites where team_id = ?1",
+		emailOutbox: "select count(*) as n from email_outbox where team_id = ?1",
+		scimKeys:
+			"select count(*) as n, group_concat(revoked_at) as v from scim_keys where team_id = ?1",
+	};
+	const names = Object.keys(queries);
+	const results = await env.DB.batch(
+		names.map((name) => env.DB.prepare(queries[name] as string).bind(teamId)),
+	);
+	return Object.fromEntries(names.map((name, i) => [name, results[i]?.results[0]]));
+}

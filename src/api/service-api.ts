@@ -1,5 +1,4 @@
 import { type Context, Hono } from "hono";
-import { bearerAuth } from "hono/bearer-auth";
 import { timingSafeEqual } from "hono/utils/buffer";
 import { z } from "zod";
 import { accessConfig } from "../admin/access-jwt";
@@ -30,18 +29,26 @@ export const serviceApi = new Hono<AppEnv>();
 
 const SERVICE: Actor = { type: "service", id: null };
 
-serviceApi.use(
-	"*",
-	bearerAuth({
-		verifyToken: async (token, c) => {
-			const expected = (c.env as Env).SERVICE_TOKEN;
-			// An unset or short secret disables the API rather than accepting a guessable token.
-			return (
-				expected !== undefined && expected.length >= 16 && (await timingSafeEqual(token, expected))
-			);
-		},
-	}),
-);
+/**
+ * Every failure is the same 401, whether the header is missing, malformed or wrong (Hono's
+ * bearerAuth answers 400 to a malformed one, which tells a prober more than it needs to know).
+ */
+serviceApi.use("*", async (c, next) => {
+	const match = /^Bearer +(\S+) *$/i.exec(c.req.header("Authorization") ?? "");
+	const expected = c.env.SERVICE_TOKEN;
+	// An unset or short secret disables the API rather than accepting a guessable token.
+	const valid =
+		match?.[1] !== undefined &&
+		expected !== undefined &&
+		expected.length >= 16 &&
+		(await timingSafeEqual(match[1], expected));
+	if (!valid) {
+		throw scimErrors.unauthorized(
+			"Missing or invalid service token: send 'Authorization: Bearer <SERVICE_TOKEN>'.",
+		);
+	}
+	await next();
+});
 
 const teamBody = z.object({ name: z.string().trim().min(1).max(200) });
 const ssoBody = z.object({

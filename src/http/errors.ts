@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
+import { routePath } from "hono/route";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { renderAdminError } from "../admin/error-page";
 import { renderInviteError } from "../invites/pages";
@@ -21,7 +22,8 @@ export function handleError(error: Error, c: Context): Response | Promise<Respon
 	}
 	const scimError = toScimError(error);
 	if (scimError.status === 500) {
-		console.error("unhandled error", c.req.method, c.req.path, error);
+		// The route pattern, not the path: a path can carry a secret (`/invites/:token`).
+		console.error("unhandled error", c.req.method, routePath(c, -1), error);
 	}
 	const headers: Record<string, string> = {};
 	if (scimError.status === 401) {

@@ -4,6 +4,7 @@ import { scimErrors } from "../scim/errors";
 import type { Filter } from "../scim/filter/ast";
 import { parseFilter } from "../scim/filter/parse";
 import { validateFilter } from "../scim/filter/validate";
+import { checkPatchMemberLimits } from "../scim/limits";
 import type { PatchOperation } from "../scim/patch";
 import { type Projection, parseAttributeList } from "../scim/project";
 import {
@@ -28,6 +29,23 @@ export interface ListParams {
 export function maxResults(env: Env): number {
 	const configured = Number(env.SCIM_MAX_RESULTS);
 	return Number.isInteger(configured) && configured > 0 ? configured : 200;
+}
+
+/**
+ * Refuses a query string that repeats a parameter (`filter=a&filter=b`, or `count` and `COUNT`,
+ * since SCIM parameter names are case-insensitive): which one to honour would be a guess, and a
+ * guess that differs from a proxy's or a WAF's is how filters get smuggled past them.
+ * RFC 7644 §3.4.2 defines each parameter once.
+ */
+export function rejectRepeatedQueryParams(url: string): void {
+	const seen = new Set<string>();
+	for (const name of new URL(url).searchParams.keys()) {
+		const key = name.toLowerCase();
+		if (seen.has(key)) {
+			throw scimErrors.invalidValue(`The query parameter "${name}" is given more than once.`);
+		}
+		seen.add(key);
+	}
 }
 
 /** List parameters from the query string of GET /Users or GET /Groups. */
@@ -82,6 +100,10 @@ export function patchOperations(body: unknown): PatchOperation[] {
 	const parsed = patchRequestSchema.safeParse(body);
 	if (!parsed.success) {
 		throw zodToScimError(parsed.error);
+	}
+	const tooMany = checkPatchMemberLimits(parsed.data.Operations);
+	if (tooMany !== undefined) {
+		throw tooMany;
 	}
 	return parsed.data.Operations;
 }

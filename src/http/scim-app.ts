@@ -4,14 +4,20 @@ import { scimErrors } from "../scim/errors";
 import { bulkApp } from "./bulk";
 import { discoveryApp } from "./discovery";
 import { groupsApp } from "./groups";
+import { scimRateLimit } from "./middleware/rate-limit";
 import { scimAuth } from "./middleware/scim-auth";
+import { rejectRepeatedQueryParams } from "./params";
 import { searchApp } from "./search";
 import { usersApp } from "./users";
 
 /** The SCIM 2.0 service provider, mounted at /scim/v2. Every route needs a SCIM key. */
 export const scimApp = new Hono<AppEnv>();
 
-scimApp.use("*", scimAuth);
+scimApp.use("*", scimAuth, scimRateLimit);
+scimApp.use("*", async (c, next) => {
+	rejectRepeatedQueryParams(c.req.url);
+	await next();
+});
 scimApp.route("/Users", usersApp);
 scimApp.route("/Groups", groupsApp);
 scimApp.route("/Bulk", bulkApp);

@@ -10,6 +10,7 @@ import {
 } from "../db/groups";
 import { type ScimGroupRow, scimGroupMembers, scimGroups } from "../db/schema";
 import { type ScimErrorData, scimErrors } from "../scim/errors";
+import { checkGroupResourceLimits } from "../scim/limits";
 import { applyPatch, type PatchOperation } from "../scim/patch";
 import { err, ok, type Result } from "../scim/result";
 import { GROUP_RESOURCE_TYPE } from "../scim/schemas/resource-types";
@@ -34,6 +35,10 @@ export async function createGroup(
 	resource: Record<string, unknown>,
 ): Promise<Result<ScimGroupRow>> {
 	const { attributes, memberIds } = splitMembers(resource);
+	const tooBig = checkGroupResourceLimits(attributes);
+	if (tooBig !== undefined) {
+		return err(tooBig.toData());
+	}
 	const displayName = String(attributes.displayName ?? "");
 	if (await findScimGroupByDisplayName(db, ctx.teamId, displayName)) {
 		return err(displayNameTaken(displayName));
@@ -146,6 +151,10 @@ async function writeGroup(
 	removed: string[],
 	action: string,
 ): Promise<Result<GroupWrite>> {
+	const tooBig = checkGroupResourceLimits(attributes);
+	if (tooBig !== undefined) {
+		return err(tooBig.toData());
+	}
 	const displayName = String(attributes.displayName ?? "");
 	if (displayName.toLowerCase() !== current.displayName.toLowerCase()) {
 		const other = await findScimGroupByDisplayName(db, ctx.teamId, displayName);

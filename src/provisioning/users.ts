@@ -1,6 +1,6 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, getTableColumns, inArray, sql } from "drizzle-orm";
 import { findAccountByEmail, getAccount, getMembershipRole } from "../db/accounts";
-import { runBatch, type Statement, uniqueViolation } from "../db/batch";
+import { chunkRows, runBatch, type Statement, uniqueViolation } from "../db/batch";
 import type { Db } from "../db/client";
 import { insertEvent } from "../db/events";
 import {
@@ -23,6 +23,7 @@ import {
 } from "../db/scim-users";
 import { getTeam } from "../db/teams";
 import { type ScimErrorData, scimErrors } from "../scim/errors";
+import { checkUserResourceLimits } from "../scim/limits";
 import { err, ok, type Result } from "../scim/result";
 import { inviteStatements, revokePendingInvites } from "./invites";
 import { type UserFields, userFields } from "./user-fields";
@@ -55,6 +56,10 @@ export async function createUser(
 	resource: Record<string, unknown>,
 	requestHash: string | null,
 ): Promise<Result<ScimUserRow>> {
+	const tooBig = checkUserResourceLimits(resource);
+	if (tooBig !== undefined) {
+		return err(tooBig.toData());
+	}
 	const fields = userFields(resource);
 	// The stored resource always says whether the user is active (Okta requires it in answers).
 	resource = { ...resource, active: fields.active };
@@ -151,10 +156,7 @@ export async function createUser(
 		updatedAt: ctx.now,
 	};
 	statements.push(db.insert(scimUsers).values(row));
-	const emails = emailRows(ctx.teamId, id, fields.emails);
-	if (emails.length > 0) {
-		statements.push(db.insert(scimUserEmails).values(emails));
-	}
+	statements.push(...emailInserts(db, emailRows(ctx.teamId, id, fields.emails)));
 	statements.push(
 		insertEvent(db, {
 			...eventBase(ctx, "user.create", row),
@@ -177,6 +179,10 @@ export async function updateUser(
 	resource: Record<string, unknown>,
 	action: string,
 ): Promise<Result<ScimUserRow>> {
+	const tooBig = checkUserResourceLimits(resource);
+	if (tooBig !== undefined) {
+		return err(tooBig.toData());
+	}
 	const fields = userFields(resource);
 	if (fields.email === null) {
 		return err(
@@ -295,10 +301,7 @@ export async function updateUser(
 			.where(and(eq(scimUsers.id, current.id), eq(scimUsers.version, current.version))),
 		db.delete(scimUserEmails).where(eq(scimUserEmails.scimUserId, current.id)),
 	);
-	const emails = emailRows(ctx.teamId, current.id, fields.emails);
-	if (emails.length > 0) {
-		statements.push(db.insert(scimUserEmails).values(emails));
-	}
+	statements.push(...emailInserts(db, emailRows(ctx.teamId, current.id, fields.emails)));
 	const activeChange =
 		current.active === fields.active ? "" : fields.active ? "; reactivated" : "; deactivated";
 	statements.push(
@@ -418,6 +421,13 @@ function joinStatements(
 		);
 	}
 	return statements;
+}
+
+/** The inserts of a user's email rows, chunked under D1's 100 bound parameters per statement. */
+function emailInserts(db: Db, rows: ReturnType<typeof emailRows>): Statement[] {
+	return chunkRows(rows, Object.keys(getTableColumns(scimUserEmails)).length).map((chunk) =>
+		db.insert(scimUserEmails).values(chunk),
+	);
 }
 
 function nameStatement(db: Db, ctx: UserWriteContext, accountId: string, fields: UserFields) {

@@ -16,7 +16,11 @@ export interface DiscoveryConfig {
 	baseUrl: string;
 	/** The most resources one list or search response returns (`filter.maxResults`). */
 	maxResults: number;
-	/** The largest request body accepted; SCIM has no field for it, so it is not published. */
+	/**
+	 * The largest request body accepted. SCIM has no field for it; while bulk is unsupported it is
+	 * published as `bulk.maxPayloadSize`, the one size RFC 7643 §5 defines, so that no client that
+	 * reads it is told a smaller or larger number than the truth.
+	 */
 	maxPayloadBytes: number;
 	bulk: { supported: boolean; maxOperations: number; maxPayloadSize: number };
 	etag: boolean;
@@ -92,7 +96,7 @@ export function serviceProviderConfig(config: DiscoveryConfig): ServiceProviderC
 		bulk: {
 			supported: config.bulk.supported,
 			maxOperations: config.bulk.supported ? config.bulk.maxOperations : 0,
-			maxPayloadSize: config.bulk.supported ? config.bulk.maxPayloadSize : 0,
+			maxPayloadSize: config.bulk.supported ? config.bulk.maxPayloadSize : config.maxPayloadBytes,
 		},
 		filter: { supported: true, maxResults: config.maxResults },
 		changePassword: { supported: config.changePassword },

@@ -56,7 +56,7 @@ describe("GET /ServiceProviderConfig", () => {
 		expect(serviceProviderConfig(config)).toEqual({
 			schemas: [SCHEMA_SERVICE_PROVIDER_CONFIG],
 			patch: { supported: true },
-			bulk: { supported: false, maxOperations: 0, maxPayloadSize: 0 },
+			bulk: { supported: false, maxOperations: 0, maxPayloadSize: 1_048_576 },
 			filter: { supported: true, maxResults: 200 },
 			changePassword: { supported: false },
 			sort: { supported: true },
@@ -86,7 +86,8 @@ describe("GET /ServiceProviderConfig", () => {
 
 	it.each([
 		[{ supported: true, maxOperations: 100, maxPayloadSize: 1000 }, true, 100, 1000],
-		[{ supported: false, maxOperations: 100, maxPayloadSize: 1000 }, false, 0, 0],
+		// Without bulk, maxPayloadSize still tells the request body limit (maxPayloadBytes).
+		[{ supported: false, maxOperations: 100, maxPayloadSize: 1000 }, false, 0, 1_048_576],
 	])("reports bulk %j as supported=%s", (bulk, supported, maxOperations, maxPayloadSize) => {
 		expect(serviceProviderConfig({ ...config, bulk }).bulk).toEqual({
 			supported,

@@ -1,0 +1,47 @@
+import { createMiddleware } from "hono/factory";
+import { getPath } from "hono/utils/url";
+import type { AppEnv } from "../env";
+import { scimAuth } from "./middleware/scim-auth";
+
+const SCIM_PREFIX = "/scim/v2/";
+
+/**
+ * The routing path of a request: Hono's, except that under /scim/v2/ repeated slashes collapse
+ * and a trailing slash is dropped, so `/scim/v2//Users` (an IdP configured with a base URL that
+ * ends in a slash) and `/scim/v2/Users/` are served as `/scim/v2/Users`. Dot segments are already
+ * resolved by the URL parser, and `%2F` is never decoded into a separator.
+ */
+export function routingPath(request: Request): string {
+	const path = getPath(request);
+	if (!path.startsWith(SCIM_PREFIX)) {
+		return path;
+	}
+	const collapsed = path.replace(/\/{2,}/g, "/");
+	return collapsed.length > SCIM_PREFIX.length && collapsed.endsWith("/")
+		? collapsed.slice(0, -1)
+		: collapsed;
+}
+
+/**
+ * Makes every spelling of the SCIM base path need a valid SCIM key, not only the canonical one:
+ * `/SCIM/V2/Users`, `//scim/v2`, `/scim%2Fv2/Users` and the like are not served (404), but only
+ * after authentication, so no variant answers differently to a caller without a key.
+ */
+export const scimPathGate = createMiddleware<AppEnv>(async (c, next) => {
+	const path = c.req.path;
+	if (path === "/scim/v2" || path.startsWith(SCIM_PREFIX) || !looksLikeScim(path)) {
+		await next();
+		return;
+	}
+	await scimAuth(c, next);
+});
+
+function looksLikeScim(path: string): boolean {
+	let decoded = path;
+	try {
+		decoded = decodeURIComponent(path);
+	} catch {
+		// Keep the raw path: a malformed escape cannot hide a separator from the test below.
+	}
+	return /^[/\\]*scim(?:[/\\]|$)/i.test(decoded.replace(/%2f/gi, "/"));
+}
