@@ -608,7 +608,9 @@ function resolve(req: FuzzRequest): { url: string; init: RequestInit } {
 /** What is wrong with one answer, or null. */
 async function problem(req: FuzzRequest, res: Response): Promise<string | null> {
 	const body = await res.text();
-	if (res.status >= 500) {
+	// 501 is the documented answer for /Me (RFC 7644 §3.11), not a server failure.
+	const isMe = /^\/+Me(\/|\?|$)/.test(req.path);
+	if (res.status >= 500 && !(res.status === 501 && isMe)) {
 		return `status ${res.status}: ${body.slice(0, 300)}`;
 	}
 	// A 404 may echo the id it was asked for; anything else of the victim team is a leak.
