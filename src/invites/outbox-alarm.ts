@@ -1,5 +1,5 @@
 import type { Db } from "../db/client";
-import { deliverEmail, mailConfig } from "./delivery";
+import { deliverEmail, deliveryMode, mailConfig } from "./delivery";
 import { nextDueAt, recordAttempt, takeDueEmails } from "./outbox";
 
 const TEAM_ID_KEY = "teamId";
@@ -68,7 +68,14 @@ export class OutboxAlarm {
 				console.warn(`invite email ${email.id} (team ${teamId}) not delivered: ${outcome.error}`);
 			}
 			await this.serialize(() =>
-				recordAttempt(this.db, email, outcome, new Date().toISOString(), Math.random()),
+				recordAttempt(
+					this.db,
+					email,
+					outcome,
+					new Date().toISOString(),
+					Math.random(),
+					deliveryMode(config) === "log",
+				),
 			);
 		}
 		if (more) {

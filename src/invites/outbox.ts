@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, lte, min } from "drizzle-orm";
+import { and, asc, eq, inArray, lte, min, sql } from "drizzle-orm";
 import { runBatch, type Statement } from "../db/batch";
 import type { Db } from "../db/client";
 import { emailOutbox, type InviteStatus, invites, type OutboxStatus } from "../db/schema";
@@ -16,6 +16,15 @@ import type { DeliveryOutcome, OutgoingEmail } from "./delivery";
 export const DRAIN_BATCH = 10;
 /** An email with no invite behind it is given up this long after it was queued. */
 export const MAX_MAIL_AGE_MS = 7 * 24 * 60 * 60 * 1000;
+
+/**
+ * Once an email is settled (delivered, cancelled or failed) its link's token is no longer kept:
+ * only the invite's hash stays at rest. The link keeps its origin, which a resend reuses.
+ */
+const settledLink = {
+	inviteUrl: sql`case when ${emailOutbox.inviteUrl} is null then null else substr(${emailOutbox.inviteUrl}, 1, instr(${emailOutbox.inviteUrl}, '/invites/') + 8) || 'redacted' end`,
+	body: "The invite link of this email is not kept after the email was settled.",
+};
 
 export interface DueEmail extends OutgoingEmail {
 	attempts: number;
@@ -66,7 +75,7 @@ export async function takeDueEmails(
 			closing.push(
 				db
 					.update(emailOutbox)
-					.set({ status: closed.status, lastError: closed.reason })
+					.set({ status: closed.status, lastError: closed.reason, ...settledLink })
 					.where(and(eq(emailOutbox.id, row.id), eq(emailOutbox.status, "pending"))),
 			);
 		} else {
@@ -88,6 +97,8 @@ export async function takeDueEmails(
 /**
  * Records one delivery attempt: delivered, or failed and due again after the backoff. Only a
  * still-pending row changes, so an invite revoked while its email was in flight stays cancelled.
+ * A delivered email's link is dropped unless `keepLink` (local dev, where the admin page shows
+ * the link because no email really went out).
  */
 export async function recordAttempt(
 	db: Db,
@@ -95,13 +106,20 @@ export async function recordAttempt(
 	outcome: DeliveryOutcome,
 	now: string,
 	random: number,
+	keepLink = false,
 ): Promise<void> {
 	const attempts = email.attempts + 1;
 	const pending = and(eq(emailOutbox.id, email.id), eq(emailOutbox.status, "pending"));
 	if (outcome.ok) {
 		await db
 			.update(emailOutbox)
-			.set({ status: "delivered", attempts, deliveredAt: now, lastError: null })
+			.set({
+				status: "delivered",
+				attempts,
+				deliveredAt: now,
+				lastError: null,
+				...(keepLink ? {} : settledLink),
+			})
 			.where(pending);
 		return;
 	}
@@ -126,7 +144,7 @@ export async function nextDueAt(db: Db, teamId: string): Promise<string | null> 
 export function cancelInviteEmails(db: Db, inviteIds: string[], reason: string): Statement {
 	return db
 		.update(emailOutbox)
-		.set({ status: "cancelled", lastError: reason })
+		.set({ status: "cancelled", lastError: reason, ...settledLink })
 		.where(and(inArray(emailOutbox.inviteId, inviteIds), eq(emailOutbox.status, "pending")));
 }
 
@@ -134,7 +152,7 @@ export function cancelInviteEmails(db: Db, inviteIds: string[], reason: string):
 export function cancelScimUserInviteEmails(db: Db, scimUserId: string, reason: string): Statement {
 	return db
 		.update(emailOutbox)
-		.set({ status: "cancelled", lastError: reason })
+		.set({ status: "cancelled", lastError: reason, ...settledLink })
 		.where(
 			and(
 				eq(emailOutbox.status, "pending"),

@@ -177,6 +177,31 @@ describe("invite outbox (team object alarm)", () => {
 		expect(calls).toHaveLength(1);
 	});
 
+	it("keeps no invite token at rest once the email is delivered or cancelled", async () => {
+		mockWebhook([204]);
+		const { team, invite, token } = await invitedUser("Acme");
+		await runOutbox(team.teamId);
+		const [delivered] = await outboxRows(team.teamId);
+		expect(delivered?.status).toBe("delivered");
+		expect(JSON.stringify(delivered)).not.toContain(token);
+		expect(delivered?.invite_url).toBe(`${ORIGIN}/invites/redacted`);
+
+		// A resend still knows where links go; the cancelled email's token is dropped too.
+		const resent = await teamStub(env, team.teamId).resendInvite(team.teamId, invite.id, ADMIN);
+		expect(resent.ok).toBe(true);
+		const pending = (await outboxRows(team.teamId)).find((r) => r.status === "pending");
+		const freshToken = /\/invites\/([A-Za-z0-9_-]{43})/.exec(pending?.body ?? "")?.[1] ?? "";
+		expect(freshToken).toHaveLength(43);
+		await teamStub(env, team.teamId).revokeInvite(
+			team.teamId,
+			String(resent.ok && resent.value.id),
+			ADMIN,
+		);
+		const rows = await outboxRows(team.teamId);
+		expect(rows.map((r) => r.status).sort()).toEqual(["cancelled", "delivered"]);
+		expect(JSON.stringify(rows)).not.toContain(freshToken);
+	});
+
 	it("resendInvite queues a fresh email that is delivered, and cancels the old one", async () => {
 		const calls = mockWebhook([500, 204]);
 		const { team, invite, token } = await invitedUser("Acme");
