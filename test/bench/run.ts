@@ -1,0 +1,343 @@
+/**
+ * `npm run bench`: scim-edge against a bare-D1 baseline Worker, both on `wrangler dev` with fresh
+ * local D1s, under an IdP-sync workload; then list and filter latency in a big team, and the
+ * deployed bundle's size. Prints markdown tables and writes test-results/bench.json.
+ *
+ *   npm run bench -- [--quick] [--users N] [--concurrency N] [--big-team N] [--skip-big] [--port P]
+ */
+import { execFileSync } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { bigTeamUserName, writeBigTeamSql } from "./big-team.ts";
+import { measureBundle } from "./bundle.ts";
+import {
+	type BenchReport,
+	type BigTeamResult,
+	compare,
+	markdown,
+	type PhaseComparison,
+	targetChecks,
+} from "./report.ts";
+import { type DevServer, ROOT, startDev, stopAll, wrangler } from "./servers.ts";
+import { round } from "./stats.ts";
+import {
+	deactivatePhase,
+	duplicatesPhase,
+	getPhase,
+	importPhase,
+	latencyProbe,
+	listPhase,
+	type Target,
+	userNameFilter,
+	type WorkloadOptions,
+	warmUp,
+} from "./workload.ts";
+
+const BASELINE_CONFIG = "test/bench/baseline/wrangler.toml";
+
+const { values: args } = parseArgs({
+	options: {
+		quick: { type: "boolean", default: false },
+		users: { type: "string" },
+		concurrency: { type: "string" },
+		"big-team": { type: "string" },
+		"skip-big": { type: "boolean", default: false },
+		port: { type: "string", default: "8790" },
+		"keep-temp": { type: "boolean", default: false },
+	},
+});
+
+const quick = args.quick === true;
+const options: WorkloadOptions = {
+	users: int(args.users, quick ? 200 : 2000),
+	concurrency: int(args.concurrency, 8),
+	listSweeps: quick ? 4 : 16,
+	duplicateRounds: quick ? 5 : 20,
+	duplicatesPerRound: 20,
+};
+const bigTeamUsers = args["skip-big"] ? 0 : int(args["big-team"], quick ? 10_000 : 100_000);
+const probeSamples = quick ? 10 : 50;
+const port = int(args.port, 8790);
+
+const startedAt = new Date();
+const temp = mkdtempSync(join(os.tmpdir(), "scim-edge-bench-"));
+const appState = join(temp, "scim-edge");
+const baselineState = join(temp, "baseline");
+const serviceToken = randomBytes(32).toString("base64url");
+const appVars = {
+	SERVICE_TOKEN: serviceToken,
+	SESSION_SECRET: randomBytes(32).toString("base64url"),
+	// Harmless while scim-edge has no rate limit; keeps the benchmark out of one once it does.
+	SCIM_RATE_LIMIT_PER_SECOND: "100000",
+	SCIM_RATE_LIMIT_BURST: "100000",
+};
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+	process.on(signal, () => {
+		stopAll();
+		process.exit(130);
+	});
+}
+
+try {
+	await main();
+} catch (error) {
+	stopAll();
+	console.error(error);
+	process.exitCode = 1;
+} finally {
+	if (!args["keep-temp"]) {
+		rmSync(temp, { recursive: true, force: true });
+	}
+}
+
+async function main() {
+	log(`temp dir ${temp}; ${options.users} users, concurrency ${options.concurrency}`);
+	log("applying scim-edge migrations and the baseline schema");
+	await wrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", appState]);
+	const baselineKey = newKey();
+	await baselineD1(["--file", "test/bench/baseline/schema.sql"]);
+	await baselineD1([
+		"--command",
+		`INSERT INTO keys (id, team_id, secret_hash) VALUES ('${baselineKey.id}', 'bench-baseline', '${baselineKey.hash}')`,
+	]);
+
+	log("starting both on wrangler dev");
+	let [app, baseline] = await Promise.all([
+		startApp(),
+		startDev({
+			name: "baseline",
+			config: BASELINE_CONFIG,
+			port: port + 1,
+			inspectorPort: port + 1001,
+			persistTo: baselineState,
+			vars: {},
+		}),
+	]);
+	const appTarget: Target = { name: "scim-edge", origin: app.origin, token: await seedTeam(app) };
+	const baselineTarget: Target = {
+		name: "baseline",
+		origin: baseline.origin,
+		token: baselineKey.token,
+	};
+
+	log("warming up");
+	for (const target of [baselineTarget, appTarget]) {
+		await warmUp(target, 200, options.concurrency);
+	}
+
+	// Phase by phase, baseline first, so that drift on the machine hits both alike.
+	const phases: PhaseComparison[] = [];
+	const ids = new Map<Target, string[]>();
+	const run = async (
+		name: string,
+		phase: (t: Target) => Promise<BenchReport["phases"][0]["app"]>,
+	) => {
+		log(`phase ${name}`);
+		const base = await phase(baselineTarget);
+		const edge = await phase(appTarget);
+		const comparison = compare(edge, base);
+		phases.push(comparison);
+		log(
+			`  scim-edge ${edge.rps} req/s, p99 ${edge.p99} ms; baseline ${base.rps} req/s, p99 ${base.p99} ms; errors ${edge.errors}/${base.errors}`,
+		);
+		for (const a of [
+			...edge.anomalies.slice(0, 5).map((x) => `scim-edge: ${x}`),
+			...base.anomalies.slice(0, 5).map((x) => `baseline: ${x}`),
+		]) {
+			log(`  ! ${a}`);
+		}
+	};
+	await run("import", async (t) => {
+		const { result, ids: created } = await importPhase(t, options);
+		ids.set(t, created);
+		return result;
+	});
+	await run("get", (t) => getPhase(t, ids.get(t) ?? [], options));
+	await run("list", (t) => listPhase(t, options));
+	await run("deactivate", (t) => deactivatePhase(t, ids.get(t) ?? [], options));
+	await run("duplicates", (t) => duplicatesPhase(t, options));
+	await baseline.stop();
+
+	let bigTeam: BigTeamResult | null = null;
+	if (bigTeamUsers > 0) {
+		await app.stop();
+		bigTeam = await measureBigTeam((restarted) => {
+			app = restarted;
+		});
+	}
+	await app.stop();
+
+	log("measuring the bundle (wrangler deploy --dry-run)");
+	const bundle = await measureBundle(join(temp, "bundle"));
+
+	const report: BenchReport = {
+		startedAt: startedAt.toISOString(),
+		durationSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
+		machine: machine(),
+		options: { ...options, bigTeamUsers, probeSamples, quick },
+		phases,
+		bigTeam,
+		bundle,
+		targets: targetChecks(phases, bigTeam, bundle),
+	};
+	mkdirSync(join(ROOT, "test-results"), { recursive: true });
+	writeFileSync(join(ROOT, "test-results/bench.json"), `${JSON.stringify(report, null, 2)}\n`);
+	console.log(`\n${markdown(report)}\n`);
+	log("wrote test-results/bench.json");
+}
+
+/** Fills a big team straight into the stopped server's D1, restarts it and probes list/filter. */
+async function measureBigTeam(onRestart: (app: DevServer) => void): Promise<BigTeamResult> {
+	const sqlDir = join(temp, "big-team-sql");
+	mkdirSync(sqlDir);
+	const big = writeBigTeamSql(sqlDir, bigTeamUsers, 25_000);
+	log(`seeding a team of ${bigTeamUsers} users (${big.files.length} SQL files)`);
+	const seedStarted = Date.now();
+	for (const file of big.files) {
+		await wrangler(["d1", "execute", "DB", "--local", "--persist-to", appState, "--file", file]);
+	}
+	log(`  seeded in ${round((Date.now() - seedStarted) / 1000)} s`);
+	const app = await startApp();
+	onRestart(app);
+	const target: Target = { name: "scim-edge", origin: app.origin, token: big.token };
+	await warmUp(target, 20, 1);
+	const deepStartIndex = Math.floor(bigTeamUsers * 0.9) + 1;
+	const fullPage = (body: unknown) =>
+		((body as { Resources?: unknown[] }).Resources ?? []).length === Math.min(100, bigTeamUsers)
+			? null
+			: "a page of the big team was not full";
+	log("probing the big team: first page, deep page, filter");
+	const firstPage = await latencyProbe(
+		target,
+		"first page",
+		probeSamples,
+		() => "/Users?startIndex=1&count=100",
+		fullPage,
+	);
+	const deepPage = await latencyProbe(
+		target,
+		"deep page",
+		probeSamples,
+		() => `/Users?startIndex=${deepStartIndex}&count=100`,
+		(body) =>
+			fullPage(body) ??
+			((body as { Resources?: { userName?: string }[] }).Resources?.[0]?.userName ===
+			bigTeamUserName(deepStartIndex - 1)
+				? null
+				: "the deep page did not start at the expected user"),
+	);
+	const filter = await latencyProbe(
+		target,
+		"filter",
+		probeSamples,
+		(i) => userNameFilter(bigTeamUserName((i * 7919) % bigTeamUsers)),
+		(body) =>
+			(body as { totalResults?: number }).totalResults === 1
+				? null
+				: "the userName filter did not find exactly one user",
+	);
+	for (const p of [firstPage, deepPage, filter]) {
+		log(`  ${p.phase}: p50 ${p.p50} ms, p99 ${p.p99} ms, errors ${p.errors}`);
+		for (const a of p.anomalies) {
+			log(`  ! ${a}`);
+		}
+	}
+	return {
+		users: bigTeamUsers,
+		firstPage,
+		deepPage,
+		deepStartIndex,
+		filter,
+		deepPageRatio: firstPage.p50 === 0 ? 0 : round(deepPage.p50 / firstPage.p50),
+	};
+}
+
+function startApp(): Promise<DevServer> {
+	return startDev({
+		name: "scim-edge",
+		port,
+		inspectorPort: port + 1000,
+		persistTo: appState,
+		vars: appVars,
+	});
+}
+
+function baselineD1(rest: string[]) {
+	return wrangler([
+		"d1",
+		"execute",
+		"DB",
+		"--local",
+		"--config",
+		BASELINE_CONFIG,
+		"--persist-to",
+		baselineState,
+		...rest,
+	]);
+}
+
+/** A team with one SSO method, SCIM on and a key, through the service API as the product does it. */
+async function seedTeam(app: DevServer): Promise<string> {
+	const call = async (method: string, path: string, body: unknown) => {
+		const res = await fetch(`${app.origin}/api/v1${path}`, {
+			method,
+			headers: { Authorization: `Bearer ${serviceToken}`, "Content-Type": "application/json" },
+			body: JSON.stringify(body),
+		});
+		const text = await res.text();
+		if (!res.ok) {
+			throw new Error(`${method} ${path} answered ${res.status}: ${text}`);
+		}
+		return JSON.parse(text) as { id: string; token: string };
+	};
+	const team = await call("POST", "/teams", { name: "Bench team" });
+	await call("PUT", `/teams/${team.id}/sso`, { methods: ["saml"] });
+	await call("PUT", `/teams/${team.id}/scim`, { enabled: true });
+	return (await call("POST", `/teams/${team.id}/scim-keys`, { name: "bench" })).token;
+}
+
+function newKey() {
+	const id = randomBytes(12).toString("hex");
+	const secret = randomBytes(32).toString("base64url");
+	return {
+		id,
+		token: `scim_${id}_${secret}`,
+		hash: createHash("sha256").update(secret).digest("hex"),
+	};
+}
+
+function machine(): Record<string, string | number> {
+	let wranglerVersion = "unknown";
+	try {
+		wranglerVersion = execFileSync(join(ROOT, "node_modules/.bin/wrangler"), ["--version"], {
+			encoding: "utf8",
+		}).trim();
+	} catch {}
+	return {
+		nproc: os.availableParallelism(),
+		cpu: os.cpus()[0]?.model.trim() ?? "unknown",
+		memoryGiB: Math.round(os.totalmem() / 1024 ** 3),
+		platform: `${os.platform()} ${os.release()}`,
+		node: process.versions.node,
+		wrangler: wranglerVersion,
+	};
+}
+
+function int(value: string | undefined, fallback: number): number {
+	if (value === undefined) {
+		return fallback;
+	}
+	const n = Number(value);
+	if (!Number.isInteger(n) || n < 0) {
+		throw new Error(`expected a whole number, got "${value}"`);
+	}
+	return n;
+}
+
+function log(message: string) {
+	console.log(`[bench ${round((Date.now() - startedAt.getTime()) / 1000)}s] ${message}`);
+}
