@@ -13,7 +13,8 @@ export interface BundleSize {
 export async function measureBundle(outdir: string): Promise<BundleSize> {
 	await wrangler(["deploy", "--dry-run", "--outdir", outdir]);
 	const files = walk(outdir)
-		.filter((file) => !file.endsWith(".map"))
+		// What the runtime loads: not the source maps, nor the README.md wrangler writes beside them.
+		.filter((file) => /\.(js|mjs|cjs|wasm)$/.test(file))
 		.map((file) => {
 			const bytes = readFileSync(file);
 			return {
