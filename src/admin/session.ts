@@ -3,7 +3,7 @@ import { deleteCookie, getSignedCookie, setSignedCookie } from "hono/cookie";
 import { HTTPException } from "hono/http-exception";
 import type { Child } from "hono/jsx";
 import type { SecureHeadersVariables } from "hono/secure-headers";
-import { z } from "zod";
+import * as z from "zod";
 import type { AppEnv } from "../env";
 import { randomToken } from "../keys/token";
 

@@ -1,6 +1,6 @@
 import { type Context, Hono } from "hono";
 import { timingSafeEqual } from "hono/utils/buffer";
-import { z } from "zod";
+import * as z from "zod";
 import { accessConfig } from "../admin/access-jwt";
 import { newLoginToken } from "../admin/login-links";
 import { sessionSecret } from "../admin/session";

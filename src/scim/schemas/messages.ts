@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { ScimError, type ScimErrorData, type ScimType } from "../errors";
 import { parseAttributeList } from "../project";
 import { err, ok, type Result } from "../result";
