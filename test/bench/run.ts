@@ -22,14 +22,15 @@ import {
 	targetChecks,
 } from "./report.ts";
 import { type DevServer, ROOT, startDev, stopAll, wrangler } from "./servers.ts";
-import { round } from "./stats.ts";
+import { PhaseRecorder, round } from "./stats.ts";
 import {
-	deactivatePhase,
-	duplicatesPhase,
-	getPhase,
-	importPhase,
+	type Chunk,
+	deactivateChunk,
+	duplicatesChunk,
+	getChunk,
+	importChunk,
 	latencyProbe,
-	listPhase,
+	listChunk,
 	type Target,
 	userNameFilter,
 	type WorkloadOptions,
@@ -54,9 +55,10 @@ const quick = args.quick === true;
 const options: WorkloadOptions = {
 	users: int(args.users, quick ? 200 : 2000),
 	concurrency: int(args.concurrency, 8),
-	listSweeps: quick ? 4 : 16,
-	duplicateRounds: quick ? 5 : 20,
+	listSweeps: quick ? 8 : 32,
+	duplicateRounds: quick ? 6 : 20,
 	duplicatesPerRound: 20,
+	chunks: quick ? 2 : 8,
 };
 const bigTeamUsers = args["skip-big"] ? 0 : int(args["big-team"], quick ? 10_000 : 100_000);
 const probeSamples = quick ? 10 : 50;
@@ -129,37 +131,58 @@ async function main() {
 		await warmUp(target, 200, options.concurrency);
 	}
 
-	// Phase by phase, baseline first, so that drift on the machine hits both alike.
+	// Each phase runs in chunks that alternate between the servers (ABBA...), so that drift on
+	// a shared machine hits both alike; a phase's req/s counts only its own chunks' time.
 	const phases: PhaseComparison[] = [];
-	const ids = new Map<Target, string[]>();
 	const run = async (
 		name: string,
-		phase: (t: Target) => Promise<BenchReport["phases"][0]["app"]>,
+		total: number,
+		chunks: number,
+		work: (chunk: Chunk) => Promise<void>,
 	) => {
 		log(`phase ${name}`);
-		const base = await phase(baselineTarget);
-		const edge = await phase(appTarget);
-		const comparison = compare(edge, base);
-		phases.push(comparison);
+		const appRecorder = new PhaseRecorder(name);
+		const baseRecorder = new PhaseRecorder(name);
+		const size = Math.max(1, Math.ceil(total / chunks));
+		for (let k = 0, from = 0; from < total; k++, from += size) {
+			const to = Math.min(total, from + size);
+			const order: [Target, PhaseRecorder][] = [
+				[baselineTarget, baseRecorder],
+				[appTarget, appRecorder],
+			];
+			for (const [target, recorder] of k % 2 === 0 ? order : order.reverse()) {
+				await recorder.measure(() => work({ target, recorder, from, to }));
+			}
+		}
+		const edge = appRecorder.finish();
+		const baseResult = baseRecorder.finish();
+		phases.push(compare(edge, baseResult));
 		log(
-			`  scim-edge ${edge.rps} req/s, p99 ${edge.p99} ms; baseline ${base.rps} req/s, p99 ${base.p99} ms; errors ${edge.errors}/${base.errors}`,
+			`  scim-edge ${edge.rps} req/s, p99 ${edge.p99} ms; baseline ${baseResult.rps} req/s, p99 ${baseResult.p99} ms; errors ${edge.errors}/${baseResult.errors}`,
 		);
 		for (const a of [
 			...edge.anomalies.slice(0, 5).map((x) => `scim-edge: ${x}`),
-			...base.anomalies.slice(0, 5).map((x) => `baseline: ${x}`),
+			...baseResult.anomalies.slice(0, 5).map((x) => `baseline: ${x}`),
 		]) {
 			log(`  ! ${a}`);
 		}
 	};
-	await run("import", async (t) => {
-		const { result, ids: created } = await importPhase(t, options);
-		ids.set(t, created);
-		return result;
-	});
-	await run("get", (t) => getPhase(t, ids.get(t) ?? [], options));
-	await run("list", (t) => listPhase(t, options));
-	await run("deactivate", (t) => deactivatePhase(t, ids.get(t) ?? [], options));
-	await run("duplicates", (t) => duplicatesPhase(t, options));
+	const ids = new Map<Target, string[]>([
+		[appTarget, []],
+		[baselineTarget, []],
+	]);
+	const idsOf = (target: Target) => ids.get(target) ?? [];
+	const { users, concurrency, chunks } = options;
+	await run("import", users, chunks, (c) => importChunk(c, concurrency, idsOf(c.target)));
+	await run("get", users, chunks, (c) => getChunk(c, concurrency, idsOf(c.target)));
+	// A chunk of list sweeps is as many sweeps as run at once.
+	await run("list", options.listSweeps, Math.ceil(options.listSweeps / concurrency), (c) =>
+		listChunk(c, concurrency, users),
+	);
+	await run("deactivate", users, chunks, (c) => deactivateChunk(c, concurrency, idsOf(c.target)));
+	await run("duplicates", options.duplicateRounds, Math.min(chunks, 4), (c) =>
+		duplicatesChunk(c, options.duplicatesPerRound),
+	);
 	await baseline.stop();
 
 	let bigTeam: BigTeamResult | null = null;

@@ -1,4 +1,4 @@
-import { PhaseRecorder, type PhaseResult, pool } from "./stats.ts";
+import { PhaseRecorder, pool } from "./stats.ts";
 
 /** A SCIM server under test: scim-edge or the baseline, with a key of its team. */
 export interface Target {
@@ -14,6 +14,8 @@ export interface WorkloadOptions {
 	listSweeps: number;
 	duplicateRounds: number;
 	duplicatesPerRound: number;
+	/** How many parts each phase is cut into, run alternately on the two servers. */
+	chunks: number;
 }
 
 interface Answer {
@@ -107,14 +109,22 @@ export async function warmUp(target: Target, requests: number, concurrency: numb
 	});
 }
 
-/** Okta's import: look the user up by userName, then create it. */
-export async function importPhase(
-	target: Target,
-	options: WorkloadOptions,
-): Promise<{ result: PhaseResult; ids: string[] }> {
-	const recorder = new PhaseRecorder("import");
-	const ids: string[] = [];
-	await pool(options.users, options.concurrency, async (i) => {
+/** A part of a phase: the work items [from, to) of one target, recorded into `recorder`. */
+export interface Chunk {
+	target: Target;
+	recorder: PhaseRecorder;
+	from: number;
+	to: number;
+}
+
+/** Okta's import: look the user up by userName, then create it; `ids` collects the new ids. */
+export async function importChunk(
+	{ target, recorder, from, to }: Chunk,
+	concurrency: number,
+	ids: string[],
+) {
+	await pool(to - from, concurrency, async (k) => {
+		const i = from + k;
 		const user = oktaUser(i);
 		const found = await timed(
 			recorder,
@@ -131,27 +141,34 @@ export async function importPhase(
 		const id = (created.body as { id?: string } | null)?.id;
 		if (created.status === 201 && id) {
 			ids[i] = id;
+		} else {
+			recorder.anomaly(`no id for user ${i}`);
 		}
 	});
-	return { result: recorder.finish(), ids: ids.filter((id) => id !== undefined) };
 }
 
-/** GET /Users/:id for every imported user. */
-export async function getPhase(target: Target, ids: string[], options: WorkloadOptions) {
-	const recorder = new PhaseRecorder("get");
-	await pool(ids.length, options.concurrency, async (i) => {
-		const answer = await timed(recorder, "get", target, [200], "GET", `/Users/${ids[i]}`);
-		if (answer.status === 200 && (answer.body as { id?: string }).id !== ids[i]) {
-			recorder.anomaly(`GET /Users/${ids[i]} answered another user`);
+/** GET /Users/:id for the imported users [from, to). */
+export async function getChunk(
+	{ target, recorder, from, to }: Chunk,
+	concurrency: number,
+	ids: string[],
+) {
+	await pool(to - from, concurrency, async (k) => {
+		const id = ids[from + k];
+		const answer = await timed(recorder, "get", target, [200], "GET", `/Users/${id}`);
+		if (answer.status === 200 && (answer.body as { id?: string }).id !== id) {
+			recorder.anomaly(`GET /Users/${id} answered another user`);
 		}
 	});
-	return recorder.finish();
 }
 
-/** Full sweeps of the user list in pages of 100, each sweep paging in order like an IdP import. */
-export async function listPhase(target: Target, options: WorkloadOptions) {
-	const recorder = new PhaseRecorder("list");
-	await pool(options.listSweeps, options.concurrency, async () => {
+/** Full sweeps [from, to) of the user list in pages of 100, each paging in order like an IdP. */
+export async function listChunk(
+	{ target, recorder, from, to }: Chunk,
+	concurrency: number,
+	users: number,
+) {
+	await pool(to - from, concurrency, async () => {
 		let seen = 0;
 		for (let startIndex = 1; ; startIndex += 100) {
 			const answer = await timed(
@@ -168,38 +185,39 @@ export async function listPhase(target: Target, options: WorkloadOptions) {
 				break;
 			}
 		}
-		if (seen !== options.users) {
-			recorder.anomaly(`a list sweep saw ${seen} users, not ${options.users}`);
+		if (seen !== users) {
+			recorder.anomaly(`a list sweep saw ${seen} users, not ${users}`);
 		}
 	});
-	return recorder.finish();
 }
 
-/** Okta's deactivation: a path-less PATCH replace of `active`. */
-export async function deactivatePhase(target: Target, ids: string[], options: WorkloadOptions) {
-	const recorder = new PhaseRecorder("deactivate");
+/** Okta's deactivation of the users [from, to): a path-less PATCH replace of `active`. */
+export async function deactivateChunk(
+	{ target, recorder, from, to }: Chunk,
+	concurrency: number,
+	ids: string[],
+) {
 	const body = {
 		schemas: [PATCH_SCHEMA],
 		Operations: [{ op: "replace", value: { active: false } }],
 	};
-	await pool(ids.length, options.concurrency, async (i) => {
-		const answer = await timed(recorder, "patch", target, [200], "PATCH", `/Users/${ids[i]}`, body);
+	await pool(to - from, concurrency, async (k) => {
+		const id = ids[from + k];
+		const answer = await timed(recorder, "patch", target, [200], "PATCH", `/Users/${id}`, body);
 		if (answer.status === 200 && (answer.body as { active?: boolean }).active !== false) {
-			recorder.anomaly(`PATCH /Users/${ids[i]} left the user active`);
+			recorder.anomaly(`PATCH /Users/${id} left the user active`);
 		}
 	});
-	return recorder.finish();
 }
 
 /**
- * Rounds of concurrent creates of one userName with bodies that differ (so none is a retry of
- * another): exactly one may win each round, the rest must be 409.
+ * Rounds [from, to) of concurrent creates of one userName with bodies that differ (so none is
+ * a retry of another): exactly one may win each round, the rest must be 409.
  */
-export async function duplicatesPhase(target: Target, options: WorkloadOptions) {
-	const recorder = new PhaseRecorder("duplicates");
-	for (let round = 0; round < options.duplicateRounds; round++) {
+export async function duplicatesChunk({ target, recorder, from, to }: Chunk, perRound: number) {
+	for (let round = from; round < to; round++) {
 		const answers = await Promise.all(
-			Array.from({ length: options.duplicatesPerRound }, (_, i) =>
+			Array.from({ length: perRound }, (_, i) =>
 				timed(recorder, "create", target, [201, 409], "POST", "/Users", {
 					...oktaUser(round, "dup"),
 					externalId: `dup-${round}-${i}`,
@@ -211,7 +229,6 @@ export async function duplicatesPhase(target: Target, options: WorkloadOptions) 
 			recorder.anomaly(`duplicate round ${round}: ${created} creates succeeded, not 1`);
 		}
 	}
-	return recorder.finish();
 }
 
 /** Sequential requests to one path, for latency without queueing. */
@@ -223,12 +240,14 @@ export async function latencyProbe(
 	check: (body: unknown) => string | null,
 ) {
 	const recorder = new PhaseRecorder(name);
-	for (let i = 0; i < samples; i++) {
-		const answer = await timed(recorder, name, target, [200], "GET", path(i));
-		const problem = answer.status === 200 ? check(answer.body) : null;
-		if (problem) {
-			recorder.anomaly(problem);
+	await recorder.measure(async () => {
+		for (let i = 0; i < samples; i++) {
+			const answer = await timed(recorder, name, target, [200], "GET", path(i));
+			const problem = answer.status === 200 ? check(answer.body) : null;
+			if (problem) {
+				recorder.anomaly(problem);
+			}
 		}
-	}
+	});
 	return recorder.finish();
 }
