@@ -1,5 +1,5 @@
-import { and, type SQL, sql } from "drizzle-orm";
-import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
+import { and, getTableColumns, type SQL, sql } from "drizzle-orm";
+import type { SelectedFields, SQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { Db } from "./client";
 import type { scimGroups, scimUsers } from "./schema";
 
@@ -23,8 +23,9 @@ export function teamScope(column: SQLiteColumn, teamId: string): SQL {
 }
 
 /**
- * The two queries of a list request, built but not run: the total and one page. Exposed so tests
- * can EXPLAIN them (test/integration/filter-index.test.ts).
+ * The two queries of a list request, built but not run: the total and one page of `columns`
+ * (the table's own by default).
+ * Exposed so tests can EXPLAIN them (test/integration/filter-index.test.ts).
  */
 export function listQueries(
 	db: Db,
@@ -33,13 +34,14 @@ export function listQueries(
 	where: SQL | undefined,
 	orderBy: SQL[],
 	page: ListPage,
+	columns: SelectedFields = getTableColumns(table),
 ) {
 	const team = teamScope(table.teamId, teamId);
 	const scope = where ? and(team, where) : team;
 	return [
 		db.select({ n: sql<number>`count(*)` }).from(table).where(scope),
 		db
-			.select()
+			.select(columns)
 			.from(table)
 			.where(scope)
 			.orderBy(...orderBy)

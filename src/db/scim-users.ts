@@ -1,6 +1,6 @@
-import { and, desc, eq, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, type SQL, sql } from "drizzle-orm";
 import type { Db } from "./client";
-import { type ListPage, listPage } from "./list";
+import { type ListPage, listQueries } from "./list";
 import {
 	type ScimUserRow,
 	type ScimUserState,
@@ -19,6 +19,52 @@ export async function getScimUser(db: Db, teamId: string, id: string): Promise<S
 			.where(and(eq(scimUsers.teamId, teamId), eq(scimUsers.id, id)))
 			.get()) ?? null
 	);
+}
+
+/** The groups of each user, by user id; a user in no group has no entry. */
+export type UserGroups = Map<string, { value: string; display: string }[]>;
+
+/**
+ * A user row's groups as a JSON array, by display name: a correlated subquery in the select
+ * list, which SQLite evaluates only for the rows a query returns (after OFFSET), so a page and
+ * its groups come from one statement over one index scan. Spelled out with aliases: drizzle
+ * leaves columns unqualified in single-table queries, which would make team_id ambiguous inside
+ * the subquery.
+ */
+const groupsColumn = sql<string>`(select json_group_array(json_object('value', gid, 'display', gname)) from (select g.id as gid, g.display_name as gname from scim_group_members m inner join scim_groups g on g.id = m.group_id where m.scim_user_id = "scim_users"."id" and m.team_id = "scim_users"."team_id" order by g.display_name))`;
+
+const userWithGroupsColumns = { ...getTableColumns(scimUsers), groups: groupsColumn };
+
+type UserWithGroupsRow = ScimUserRow & { groups: string };
+
+/** Splits rows read with `userWithGroupsColumns` into users and their groups. */
+function splitGroups(rows: UserWithGroupsRow[]): {
+	users: ScimUserRow[];
+	groups: UserGroups;
+} {
+	const groups: UserGroups = new Map();
+	const users = rows.map(({ groups: json, ...user }) => {
+		const list = JSON.parse(json) as { value: string; display: string }[];
+		if (list.length > 0) {
+			groups.set(user.id, list);
+		}
+		return user;
+	});
+	return { users, groups };
+}
+
+/** The team's SCIM user with this id and the groups it belongs to, in one query. */
+export async function getScimUserWithGroups(
+	db: Db,
+	teamId: string,
+	id: string,
+): Promise<{ user: ScimUserRow; groups: UserGroups } | null> {
+	const rows = await db
+		.select(userWithGroupsColumns)
+		.from(scimUsers)
+		.where(and(eq(scimUsers.teamId, teamId), eq(scimUsers.id, id)));
+	const { users, groups } = splitGroups(rows);
+	return users[0] ? { user: users[0], groups } : null;
 }
 
 /** The team's SCIM user with this userName (case-insensitive), or null. */
@@ -53,15 +99,35 @@ export async function findScimUserByAccount(
 	);
 }
 
-/** One page of the team's SCIM users matching `where`, in `orderBy` order, and the total. */
+/**
+ * The two queries of a Users list request, built but not run: the total, and one page with each
+ * user's groups. Exposed so tests can EXPLAIN them (test/integration/filter-index.test.ts).
+ */
+export function userListQueries(
+	db: Db,
+	teamId: string,
+	where: SQL | undefined,
+	orderBy: SQL[],
+	page: ListPage,
+) {
+	return listQueries(db, scimUsers, teamId, where, orderBy, page, userWithGroupsColumns);
+}
+
+/**
+ * One page of the team's SCIM users matching `where`, in `orderBy` order, the total, and the
+ * groups of the page's users: one D1 batch of two statements.
+ */
 export async function listScimUsers(
 	db: Db,
 	teamId: string,
 	where: SQL | undefined,
 	orderBy: SQL[],
 	page: ListPage,
-): Promise<{ rows: ScimUserRow[]; total: number }> {
-	return listPage(db, scimUsers, teamId, where, orderBy, page);
+): Promise<{ rows: ScimUserRow[]; total: number; groups: UserGroups }> {
+	const [totalRow, rows] = await db.batch(userListQueries(db, teamId, where, orderBy, page));
+	// listQueries selects userWithGroupsColumns; its shared signature cannot carry their type.
+	const { users, groups } = splitGroups(page.count === 0 ? [] : (rows as UserWithGroupsRow[]));
+	return { rows: users, total: totalRow[0]?.n ?? 0, groups };
 }
 
 /** The groups each of these users belongs to (for the readOnly `groups` attribute). */
@@ -69,8 +135,8 @@ export async function listGroupsOfUsers(
 	db: Db,
 	teamId: string,
 	userIds: string[],
-): Promise<Map<string, { value: string; display: string }[]>> {
-	const byUser = new Map<string, { value: string; display: string }[]>();
+): Promise<UserGroups> {
+	const byUser: UserGroups = new Map();
 	if (userIds.length === 0) {
 		return byUser;
 	}

@@ -1,7 +1,12 @@
 import { type Context, Hono } from "hono";
 import { userFilterSql, userOrderBy } from "../db/filter-sql";
 import type { ScimUserRow } from "../db/schema";
-import { getScimUser, listGroupsOfUsers, listScimUsers } from "../db/scim-users";
+import {
+	getScimUserWithGroups,
+	listGroupsOfUsers,
+	listScimUsers,
+	type UserGroups,
+} from "../db/scim-users";
 import type { AppEnv } from "../env";
 import { scimErrors } from "../scim/errors";
 import { etagMatches, versionTag } from "../scim/etag";
@@ -33,15 +38,16 @@ usersApp.post("/.search", async (c) =>
 );
 
 usersApp.get("/:id", async (c) => {
-	const user = await getScimUser(c.var.db, c.var.scimCaller.teamId, c.req.param("id"));
-	if (!user) {
+	const found = await getScimUserWithGroups(c.var.db, c.var.scimCaller.teamId, c.req.param("id"));
+	if (!found) {
 		throw scimErrors.notFound(`User ${c.req.param("id")} not found.`);
 	}
+	const { user, groups } = found;
 	const ifNoneMatch = c.req.header("If-None-Match");
 	if (ifNoneMatch && etagMatches(ifNoneMatch, user.version)) {
 		return c.body(null, 304, { ETag: versionTag(user.version) });
 	}
-	return sendUser(c, user, 200, projectionFromQuery(c));
+	return sendUser(c, user, 200, projectionFromQuery(c), {}, groups);
 });
 
 usersApp.post("/", async (c) => {
@@ -112,17 +118,12 @@ export async function userPage(
 		params.filter === undefined
 			? undefined
 			: userFilterSql(params.filter, { teamId, baseUrl: scimBaseUrl(c) });
-	const { rows, total } = await listScimUsers(
+	const { rows, total, groups } = await listScimUsers(
 		c.var.db,
 		teamId,
 		where,
 		userOrderBy(params.sortBy, params.sortOrder),
 		{ startIndex: params.startIndex, count: params.count },
-	);
-	const groups = await listGroupsOfUsers(
-		c.var.db,
-		teamId,
-		rows.map((r) => r.id),
 	);
 	const resources = rows.map((row) =>
 		projectResource(
@@ -140,8 +141,9 @@ async function sendUser(
 	status: 200 | 201,
 	projection: Projection,
 	headers: Record<string, string> = {},
+	knownGroups?: UserGroups,
 ): Promise<Response> {
-	const groups = await listGroupsOfUsers(c.var.db, user.teamId, [user.id]);
+	const groups = knownGroups ?? (await listGroupsOfUsers(c.var.db, user.teamId, [user.id]));
 	const body = projectResource(
 		toScimUser(c, user, groups.get(user.id) ?? []),
 		USER_RESOURCE_TYPE,

@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import { createDb } from "../../src/db/client";
 import { groupFilterSql, groupOrderBy, userFilterSql, userOrderBy } from "../../src/db/filter-sql";
 import { listQueries } from "../../src/db/list";
-import { scimGroups, scimUsers } from "../../src/db/schema";
+import { scimGroups } from "../../src/db/schema";
+import { userListQueries } from "../../src/db/scim-users";
 import { parseFilter } from "../../src/scim/filter/parse";
 import { validateFilter } from "../../src/scim/filter/validate";
 import { GROUP_RESOURCE_TYPE, USER_RESOURCE_TYPE } from "../../src/scim/schemas/resource-types";
@@ -27,9 +28,8 @@ async function plan(query: { toSQL(): { sql: string; params: unknown[] } }): Pro
 async function userPlans(filter: string): Promise<string[]> {
 	const db = createDb(env.DB);
 	const where = userFilterSql(validateFilter(parseFilter(filter), USER_RESOURCE_TYPE), "team-1");
-	const [count, page] = listQueries(
+	const [count, page] = userListQueries(
 		db,
-		scimUsers,
 		"team-1",
 		where,
 		userOrderBy(undefined, "ascending"),
@@ -94,6 +94,21 @@ describe("EXPLAIN QUERY PLAN of GET /Users?filter=", () => {
 			expectNoScan(detail, "scim_users");
 			expectNoScan(detail, "scim_user_emails");
 		}
+	});
+});
+
+describe("EXPLAIN QUERY PLAN of a Users page's groups column", () => {
+	it("looks up each returned user's memberships by user id, never scanning memberships", async () => {
+		const [, page] = await userPlans('userName eq "ada@example.com"');
+		expect(page).toMatch(/CORRELATED SCALAR SUBQUERY/);
+		expect(page).toMatch(
+			/SEARCH m USING (COVERING )?INDEX scim_group_members_user \(scim_user_id=\?\)/,
+		);
+		expect(page).toMatch(
+			/SEARCH g USING (INDEX sqlite_autoindex_scim_groups_1|PRIMARY KEY|COVERING INDEX sqlite_autoindex_scim_groups_1) \(id=\?\)/,
+		);
+		expect(page).not.toMatch(/SCAN m\b/);
+		expect(page).not.toMatch(/SCAN g\b/);
 	});
 });
 
