@@ -15,12 +15,7 @@ import {
 	scimUserEmails,
 	scimUsers,
 } from "../db/schema";
-import {
-	emailRows,
-	findScimUserByAccount,
-	findScimUserByUserName,
-	getScimUser,
-} from "../db/scim-users";
+import { emailRows, findScimUserByUserName, getScimUser, readForCreate } from "../db/scim-users";
 import { getTeam } from "../db/teams";
 import { type ScimErrorData, scimErrors } from "../scim/errors";
 import { checkUserResourceLimits } from "../scim/limits";
@@ -63,31 +58,30 @@ export async function createUser(
 	const fields = userFields(resource);
 	// The stored resource always says whether the user is active (Okta requires it in answers).
 	resource = { ...resource, active: fields.active };
-	const team = await getTeam(db, ctx.teamId);
-	if (!team) {
-		return err(scimErrors.notFound("Team not found.").toData());
-	}
 	if (fields.email === null) {
-		return err(
-			scimErrors
-				.invalidValue(
-					"An email is required: send emails with a primary value, or an email address as userName.",
+		// A missing team still answers 404 before the 400.
+		return (await getTeam(db, ctx.teamId))
+			? err(
+					scimErrors
+						.invalidValue(
+							"An email is required: send emails with a primary value, or an email address as userName.",
+						)
+						.toData(),
 				)
-				.toData(),
-		);
+			: err(teamNotFound());
 	}
-	const sameUserName = await findScimUserByUserName(db, ctx.teamId, fields.userName);
+	const reads = await readForCreate(db, ctx.teamId, fields.userName, fields.email);
+	const { team, sameUserName, account: existingAccount } = reads;
+	if (!team) {
+		return err(teamNotFound());
+	}
 	if (sameUserName) {
 		return isRetryOf(sameUserName, requestHash, ctx.now)
 			? ok(sameUserName)
 			: err(userNameTaken(fields.userName));
 	}
-	const existingAccount = await findAccountByEmail(db, fields.email);
-	if (existingAccount) {
-		const linked = await findScimUserByAccount(db, ctx.teamId, existingAccount.id);
-		if (linked) {
-			return err(emailTaken(fields.email, linked.userName));
-		}
+	if (existingAccount && reads.linked) {
+		return err(emailTaken(fields.email, reads.linked.userName));
 	}
 
 	const id = crypto.randomUUID();
@@ -104,9 +98,7 @@ export async function createUser(
 	if (!existingAccount) {
 		statements.push(db.insert(accounts).values(account));
 	}
-	const isMember = existingAccount
-		? (await getMembershipRole(db, ctx.teamId, existingAccount.id)) !== null
-		: false;
+	const isMember = existingAccount !== null && reads.role !== null;
 	// A person this team created, or who is already a member, joins directly; anyone else who
 	// already has an account elsewhere is invited and joins when they accept.
 	const joinsDirectly = account.createdByTeamId === ctx.teamId || isMember;
@@ -493,6 +485,10 @@ function uniquenessError(index: string): ScimErrorData {
 		return scimErrors.uniqueness("That email already belongs to another user.").toData();
 	}
 	return scimErrors.uniqueness(`A unique value is already in use (${index}).`).toData();
+}
+
+function teamNotFound(): ScimErrorData {
+	return scimErrors.notFound("Team not found.").toData();
 }
 
 function userNameTaken(userName: string): ScimErrorData {
