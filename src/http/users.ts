@@ -53,40 +53,50 @@ usersApp.get("/:id", async (c) => {
 usersApp.post("/", async (c) => {
 	const body = await readJsonBody(c);
 	const input = unwrap(normalizeUserInput(body, USER_RESOURCE_TYPE));
-	const user = unwrap(
+	const { user, created } = unwrap(
 		await teamStub(c.env, c.var.scimCaller.teamId).createUser(
 			writeInput(c),
 			input.resource,
 			await bodyHash(body),
 		),
 	);
-	return sendUser(c, user, 201, projectionFromQuery(c), { Location: userLocation(c, user.id) });
+	// A user created just now is in no group yet; only a retried create needs to look.
+	return sendUser(
+		c,
+		user,
+		201,
+		projectionFromQuery(c),
+		{ Location: userLocation(c, user.id) },
+		created ? new Map() : undefined,
+	);
 });
 
 usersApp.put("/:id", async (c) => {
 	const input = unwrap(normalizeUserInput(await readJsonBody(c), USER_RESOURCE_TYPE));
-	const user = unwrap(
-		await teamStub(c.env, c.var.scimCaller.teamId).replaceUser(
+	const [result, groups] = await Promise.all([
+		teamStub(c.env, c.var.scimCaller.teamId).replaceUser(
 			writeInput(c),
 			c.req.param("id"),
 			input.resource,
 			c.req.header("If-Match") ?? null,
 		),
-	);
-	return sendUser(c, user, 200, projectionFromQuery(c));
+		groupsOf(c, c.req.param("id")),
+	]);
+	return sendUser(c, unwrap(result), 200, projectionFromQuery(c), {}, groups);
 });
 
 usersApp.patch("/:id", async (c) => {
 	const operations = patchOperations(await readJsonBody(c));
-	const user = unwrap(
-		await teamStub(c.env, c.var.scimCaller.teamId).patchUser(
+	const [result, groups] = await Promise.all([
+		teamStub(c.env, c.var.scimCaller.teamId).patchUser(
 			writeInput(c),
 			c.req.param("id"),
 			operations,
 			c.req.header("If-Match") ?? null,
 		),
-	);
-	return sendUser(c, user, 200, projectionFromQuery(c));
+		groupsOf(c, c.req.param("id")),
+	]);
+	return sendUser(c, unwrap(result), 200, projectionFromQuery(c), {}, groups);
 });
 
 usersApp.delete("/:id", async (c) => {
@@ -133,6 +143,14 @@ export async function userPage(
 		),
 	);
 	return { resources, total };
+}
+
+/**
+ * The user's groups, read beside a PUT or PATCH rather than after it: a User write never
+ * changes group membership, so the read costs no time of its own.
+ */
+function groupsOf(c: Context<AppEnv>, id: string): Promise<UserGroups> {
+	return listGroupsOfUsers(c.var.db, c.var.scimCaller.teamId, [id]);
 }
 
 async function sendUser(

@@ -44,13 +44,19 @@ export interface UserWriteContext {
 	inviteTtlMs?: number;
 }
 
+/** A created user; `created` is false when the request was a retry of an earlier create. */
+export interface CreatedUser {
+	user: ScimUserRow;
+	created: boolean;
+}
+
 /** Creates a SCIM user: a new account and membership, a link to a member, or an invite. */
 export async function createUser(
 	db: Db,
 	ctx: UserWriteContext,
 	resource: Record<string, unknown>,
 	requestHash: string | null,
-): Promise<Result<ScimUserRow>> {
+): Promise<Result<CreatedUser>> {
 	const tooBig = checkUserResourceLimits(resource);
 	if (tooBig !== undefined) {
 		return err(tooBig.toData());
@@ -77,7 +83,7 @@ export async function createUser(
 	}
 	if (sameUserName) {
 		return isRetryOf(sameUserName, requestHash, ctx.now)
-			? ok(sameUserName)
+			? ok({ user: sameUserName, created: false })
 			: err(userNameTaken(fields.userName));
 	}
 	if (existingAccount && reads.linked) {
@@ -157,7 +163,7 @@ export async function createUser(
 		}),
 	);
 	const written = await runUserBatch(db, statements);
-	return written.ok ? ok(row) : written;
+	return written.ok ? ok({ user: row, created: true }) : written;
 }
 
 /**

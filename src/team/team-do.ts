@@ -11,6 +11,7 @@ import { inviteTtlMs } from "../provisioning/invites";
 import { patchUserResource } from "../provisioning/patch-user";
 import {
 	type Actor,
+	type CreatedUser,
 	createUser,
 	deleteUser,
 	loadUser,
@@ -21,7 +22,7 @@ import { type BulkOperationResult, type BulkRequest, parseBulkPath } from "../sc
 import type { ScimErrorData } from "../scim/errors";
 import { etagMatches, versionTag } from "../scim/etag";
 import type { PatchOperation } from "../scim/patch";
-import { err, type Result } from "../scim/result";
+import { err, ok, type Result } from "../scim/result";
 import { runBulkRequest } from "./bulk";
 import * as settings from "./settings";
 
@@ -198,7 +199,7 @@ export class TeamDO extends DurableObject<Env> {
 		input: UserWriteInput,
 		resource: Record<string, unknown>,
 		requestHash: string | null,
-	): Promise<Result<ScimUserRow>> {
+	): Promise<Result<CreatedUser>> {
 		return this.serialize(() => this.writeCreateUser(input, resource, requestHash));
 	}
 
@@ -282,7 +283,10 @@ export class TeamDO extends DurableObject<Env> {
 	): Promise<BulkOperationResult[]> {
 		return this.serialize(() =>
 			runBulkRequest(request, createHashes, {
-				createUser: (resource, hash) => this.writeCreateUser(input, resource, hash),
+				createUser: async (resource, hash) => {
+					const result = await this.writeCreateUser(input, resource, hash);
+					return result.ok ? ok(result.value.user) : result;
+				},
 				replaceUser: (id, resource, ifMatch) => this.writeReplaceUser(input, id, resource, ifMatch),
 				patchUser: (id, operations, ifMatch) => this.writePatchUser(input, id, operations, ifMatch),
 				deleteUser: (id, ifMatch) => this.writeDeleteUser(input, id, ifMatch),
@@ -311,14 +315,16 @@ export class TeamDO extends DurableObject<Env> {
 		input: UserWriteInput,
 		resource: Record<string, unknown>,
 		requestHash: string | null,
-	): Promise<Result<ScimUserRow>> {
+	): Promise<Result<CreatedUser>> {
 		const ctx = this.userContext(input);
-		return this.armIfInvited(
+		const result = await this.logFailure(
 			ctx,
-			await this.logFailure(ctx, "user.create", String(resource.userName ?? ""), null, () =>
-				createUser(this.db, ctx, resource, requestHash),
-			),
+			"user.create",
+			String(resource.userName ?? ""),
+			null,
+			() => createUser(this.db, ctx, resource, requestHash),
 		);
+		return this.armIfInvited(ctx, result, (created) => created.user);
 	}
 
 	private async writeReplaceUser(
@@ -346,7 +352,7 @@ export class TeamDO extends DurableObject<Env> {
 				return updateUser(this.db, ctx, current.value, replacement, "user.replace");
 			},
 		);
-		return this.armIfInvited(ctx, result);
+		return this.armIfInvited(ctx, result, (user) => user);
 	}
 
 	private async writePatchUser(
@@ -369,7 +375,7 @@ export class TeamDO extends DurableObject<Env> {
 				? updateUser(this.db, ctx, current.value, patched.value.resource, "user.patch")
 				: current;
 		});
-		return this.armIfInvited(ctx, result);
+		return this.armIfInvited(ctx, result, (user) => user);
 	}
 
 	private writeDeleteUser(
@@ -521,11 +527,12 @@ export class TeamDO extends DurableObject<Env> {
 	}
 
 	/** A user left waiting for an invite may have just had its email queued: arm the outbox. */
-	private async armIfInvited(
+	private async armIfInvited<T>(
 		ctx: UserWriteContext,
-		result: Result<ScimUserRow>,
-	): Promise<Result<ScimUserRow>> {
-		if (result.ok && result.value.state === "invited") {
+		result: Result<T>,
+		user: (value: T) => ScimUserRow,
+	): Promise<Result<T>> {
+		if (result.ok && user(result.value).state === "invited") {
 			await this.outbox.queued(ctx.teamId);
 		}
 		return result;
