@@ -73,6 +73,29 @@ export async function getScimUserWithGroups(
 	return users[0] ? { user: users[0], groups } : null;
 }
 
+/** The team's SCIM user with this id and its account, in one D1 round trip. */
+export async function getScimUserWithAccount(
+	db: Db,
+	teamId: string,
+	id: string,
+): Promise<{ user: ScimUserRow; account: Account | null } | null> {
+	const thisUser = and(eq(scimUsers.teamId, teamId), eq(scimUsers.id, id));
+	const [users, account] = await db.batch([
+		db.select().from(scimUsers).where(thisUser),
+		db
+			.select()
+			.from(accounts)
+			.where(
+				inArray(
+					accounts.id,
+					db.select({ id: scimUsers.accountId }).from(scimUsers).where(thisUser),
+				),
+			),
+	]);
+	const user = users[0];
+	return user ? { user, account: account[0] ?? null } : null;
+}
+
 /** The team's SCIM user with this userName (case-insensitive), or null. */
 export async function findScimUserByUserName(
 	db: Db,

@@ -1,5 +1,5 @@
 import { and, eq, getTableColumns, inArray, sql } from "drizzle-orm";
-import { findAccountByEmail, getAccount, getMembershipRole } from "../db/accounts";
+import { findAccountByEmail, getMembershipRole } from "../db/accounts";
 import { chunkRows, runBatch, type Statement, uniqueViolation } from "../db/batch";
 import type { Db } from "../db/client";
 import { insertEvent } from "../db/events";
@@ -15,7 +15,12 @@ import {
 	scimUserEmails,
 	scimUsers,
 } from "../db/schema";
-import { emailRows, findScimUserByUserName, getScimUser, readForCreate } from "../db/scim-users";
+import {
+	emailRows,
+	findScimUserByUserName,
+	getScimUserWithAccount,
+	readForCreate,
+} from "../db/scim-users";
 import { getTeam } from "../db/teams";
 import { type ScimErrorData, scimErrors } from "../scim/errors";
 import { checkUserResourceLimits } from "../scim/limits";
@@ -176,6 +181,8 @@ export async function updateUser(
 	current: ScimUserRow,
 	resource: Record<string, unknown>,
 	action: string,
+	/** The user's account, read with it (loadUser). */
+	account: Account | null,
 ): Promise<Result<ScimUserRow>> {
 	const tooBig = checkUserResourceLimits(resource);
 	if (tooBig !== undefined) {
@@ -201,7 +208,6 @@ export async function updateUser(
 			return err(userNameTaken(fields.userName));
 		}
 	}
-	const account = await getAccount(db, current.accountId);
 	if (!account) {
 		throw new Error(`SCIM user ${current.id} links to missing account ${current.accountId}`);
 	}
@@ -366,10 +372,19 @@ function isRetryOf(existing: ScimUserRow, requestHash: string | null, now: strin
 	);
 }
 
-/** Loads a SCIM user for a write, or the 404 to answer. */
-export async function loadUser(db: Db, teamId: string, id: string): Promise<Result<ScimUserRow>> {
-	const user = await getScimUser(db, teamId, id);
-	return user ? ok(user) : err(scimErrors.notFound(`User ${id} not found.`).toData());
+/** A SCIM user about to be written, and its account. */
+export interface LoadedUser {
+	user: ScimUserRow;
+	account: Account | null;
+}
+
+/**
+ * Loads a SCIM user and its account for a write, in one D1 round trip (each one holds up the
+ * team's queue), or the 404 to answer.
+ */
+export async function loadUser(db: Db, teamId: string, id: string): Promise<Result<LoadedUser>> {
+	const found = await getScimUserWithAccount(db, teamId, id);
+	return found ? ok(found) : err(scimErrors.notFound(`User ${id} not found.`).toData());
 }
 
 async function deactivateStatements(

@@ -14,6 +14,7 @@ import {
 	type CreatedUser,
 	createUser,
 	deleteUser,
+	type LoadedUser,
 	loadUser,
 	type UserWriteContext,
 	updateUser,
@@ -344,12 +345,11 @@ export class TeamDO extends DurableObject<Env> {
 				if (!current.ok) {
 					return current;
 				}
+				const { user, account } = current.value;
 				// A PUT that leaves out `active` must not reactivate (or deactivate) anyone by accident.
 				const replacement =
-					typeof resource.active === "boolean"
-						? resource
-						: { ...resource, active: current.value.active };
-				return updateUser(this.db, ctx, current.value, replacement, "user.replace");
+					typeof resource.active === "boolean" ? resource : { ...resource, active: user.active };
+				return updateUser(this.db, ctx, user, replacement, "user.replace", account);
 			},
 		);
 		return this.armIfInvited(ctx, result, (user) => user);
@@ -367,13 +367,14 @@ export class TeamDO extends DurableObject<Env> {
 			if (!current.ok) {
 				return current;
 			}
-			const patched = patchUserResource(current.value, operations);
+			const { user, account } = current.value;
+			const patched = patchUserResource(user, operations);
 			if (!patched.ok) {
 				return patched;
 			}
 			return patched.value.changed
-				? updateUser(this.db, ctx, current.value, patched.value.resource, "user.patch")
-				: current;
+				? updateUser(this.db, ctx, user, patched.value.resource, "user.patch", account)
+				: ok(user);
 		});
 		return this.armIfInvited(ctx, result, (user) => user);
 	}
@@ -389,7 +390,7 @@ export class TeamDO extends DurableObject<Env> {
 			if (!current.ok) {
 				return current;
 			}
-			return deleteUser(this.db, ctx, current.value);
+			return deleteUser(this.db, ctx, current.value.user);
 		});
 	}
 
@@ -479,10 +480,10 @@ export class TeamDO extends DurableObject<Env> {
 		ctx: UserWriteContext,
 		id: string,
 		ifMatch: string | null,
-	): Promise<Result<ScimUserRow>> {
+	): Promise<Result<LoadedUser>> {
 		const current = await loadUser(this.db, ctx.teamId, id);
-		if (current.ok && ifMatch !== null && !etagMatches(ifMatch, current.value.version)) {
-			return err(versionMismatch("user", current.value.version, ifMatch));
+		if (current.ok && ifMatch !== null && !etagMatches(ifMatch, current.value.user.version)) {
+			return err(versionMismatch("user", current.value.user.version, ifMatch));
 		}
 		return current;
 	}
