@@ -36,7 +36,8 @@ export interface UserWriteInput {
 /**
  * The single writer of one team's changes (DESIGN.md "Storage and concurrency"). Every method
  * runs to completion, D1 awaits included, before the next starts: a Durable Object's input gate
- * does not hold other calls while it awaits D1, so the object keeps its own queue.
+ * does not hold other calls while it awaits D1, so the object keeps its own queue. Only the log
+ * row of a refused SCIM write is written after the queue moves on (see scimWrite).
  */
 export class TeamDO extends DurableObject<Env> {
 	private readonly db: Db;
@@ -201,7 +202,7 @@ export class TeamDO extends DurableObject<Env> {
 		resource: Record<string, unknown>,
 		requestHash: string | null,
 	): Promise<Result<CreatedUser>> {
-		return this.serialize(() => this.writeCreateUser(input, resource, requestHash));
+		return this.scimWrite((log) => this.writeCreateUser(input, resource, requestHash, log));
 	}
 
 	/** PUT /Users/:id: the resource replaces the stored one. */
@@ -211,7 +212,7 @@ export class TeamDO extends DurableObject<Env> {
 		resource: Record<string, unknown>,
 		ifMatch: string | null,
 	): Promise<Result<ScimUserRow>> {
-		return this.serialize(() => this.writeReplaceUser(input, id, resource, ifMatch));
+		return this.scimWrite((log) => this.writeReplaceUser(input, id, resource, ifMatch, log));
 	}
 
 	/** PATCH /Users/:id, applied here so that it sees the latest version. */
@@ -221,7 +222,7 @@ export class TeamDO extends DurableObject<Env> {
 		operations: PatchOperation[],
 		ifMatch: string | null,
 	): Promise<Result<ScimUserRow>> {
-		return this.serialize(() => this.writePatchUser(input, id, operations, ifMatch));
+		return this.scimWrite((log) => this.writePatchUser(input, id, operations, ifMatch, log));
 	}
 
 	/** DELETE /Users/:id. */
@@ -230,7 +231,7 @@ export class TeamDO extends DurableObject<Env> {
 		id: string,
 		ifMatch: string | null,
 	): Promise<Result<null>> {
-		return this.serialize(() => this.writeDeleteUser(input, id, ifMatch));
+		return this.scimWrite((log) => this.writeDeleteUser(input, id, ifMatch, log));
 	}
 
 	/** POST /Groups. */
@@ -238,7 +239,7 @@ export class TeamDO extends DurableObject<Env> {
 		input: UserWriteInput,
 		resource: Record<string, unknown>,
 	): Promise<Result<ScimGroupRow>> {
-		return this.serialize(() => this.writeCreateGroup(input, resource));
+		return this.scimWrite((log) => this.writeCreateGroup(input, resource, log));
 	}
 
 	/** PUT /Groups/:id. */
@@ -248,7 +249,7 @@ export class TeamDO extends DurableObject<Env> {
 		resource: Record<string, unknown>,
 		ifMatch: string | null,
 	): Promise<Result<groups.GroupWrite>> {
-		return this.serialize(() => this.writeReplaceGroup(input, id, resource, ifMatch));
+		return this.scimWrite((log) => this.writeReplaceGroup(input, id, resource, ifMatch, log));
 	}
 
 	/** PATCH /Groups/:id. */
@@ -258,7 +259,7 @@ export class TeamDO extends DurableObject<Env> {
 		operations: PatchOperation[],
 		ifMatch: string | null,
 	): Promise<Result<groups.GroupWrite>> {
-		return this.serialize(() => this.writePatchGroup(input, id, operations, ifMatch));
+		return this.scimWrite((log) => this.writePatchGroup(input, id, operations, ifMatch, log));
 	}
 
 	/** DELETE /Groups/:id. */
@@ -267,7 +268,7 @@ export class TeamDO extends DurableObject<Env> {
 		id: string,
 		ifMatch: string | null,
 	): Promise<Result<null>> {
-		return this.serialize(() => this.writeDeleteGroup(input, id, ifMatch));
+		return this.scimWrite((log) => this.writeDeleteGroup(input, id, ifMatch, log));
 	}
 
 	/**
@@ -282,21 +283,25 @@ export class TeamDO extends DurableObject<Env> {
 		request: BulkRequest,
 		createHashes: Record<number, string>,
 	): Promise<BulkOperationResult[]> {
+		// Inside a bulk request a refusal is logged at once: the request holds the queue anyway.
+		const log: LogRefusal = (...refusal) => this.logError(...refusal);
 		return this.serialize(() =>
 			runBulkRequest(request, createHashes, {
 				createUser: async (resource, hash) => {
-					const result = await this.writeCreateUser(input, resource, hash);
+					const result = await this.writeCreateUser(input, resource, hash, log);
 					return result.ok ? ok(result.value.user) : result;
 				},
-				replaceUser: (id, resource, ifMatch) => this.writeReplaceUser(input, id, resource, ifMatch),
-				patchUser: (id, operations, ifMatch) => this.writePatchUser(input, id, operations, ifMatch),
-				deleteUser: (id, ifMatch) => this.writeDeleteUser(input, id, ifMatch),
-				createGroup: (resource) => this.writeCreateGroup(input, resource),
+				replaceUser: (id, resource, ifMatch) =>
+					this.writeReplaceUser(input, id, resource, ifMatch, log),
+				patchUser: (id, operations, ifMatch) =>
+					this.writePatchUser(input, id, operations, ifMatch, log),
+				deleteUser: (id, ifMatch) => this.writeDeleteUser(input, id, ifMatch, log),
+				createGroup: (resource) => this.writeCreateGroup(input, resource, log),
 				replaceGroup: (id, resource, ifMatch) =>
-					this.writeReplaceGroup(input, id, resource, ifMatch),
+					this.writeReplaceGroup(input, id, resource, ifMatch, log),
 				patchGroup: (id, operations, ifMatch) =>
-					this.writePatchGroup(input, id, operations, ifMatch),
-				deleteGroup: (id, ifMatch) => this.writeDeleteGroup(input, id, ifMatch),
+					this.writePatchGroup(input, id, operations, ifMatch, log),
+				deleteGroup: (id, ifMatch) => this.writeDeleteGroup(input, id, ifMatch, log),
 				logRefusal: (op, error) => {
 					const target = op.path === undefined ? undefined : parseBulkPath(op.path);
 					return this.logError(
@@ -316,9 +321,11 @@ export class TeamDO extends DurableObject<Env> {
 		input: UserWriteInput,
 		resource: Record<string, unknown>,
 		requestHash: string | null,
+		log: LogRefusal,
 	): Promise<Result<CreatedUser>> {
 		const ctx = this.userContext(input);
 		const result = await this.logFailure(
+			log,
 			ctx,
 			"user.create",
 			String(resource.userName ?? ""),
@@ -333,9 +340,11 @@ export class TeamDO extends DurableObject<Env> {
 		id: string,
 		resource: Record<string, unknown>,
 		ifMatch: string | null,
+		log: LogRefusal,
 	): Promise<Result<ScimUserRow>> {
 		const ctx = this.userContext(input);
 		const result = await this.logFailure(
+			log,
 			ctx,
 			"user.replace",
 			String(resource.userName ?? ""),
@@ -360,9 +369,10 @@ export class TeamDO extends DurableObject<Env> {
 		id: string,
 		operations: PatchOperation[],
 		ifMatch: string | null,
+		log: LogRefusal,
 	): Promise<Result<ScimUserRow>> {
 		const ctx = this.userContext(input);
-		const result = await this.logFailure(ctx, "user.patch", null, id, async () => {
+		const result = await this.logFailure(log, ctx, "user.patch", null, id, async () => {
 			const current = await this.loadForWrite(ctx, id, ifMatch);
 			if (!current.ok) {
 				return current;
@@ -383,9 +393,10 @@ export class TeamDO extends DurableObject<Env> {
 		input: UserWriteInput,
 		id: string,
 		ifMatch: string | null,
+		log: LogRefusal,
 	): Promise<Result<null>> {
 		const ctx = this.userContext(input);
-		return this.logFailure(ctx, "user.delete", null, id, async () => {
+		return this.logFailure(log, ctx, "user.delete", null, id, async () => {
 			const current = await this.loadForWrite(ctx, id, ifMatch);
 			if (!current.ok) {
 				return current;
@@ -397,9 +408,11 @@ export class TeamDO extends DurableObject<Env> {
 	private writeCreateGroup(
 		input: UserWriteInput,
 		resource: Record<string, unknown>,
+		log: LogRefusal,
 	): Promise<Result<ScimGroupRow>> {
 		const ctx = this.userContext(input);
 		return this.logFailure(
+			log,
 			ctx,
 			"group.create",
 			String(resource.displayName ?? ""),
@@ -414,8 +427,9 @@ export class TeamDO extends DurableObject<Env> {
 		id: string,
 		resource: Record<string, unknown>,
 		ifMatch: string | null,
+		log: LogRefusal,
 	): Promise<Result<groups.GroupWrite>> {
-		return this.groupWrite(input, "group.replace", id, ifMatch, (ctx, current) =>
+		return this.groupWrite(input, "group.replace", id, ifMatch, log, (ctx, current) =>
 			groups.replaceGroup(this.db, ctx, current, resource),
 		);
 	}
@@ -425,8 +439,9 @@ export class TeamDO extends DurableObject<Env> {
 		id: string,
 		operations: PatchOperation[],
 		ifMatch: string | null,
+		log: LogRefusal,
 	): Promise<Result<groups.GroupWrite>> {
-		return this.groupWrite(input, "group.patch", id, ifMatch, (ctx, current) =>
+		return this.groupWrite(input, "group.patch", id, ifMatch, log, (ctx, current) =>
 			groups.patchGroup(this.db, ctx, current, operations),
 		);
 	}
@@ -435,8 +450,9 @@ export class TeamDO extends DurableObject<Env> {
 		input: UserWriteInput,
 		id: string,
 		ifMatch: string | null,
+		log: LogRefusal,
 	): Promise<Result<null>> {
-		return this.groupWrite(input, "group.delete", id, ifMatch, (ctx, current) =>
+		return this.groupWrite(input, "group.delete", id, ifMatch, log, (ctx, current) =>
 			groups.deleteGroup(this.db, ctx, current),
 		);
 	}
@@ -447,10 +463,12 @@ export class TeamDO extends DurableObject<Env> {
 		action: string,
 		id: string,
 		ifMatch: string | null,
+		log: LogRefusal,
 		write: (ctx: UserWriteContext, current: ScimGroupRow) => Promise<Result<T>>,
 	): Promise<Result<T>> {
 		const ctx = this.userContext(input);
 		return this.logFailure(
+			log,
 			ctx,
 			action,
 			null,
@@ -488,8 +506,29 @@ export class TeamDO extends DurableObject<Env> {
 		return current;
 	}
 
-	/** Records a refused operation in the provisioning log (its rows were never written). */
+	/**
+	 * Runs a single SCIM write in the queue, then records its refusal, if any, in the provisioning
+	 * log. The log insert waits until the queue has moved on: it is append-only and decides
+	 * nothing, so a refused write (an IdP's duplicate create) holds up the team's other writes only
+	 * for its reads, not for one more D1 round trip. The caller still gets its answer only once the
+	 * row is written.
+	 */
+	private async scimWrite<T>(write: (log: LogRefusal) => Promise<T>): Promise<T> {
+		const refusals: Parameters<LogRefusal>[] = [];
+		const result = await this.serialize(() =>
+			write(async (...refusal) => {
+				refusals.push(refusal);
+			}),
+		);
+		for (const refusal of refusals) {
+			await this.logError(...refusal);
+		}
+		return result;
+	}
+
+	/** Runs `operation` and hands a refusal to `log` (its rows were never written). */
 	private async logFailure<T>(
+		log: LogRefusal,
 		ctx: UserWriteContext,
 		action: string,
 		label: string | null,
@@ -499,11 +538,12 @@ export class TeamDO extends DurableObject<Env> {
 	): Promise<Result<T>> {
 		const result = await operation();
 		if (!result.ok) {
-			await this.logError(ctx, action, label, targetId, result.error, targetType);
+			await log(ctx, action, label, targetId, result.error, targetType);
 		}
 		return result;
 	}
 
+	/** Records a refused operation in the provisioning log. */
 	private async logError(
 		ctx: UserWriteContext,
 		action: string,
@@ -511,7 +551,7 @@ export class TeamDO extends DurableObject<Env> {
 		targetId: string | null,
 		error: ScimErrorData,
 		targetType: string,
-	) {
+	): Promise<void> {
 		await insertEvent(this.db, {
 			teamId: ctx.teamId,
 			at: ctx.now,
@@ -562,6 +602,16 @@ export class TeamDO extends DurableObject<Env> {
 		return { teamId, actor, now: new Date().toISOString() };
 	}
 }
+
+/** Records a refused write in the provisioning log: at once, or once the queue has moved on. */
+type LogRefusal = (
+	ctx: UserWriteContext,
+	action: string,
+	label: string | null,
+	targetId: string | null,
+	error: ScimErrorData,
+	targetType: string,
+) => Promise<void>;
 
 function versionMismatch(kind: string, version: number, ifMatch: string): ScimErrorData {
 	return {
