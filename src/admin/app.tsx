@@ -57,7 +57,9 @@ adminApp.use(
 			baseUri: ["'none'"],
 		},
 		xFrameOptions: "DENY",
-		referrerPolicy: "no-referrer",
+		// same-origin, not no-referrer: browsers then send a real Origin on form posts (no-referrer
+		// makes it "null"), so the origin check does not rest on Sec-Fetch-Site alone.
+		referrerPolicy: "same-origin",
 		strictTransportSecurity: "max-age=31536000; includeSubDomains",
 	}),
 	createMiddleware<AdminEnv>(async (c, next) => {

@@ -97,7 +97,7 @@ describe("the admin page in Chromium", () => {
 		]);
 		expect(tokenless.status()).toBe(403);
 		// The browser sends it exactly like the form with its token that works (Sec-Fetch-Site:
-		// same-origin; Origin "null", as Referrer-Policy: no-referrer makes it): the token decides.
+		// same-origin and the page's own Origin): the token decides.
 		expect(await page.locator("main").innerText()).toContain("the page is out of date");
 		expect(await api("GET", `/teams/${teamId}`)).toMatchObject({ scimEnabled: true });
 	});

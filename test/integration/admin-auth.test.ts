@@ -313,7 +313,7 @@ describe("security headers on /admin", () => {
 		expect(csp).toContain("frame-ancestors 'none'");
 		expect(csp).toContain("base-uri 'none'");
 		expect(res.headers.get("X-Content-Type-Options")).toBe("nosniff");
-		expect(res.headers.get("Referrer-Policy")).toBe("no-referrer");
+		expect(res.headers.get("Referrer-Policy")).toBe("same-origin");
 		expect(res.headers.get("X-Frame-Options")).toBe("DENY");
 		expect(res.headers.get("Strict-Transport-Security")).toContain("max-age=");
 		expect(res.headers.get("Cache-Control")).toBe("no-store");
