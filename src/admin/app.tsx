@@ -121,7 +121,15 @@ adminApp.post("/login", async (c) => {
 
 adminApp.use("*", requireAdmin, requireCsrfToken);
 
-adminApp.post("/logout", (c) => {
+adminApp.post("/logout", async (c) => {
+	const { id, teamId, accountId, expiresAt } = c.var.admin;
+	unwrap(
+		await teamStub(c.env, teamId).endAdminSession(teamId, {
+			sessionId: id,
+			accountId,
+			expiresAt: new Date(expiresAt).toISOString(),
+		}),
+	);
 	endSession(c);
 	c.set("admin", undefined as never);
 	return renderPage(c, "Signed out", <SignedOutPage />);

@@ -240,6 +240,19 @@ describe("admin session", () => {
 		expect((await adminGet(null, "/admin")).status).toBe(401);
 	});
 
+	it("ends the session on the server too: a copy of the signed-out cookie no longer works", async () => {
+		const team = await newAdminTeam();
+		const session = await adminSession(team.teamId, team.email);
+		const other = await adminSession(team.teamId, team.email);
+		expect((await adminGet(session.cookie, "/admin/keys")).status).toBe(200);
+		expect((await adminPost(session, "/admin/logout")).status).toBe(200);
+		const replayed = await adminGet(session.cookie, "/admin/keys");
+		expect(replayed.status).toBe(401);
+		expect(await replayed.text()).toContain("signed out");
+		// Only that session ends: the admin's other session (another browser) goes on.
+		expect((await adminGet(other.cookie, "/admin/keys")).status).toBe(200);
+	});
+
 	it("refuses GET /admin/logout (logout is a POST)", async () => {
 		const team = await newAdminTeam();
 		const session = await adminSession(team.teamId, team.email);
