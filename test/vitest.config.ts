@@ -54,6 +54,8 @@ export default defineConfig({
 	test: {
 		reporters: ["default", ["json", { outputFile: "test-results/vitest.json" }]],
 		projects: [
+			// The browser tests (headless Chromium against wrangler dev), after the other two.
+			"test/e2e/vitest.config.ts",
 			{
 				// Pure SCIM protocol code runs in plain Node: fast, and proof that src/scim needs no runtime.
 				test: { name: "unit", root, include: ["test/unit/**/*.test.ts"], environment: "node" },

@@ -57,7 +57,9 @@ adminApp.use(
 			baseUri: ["'none'"],
 		},
 		xFrameOptions: "DENY",
-		referrerPolicy: "no-referrer",
+		// same-origin, not no-referrer: browsers then send a real Origin on form posts (no-referrer
+		// makes it "null"), so the origin check does not rest on Sec-Fetch-Site alone.
+		referrerPolicy: "same-origin",
 		strictTransportSecurity: "max-age=31536000; includeSubDomains",
 	}),
 	createMiddleware<AdminEnv>(async (c, next) => {
@@ -119,7 +121,15 @@ adminApp.post("/login", async (c) => {
 
 adminApp.use("*", requireAdmin, requireCsrfToken);
 
-adminApp.post("/logout", (c) => {
+adminApp.post("/logout", async (c) => {
+	const { id, teamId, accountId, expiresAt } = c.var.admin;
+	unwrap(
+		await teamStub(c.env, teamId).endAdminSession(teamId, {
+			sessionId: id,
+			accountId,
+			expiresAt: new Date(expiresAt).toISOString(),
+		}),
+	);
 	endSession(c);
 	c.set("admin", undefined as never);
 	return renderPage(c, "Signed out", <SignedOutPage />);

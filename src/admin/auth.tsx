@@ -7,6 +7,7 @@ import {
 	listAccountBlocks,
 	listAdminTeams,
 } from "../db/accounts";
+import { isAdminSessionEnded } from "../db/login-links";
 import { getTeam } from "../db/teams";
 import type { Actor } from "../provisioning/users";
 import { ACCESS_JWT_HEADER, AccessJwtError, accessConfig, verifyAccessJwt } from "./access-jwt";
@@ -63,11 +64,16 @@ export const requireAdmin = createMiddleware<AdminEnv>(async (c, next) => {
 		throw new HTTPException(401, { message: "Sign in to see the team's admin page." });
 	}
 	const db = c.var.db;
-	const [role, team, blocks] = await Promise.all([
+	const [role, team, blocks, ended] = await Promise.all([
 		getMembershipRole(db, session.teamId, session.accountId),
 		getTeam(db, session.teamId),
 		listAccountBlocks(db, session.accountId),
+		isAdminSessionEnded(db, session.id),
 	]);
+	if (ended) {
+		endSession(c);
+		throw new HTTPException(401, { message: "You signed out of this session. Sign in again." });
+	}
 	if (role !== "admin" || !team || blocks.length > 0) {
 		endSession(c);
 		throw new HTTPException(403, {

@@ -22,10 +22,12 @@ a{color:var(--accent)}code,.token{font:13px/1.4 ui-monospace,SFMono-Regular,Menl
 table{border-collapse:collapse;width:100%;font-size:.9rem}th,td{text-align:left;padding:.45rem .5rem;border-bottom:1px solid var(--line);vertical-align:top}th{color:var(--muted);font-weight:600}
 .notice,.error,.ok{padding:.6rem .8rem;border-radius:6px;margin:.75rem 0;border:1px solid var(--line)}.error{border-color:var(--bad);color:var(--bad)}.ok{border-color:var(--good);color:var(--good)}.notice{background:var(--panel)}
 .status-active,.status-on{color:var(--good);font-weight:600}.status-expiring{color:var(--warn);font-weight:600}.status-expired,.status-revoked,.status-off{color:var(--muted)}
-form.inline{display:inline-flex;gap:.4rem;align-items:center;margin:0 .4rem .2rem 0}
+form.inline{display:inline-flex;flex-wrap:wrap;gap:.4rem;align-items:center;margin:0 .4rem .2rem 0}form.inline label{display:inline-flex;gap:.4rem;align-items:center;white-space:nowrap}td>form.inline{flex-wrap:nowrap}
+time span,td.status-active,td.status-revoked{white-space:nowrap}
+.token{margin-bottom:.5rem}form button+a{margin-left:.75rem}
 input[type=text],select{font:inherit;padding:.3rem .45rem;border:1px solid var(--line);border-radius:5px;background:var(--bg);color:var(--fg)}
 button{font:inherit;padding:.3rem .8rem;border-radius:5px;border:1px solid var(--line);background:var(--panel);color:var(--fg);cursor:pointer}button.primary{background:var(--accent);border-color:var(--accent);color:#fff}button.danger{border-color:var(--bad);color:var(--bad)}button:disabled{opacity:.5;cursor:not-allowed}
-.muted{color:var(--muted)}.filters{display:flex;flex-wrap:wrap;gap:.75rem;align-items:end;margin-bottom:1rem}.filters label{display:flex;flex-direction:column;font-size:.85rem;color:var(--muted)}
+.muted{color:var(--muted)}.filters{display:flex;flex-wrap:wrap;gap:.75rem;align-items:end;margin-bottom:1rem}.filters label{display:flex;flex-direction:column;gap:.15rem;font-size:.85rem;color:var(--muted)}.filters input,.filters select,.filters button{height:2.1rem}.filters a{line-height:2.1rem}
 details{margin:.4rem 0}summary{cursor:pointer;font-weight:600}
 `;
 
@@ -111,6 +113,19 @@ export const Message: FC<{ kind: "error" | "ok" | "notice"; children?: Child }> 
 		{children}
 	</div>
 );
+
+/** An ISO time as a short UTC string that wraps only between date and time; a dash for none. */
+export const Time: FC<{ iso: string | null | undefined }> = ({ iso }) => {
+	if (!iso) {
+		return <>—</>;
+	}
+	const [date, time] = formatTime(iso).split(" ", 2);
+	return (
+		<time datetime={iso}>
+			<span>{date}</span> <span>{`${time} UTC`}</span>
+		</time>
+	);
+};
 
 /** An ISO time as a short UTC string; a dash for none. */
 export function formatTime(iso: string | null | undefined): string {

@@ -1,11 +1,11 @@
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq, isNull, lt } from "drizzle-orm";
 import { decodeBase64Url, encodeBase64Url } from "hono/utils/encode";
 import { findAccountByEmail, getAccount, getMembershipRole } from "../db/accounts";
 import { runBatch } from "../db/batch";
 import type { Db } from "../db/client";
 import { insertEvent } from "../db/events";
 import { getLoginLink } from "../db/login-links";
-import { adminLoginLinks } from "../db/schema";
+import { adminLoginLinks, endedAdminSessions } from "../db/schema";
 import { getTeam } from "../db/teams";
 import { hashSecret, randomToken } from "../keys/token";
 import { scimErrors } from "../scim/errors";
@@ -140,4 +140,38 @@ async function hmacKey(secret: string): Promise<CryptoKey> {
 		false,
 		["sign", "verify"],
 	);
+}
+
+/**
+ * Ends an admin session on the server as well (signing out): its cookie stops working even if
+ * it was copied. Expired entries of the team are cleared on the way.
+ */
+export async function endAdminSession(
+	db: Db,
+	ctx: SettingsContext,
+	session: { sessionId: string; accountId: string; expiresAt: string },
+): Promise<Result<null>> {
+	await runBatch(db, [
+		db
+			.delete(endedAdminSessions)
+			.where(
+				and(eq(endedAdminSessions.teamId, ctx.teamId), lt(endedAdminSessions.expiresAt, ctx.now)),
+			),
+		db
+			.insert(endedAdminSessions)
+			.values({ ...session, teamId: ctx.teamId, endedAt: ctx.now })
+			.onConflictDoNothing(),
+		insertEvent(db, {
+			teamId: ctx.teamId,
+			at: ctx.now,
+			actorType: "admin",
+			actorId: session.accountId,
+			action: "admin.logout",
+			targetType: "Account",
+			targetId: session.accountId,
+			outcome: "success",
+			status: 200,
+		}),
+	]);
+	return ok(null);
 }

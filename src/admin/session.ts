@@ -18,6 +18,8 @@ export const SESSION_TTL_MS = 8 * 60 * 60 * 1000;
 const COOKIE = "scim_admin";
 
 const sessionSchema = z.object({
+	/** Names the session, so that signing out can end it on the server too. */
+	id: z.string().min(16),
 	teamId: z.string().min(1),
 	accountId: z.string().min(1),
 	email: z.string(),
@@ -57,7 +59,12 @@ export async function startSession(
 	who: Pick<AdminSession, "teamId" | "accountId" | "email" | "via">,
 	now = Date.now(),
 ): Promise<AdminSession> {
-	const session: AdminSession = { ...who, expiresAt: now + SESSION_TTL_MS, csrf: randomToken() };
+	const session: AdminSession = {
+		...who,
+		id: randomToken(),
+		expiresAt: now + SESSION_TTL_MS,
+		csrf: randomToken(),
+	};
 	await setSignedCookie(c, COOKIE, JSON.stringify(session), sessionSecret(c.env), {
 		prefix: "host",
 		httpOnly: true,

@@ -86,3 +86,38 @@ export async function listEventActions(db: Db, teamId: string): Promise<string[]
 		.orderBy(provisioningEvents.action);
 	return rows.map((r) => r.action);
 }
+
+/** What every logged operation knows: the team, the time and who acted. */
+export interface EventContext {
+	teamId: string;
+	now: string;
+	actor: { type: ActorType; id: string | null };
+}
+
+/** The HTTP status a successful action answers with, as the log records it. */
+export function successStatus(action: string): number {
+	if (action.endsWith(".create")) {
+		return 201;
+	}
+	return action.endsWith(".delete") || action === "group.patch" ? 204 : 200;
+}
+
+/** A successful action of `ctx.actor` on an optional target, for the log. */
+export function successEvent(
+	ctx: EventContext,
+	action: string,
+	target?: { type: string; id: string; label?: string | null },
+): NewEvent {
+	return {
+		teamId: ctx.teamId,
+		at: ctx.now,
+		actorType: ctx.actor.type,
+		actorId: ctx.actor.id,
+		action,
+		targetType: target?.type ?? null,
+		targetId: target?.id ?? null,
+		targetLabel: target?.label ?? null,
+		outcome: "success",
+		status: successStatus(action),
+	};
+}

@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import type { Db } from "./client";
-import { type AdminLoginLinkRow, adminLoginLinks } from "./schema";
+import { type AdminLoginLinkRow, adminLoginLinks, endedAdminSessions } from "./schema";
 
 /** The login link stored under this token hash, or null. */
 export async function getLoginLink(db: Db, tokenHash: string): Promise<AdminLoginLinkRow | null> {
@@ -11,4 +11,14 @@ export async function getLoginLink(db: Db, tokenHash: string): Promise<AdminLogi
 			.where(eq(adminLoginLinks.tokenHash, tokenHash))
 			.get()) ?? null
 	);
+}
+
+/** Whether this admin session was ended by signing out. */
+export async function isAdminSessionEnded(db: Db, sessionId: string): Promise<boolean> {
+	const row = await db
+		.select({ sessionId: endedAdminSessions.sessionId })
+		.from(endedAdminSessions)
+		.where(eq(endedAdminSessions.sessionId, sessionId))
+		.get();
+	return row !== undefined;
 }

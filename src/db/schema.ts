@@ -324,6 +324,25 @@ export const adminLoginLinks = sqliteTable(
 	(t) => [index("admin_login_links_team").on(t.teamId, t.expiresAt)],
 );
 
+/**
+ * Admin sessions ended by signing out. A session is a signed cookie with no server state, so a
+ * copy of the cookie would outlive the sign-out without this list; rows can go once they expire.
+ */
+export const endedAdminSessions = sqliteTable(
+	"ended_admin_sessions",
+	{
+		sessionId: text("session_id").primaryKey(),
+		teamId: text("team_id")
+			.notNull()
+			.references(() => teams.id),
+		accountId: text("account_id").notNull(),
+		endedAt: text("ended_at").notNull(),
+		/** When the session would have expired anyway. */
+		expiresAt: text("expires_at").notNull(),
+	},
+	(t) => [index("ended_admin_sessions_team").on(t.teamId, t.expiresAt)],
+);
+
 export type Team = typeof teams.$inferSelect;
 export type Account = typeof accounts.$inferSelect;
 export type ScimUserRow = typeof scimUsers.$inferSelect;

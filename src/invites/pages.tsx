@@ -64,7 +64,7 @@ function describe(view: InviteView): { status: ContentfulStatusCode; title: stri
 						<form method="post">
 							<button type="submit">Accept and join {view.teamName}</button>
 						</form>
-						<p class="muted">The link works until {view.expiresAt}.</p>
+						<p class="muted">The link works until {readableTime(view.expiresAt)}.</p>
 					</>
 				),
 			};
@@ -152,4 +152,14 @@ function Page(props: { title: string; nonce: string | undefined; children: Child
 			<body>{props.children}</body>
 		</html>
 	);
+}
+
+/** "1 December 2026 at 19:17 UTC": the expiry as a person reads it. */
+function readableTime(iso: string): string {
+	const format = new Intl.DateTimeFormat("en-GB", {
+		dateStyle: "long",
+		timeStyle: "short",
+		timeZone: "UTC",
+	});
+	return `${format.format(new Date(iso))} UTC`;
 }

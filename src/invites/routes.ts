@@ -12,7 +12,7 @@ import { type InviteView, renderInvitePage } from "./pages";
  * `/invites/:token`: the page an invited person opens from the email, and its accept form.
  * No session: the unguessable token in the URL is the credential. The POST is also checked
  * against cross-site submission (Origin / Sec-Fetch-Site), and the pages never leak the token
- * onwards (no-referrer, no-store).
+ * to another site (Referrer-Policy same-origin, no-store).
  */
 export const invitesApp = new Hono<AppEnv>();
 
@@ -28,7 +28,9 @@ invitesApp.use(
 			frameAncestors: ["'none'"],
 			baseUri: ["'none'"],
 		},
-		referrerPolicy: "no-referrer",
+		// The token is in the URL: never send it to another site, but let the accept form carry a
+		// real Origin (no-referrer would make it "null").
+		referrerPolicy: "same-origin",
 		xFrameOptions: "DENY",
 	}),
 	async (c, next) => {

@@ -1,7 +1,7 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { chunkRows, runBatch, type Statement, uniqueViolation } from "../db/batch";
 import type { Db } from "../db/client";
-import { insertEvent } from "../db/events";
+import { insertEvent, successEvent } from "../db/events";
 import {
 	findScimGroupByDisplayName,
 	getScimGroup,
@@ -14,6 +14,7 @@ import { checkGroupResourceLimits } from "../scim/limits";
 import { applyPatch, type PatchOperation } from "../scim/patch";
 import { err, ok, type Result } from "../scim/result";
 import { GROUP_RESOURCE_TYPE } from "../scim/schemas/resource-types";
+import { changedAttributes } from "./changes";
 import type { UserWriteContext } from "./users";
 
 /**
@@ -207,7 +208,7 @@ async function writeGroup(
 		insertEvent(db, {
 			...eventBase(ctx, action, row),
 			changes: [
-				...(attributesChanged ? changedKeys(current.resource, attributes) : []),
+				...(attributesChanged ? changedAttributes(current.resource, attributes) : []),
 				...(added.length > 0 || removed.length > 0 ? ["members"] : []),
 			],
 			detail: `${added.length} members added, ${removed.length} removed`,
@@ -301,24 +302,8 @@ function isObject(value: unknown): value is Record<string, unknown> {
 	return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-function changedKeys(before: Record<string, unknown>, after: Record<string, unknown>): string[] {
-	const names = new Set([...Object.keys(before), ...Object.keys(after)]);
-	return [...names].filter((n) => JSON.stringify(before[n]) !== JSON.stringify(after[n])).sort();
-}
-
 function eventBase(ctx: UserWriteContext, action: string, group: ScimGroupRow) {
-	return {
-		teamId: ctx.teamId,
-		at: ctx.now,
-		actorType: ctx.actor.type,
-		actorId: ctx.actor.id,
-		action,
-		targetType: "Group",
-		targetId: group.id,
-		targetLabel: group.displayName,
-		outcome: "success" as const,
-		status: 200,
-	};
+	return successEvent(ctx, action, { type: "Group", id: group.id, label: group.displayName });
 }
 
 async function runGroupBatch(db: Db, statements: Statement[]): Promise<Result<null>> {

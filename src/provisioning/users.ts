@@ -2,7 +2,7 @@ import { and, eq, getTableColumns, inArray, sql } from "drizzle-orm";
 import { findAccountByEmail, getMembershipRole } from "../db/accounts";
 import { chunkRows, runBatch, type Statement, uniqueViolation } from "../db/batch";
 import type { Db } from "../db/client";
-import { insertEvent } from "../db/events";
+import { insertEvent, successEvent } from "../db/events";
 import {
 	type Account,
 	accountBlocks,
@@ -25,6 +25,7 @@ import { getTeam } from "../db/teams";
 import { type ScimErrorData, scimErrors } from "../scim/errors";
 import { checkUserResourceLimits } from "../scim/limits";
 import { err, ok, type Result } from "../scim/result";
+import { changedAttributes } from "./changes";
 import { inviteStatements, revokePendingInvites } from "./invites";
 import { type UserFields, userFields } from "./user-fields";
 
@@ -451,18 +452,7 @@ function nameStatement(db: Db, ctx: UserWriteContext, accountId: string, fields:
 }
 
 function eventBase(ctx: UserWriteContext, action: string, user: ScimUserRow) {
-	return {
-		teamId: ctx.teamId,
-		at: ctx.now,
-		actorType: ctx.actor.type,
-		actorId: ctx.actor.id,
-		action,
-		targetType: "User",
-		targetId: user.id,
-		targetLabel: user.userName,
-		outcome: "success" as const,
-		status: 200,
-	};
+	return successEvent(ctx, action, { type: "User", id: user.id, label: user.userName });
 }
 
 function stateDetail(state: ScimUserState): string {
@@ -474,15 +464,6 @@ function stateDetail(state: ScimUserState): string {
 		case "deactivated":
 			return "not a member, sign-in blocked";
 	}
-}
-
-/** The top-level attribute names whose values differ between two resources. */
-function changedAttributes(
-	before: Record<string, unknown>,
-	after: Record<string, unknown>,
-): string[] {
-	const names = new Set([...Object.keys(before), ...Object.keys(after)]);
-	return [...names].filter((n) => JSON.stringify(before[n]) !== JSON.stringify(after[n])).sort();
 }
 
 async function runUserBatch(db: Db, statements: Statement[]): Promise<Result<null>> {

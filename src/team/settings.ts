@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { findAccountByEmail, getMembershipRole } from "../db/accounts";
 import { runBatch, type Statement, uniqueViolation } from "../db/batch";
 import type { Db } from "../db/client";
-import { insertEvent } from "../db/events";
+import { insertEvent, successEvent } from "../db/events";
 import { keyStatus, publicKey } from "../db/keys";
 import {
 	accounts,
@@ -438,14 +438,5 @@ function event(
 	action: string,
 	extra: { targetType?: string; targetId?: string; targetLabel?: string; detail?: string },
 ) {
-	return {
-		teamId: ctx.teamId,
-		at: ctx.now,
-		actorType: ctx.actor.type,
-		actorId: ctx.actor.id,
-		action,
-		outcome: "success" as const,
-		status: 200,
-		...extra,
-	};
+	return { ...successEvent(ctx, action), ...extra };
 }

@@ -184,6 +184,19 @@ export class TeamDO extends DurableObject<Env> {
 		);
 	}
 
+	async endAdminSession(
+		teamId: string,
+		session: { sessionId: string; accountId: string; expiresAt: string },
+	) {
+		return this.serialize(() =>
+			loginLinks.endAdminSession(
+				this.db,
+				this.settingsContext(teamId, { type: "admin", id: session.accountId }),
+				session,
+			),
+		);
+	}
+
 	async changeEmail(teamId: string, accountId: string, email: string, actor: Actor) {
 		return this.serialize(() =>
 			settings.changeEmail(this.db, this.settingsContext(teamId, actor), accountId, email),

@@ -240,6 +240,19 @@ describe("admin session", () => {
 		expect((await adminGet(null, "/admin")).status).toBe(401);
 	});
 
+	it("ends the session on the server too: a copy of the signed-out cookie no longer works", async () => {
+		const team = await newAdminTeam();
+		const session = await adminSession(team.teamId, team.email);
+		const other = await adminSession(team.teamId, team.email);
+		expect((await adminGet(session.cookie, "/admin/keys")).status).toBe(200);
+		expect((await adminPost(session, "/admin/logout")).status).toBe(200);
+		const replayed = await adminGet(session.cookie, "/admin/keys");
+		expect(replayed.status).toBe(401);
+		expect(await replayed.text()).toContain("signed out");
+		// Only that session ends: the admin's other session (another browser) goes on.
+		expect((await adminGet(other.cookie, "/admin/keys")).status).toBe(200);
+	});
+
 	it("refuses GET /admin/logout (logout is a POST)", async () => {
 		const team = await newAdminTeam();
 		const session = await adminSession(team.teamId, team.email);
@@ -313,7 +326,7 @@ describe("security headers on /admin", () => {
 		expect(csp).toContain("frame-ancestors 'none'");
 		expect(csp).toContain("base-uri 'none'");
 		expect(res.headers.get("X-Content-Type-Options")).toBe("nosniff");
-		expect(res.headers.get("Referrer-Policy")).toBe("no-referrer");
+		expect(res.headers.get("Referrer-Policy")).toBe("same-origin");
 		expect(res.headers.get("X-Frame-Options")).toBe("DENY");
 		expect(res.headers.get("Strict-Transport-Security")).toContain("max-age=");
 		expect(res.headers.get("Cache-Control")).toBe("no-store");

@@ -152,7 +152,7 @@ describe("SCIM keys page", () => {
 		list = await html(adminGet(s.cookie, "/admin/keys"));
 		expect(list).toMatch(
 			new RegExp(
-				`key-${keyId}.*?<span class="status-expiring">expiring at \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC`,
+				`key-${keyId}.*?<span class="status-expiring">expiring at <time datetime="[^"]+"><span>\\d{4}-\\d\\d-\\d\\d</span> <span>\\d\\d:\\d\\d UTC</span></time>`,
 			),
 		);
 

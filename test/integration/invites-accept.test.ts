@@ -52,7 +52,7 @@ describe("GET /invites/:token", () => {
 		expect(csp).toContain("frame-ancestors 'none'");
 		expect(csp).toContain("form-action 'self'");
 		expect(csp).not.toContain("script-src");
-		expect(res.headers.get("Referrer-Policy")).toBe("no-referrer");
+		expect(res.headers.get("Referrer-Policy")).toBe("same-origin");
 		expect(res.headers.get("X-Frame-Options")).toBe("DENY");
 		expect(res.headers.get("Cache-Control")).toBe("no-store");
 		const html = await res.text();
@@ -61,6 +61,8 @@ describe("GET /invites/:token", () => {
 		expect(html).toContain(email);
 		expect(html).toContain('<form method="post">');
 		expect(html).not.toContain("<script");
+		// The expiry is written for people ("1 December 2026 at 19:17 UTC"), not as an ISO string.
+		expect(html).toMatch(/works until \d{1,2} \w+ \d{4} at \d{2}:\d{2} UTC/);
 	});
 
 	it("escapes the team name", async () => {

@@ -436,6 +436,39 @@ describe("unknown routes", () => {
 	});
 });
 
+describe("provisioning log", () => {
+	it("records who did what to whom, with the answered status and outcome", async () => {
+		const team = await newScimTeam();
+		const email = uniqueEmail("log");
+		const user = await createUser(team.token, oktaUser(email));
+		await deactivate(team.token, String(user.id));
+		expect(
+			(await scim(team.token, "POST", "/Users", { ...oktaUser(email), externalId: "other" }))
+				.status,
+		).toBe(409);
+		await scim(team.token, "DELETE", `/Users/${user.id}`);
+		const { results } = await env.DB.prepare(
+			"select action, actor_type, actor_id, target_label, outcome, status, changes from provisioning_events where team_id = ? and target_type = 'User' order by id",
+		)
+			.bind(team.teamId)
+			.all<Record<string, unknown>>();
+		expect(results.map((e) => [e.action, e.outcome, e.status])).toEqual([
+			["user.create", "success", 201],
+			["user.patch", "success", 200],
+			["user.create", "failure", 409],
+			["user.delete", "success", 204],
+		]);
+		for (const event of results) {
+			expect(event).toMatchObject({
+				actor_type: "scim_key",
+				actor_id: team.keyId,
+				target_label: email,
+			});
+		}
+		expect(JSON.parse(String(results[1]?.changes))).toEqual(["active"]);
+	});
+});
+
 describe("/Me", () => {
 	it("answers 501 with a SCIM error: a key is an identity provider, not a person", async () => {
 		const team = await newScimTeam();

@@ -1,7 +1,7 @@
 import type { FC } from "hono/jsx";
 import type { PublicKey } from "../../team/settings";
 import { idpFromUserAgent } from "../idp";
-import { Copyable, CsrfField, formatTime, Message } from "../layout";
+import { Copyable, CsrfField, Message, Time } from "../layout";
 
 export const GRACE_CHOICES: [number, string][] = [
 	[0, "none: the old key stops at once"],
@@ -86,8 +86,12 @@ const KeyRow: FC<{ item: PublicKey; csrf: string; canRegenerate: boolean }> = ({
 			<td>
 				<KeyStatus item={key} />
 			</td>
-			<td>{formatTime(key.createdAt)}</td>
-			<td>{formatTime(key.lastUsedAt)}</td>
+			<td>
+				<Time iso={key.createdAt} />
+			</td>
+			<td>
+				<Time iso={key.lastUsedAt} />
+			</td>
 			<td>
 				{idpFromUserAgent(key.lastUserAgent) ??
 					(key.lastUserAgent ? <span class="muted">unknown</span> : "—")}
@@ -116,11 +120,23 @@ const KeyRow: FC<{ item: PublicKey; csrf: string; canRegenerate: boolean }> = ({
 const KeyStatus: FC<{ item: PublicKey }> = ({ item: key }) => {
 	switch (key.status) {
 		case "expiring":
-			return <span class="status-expiring">expiring at {formatTime(key.expiresAt)}</span>;
+			return (
+				<span class="status-expiring">
+					expiring at <Time iso={key.expiresAt} />
+				</span>
+			);
 		case "expired":
-			return <span class="status-expired">expired {formatTime(key.expiresAt)}</span>;
+			return (
+				<span class="status-expired">
+					expired <Time iso={key.expiresAt} />
+				</span>
+			);
 		case "revoked":
-			return <span class="status-revoked">revoked {formatTime(key.revokedAt)}</span>;
+			return (
+				<span class="status-revoked">
+					revoked <Time iso={key.revokedAt} />
+				</span>
+			);
 		default:
 			return <span class="status-active">active</span>;
 	}

@@ -2,7 +2,7 @@ import type { FC } from "hono/jsx";
 import type { Member } from "../../db/accounts";
 import type { publicInvite } from "../../db/invites";
 import type { ScimUserRow } from "../../db/schema";
-import { CsrfField, formatTime, Message } from "../layout";
+import { CsrfField, Message, Time } from "../layout";
 
 export type PublicInvite = ReturnType<typeof publicInvite>;
 
@@ -36,7 +36,9 @@ export const MembersPage: FC<MembersProps> = (p) => (
 						<td>{m.email}</td>
 						<td>{[m.givenName, m.familyName].filter(Boolean).join(" ") || "—"}</td>
 						<td>{m.role}</td>
-						<td>{formatTime(m.joinedAt)}</td>
+						<td>
+							<Time iso={m.joinedAt} />
+						</td>
 						<td>
 							{m.accountId === p.selfAccountId ? (
 								<span class="muted">you</span>
@@ -73,7 +75,9 @@ export const MembersPage: FC<MembersProps> = (p) => (
 								<td>{u.userName}</td>
 								<td>{u.email ?? "—"}</td>
 								<td>{[u.givenName, u.familyName].filter(Boolean).join(" ") || "—"}</td>
-								<td>{formatTime(u.updatedAt)}</td>
+								<td>
+									<Time iso={u.updatedAt} />
+								</td>
 							</tr>
 						))}
 					</tbody>
@@ -100,8 +104,12 @@ export const MembersPage: FC<MembersProps> = (p) => (
 						<tr>
 							<td>{i.email}</td>
 							<td>{i.status}</td>
-							<td>{formatTime(i.createdAt)}</td>
-							<td>{formatTime(i.expiresAt)}</td>
+							<td>
+								<Time iso={i.createdAt} />
+							</td>
+							<td>
+								<Time iso={i.expiresAt} />
+							</td>
 							<td>
 								<form method="post" action={`/admin/invites/${i.id}/resend`} class="inline">
 									<CsrfField token={p.csrf} />
