@@ -10,6 +10,7 @@ import {
 import { isAdminSessionEnded } from "../db/login-links";
 import { getTeam } from "../db/teams";
 import type { Actor } from "../provisioning/users";
+import { foldCase } from "../scim/fold";
 import { ACCESS_JWT_HEADER, AccessJwtError, accessConfig, verifyAccessJwt } from "./access-jwt";
 import { TeamPickerPage } from "./pages/sign-in";
 import {
@@ -50,7 +51,7 @@ export const requireAdmin = createMiddleware<AdminEnv>(async (c, next) => {
 		const wantedTeam = c.req.query("team");
 		if (
 			session?.via !== "access" ||
-			session.email.toLowerCase() !== email.toLowerCase() ||
+			foldCase(session.email) !== foldCase(email) ||
 			(wantedTeam && wantedTeam !== session.teamId)
 		) {
 			const picked = await accessSession(c, email, wantedTeam);

@@ -1,4 +1,5 @@
 import { and, eq, sql } from "drizzle-orm";
+import { foldCase } from "../scim/fold";
 import type { Db } from "./client";
 import {
 	type Account,
@@ -15,7 +16,7 @@ export async function findAccountByEmail(db: Db, email: string): Promise<Account
 		(await db
 			.select()
 			.from(accounts)
-			.where(sql`lower(${accounts.email}) = lower(${email})`)
+			.where(eq(accounts.emailKey, foldCase(email)))
 			.get()) ?? null
 	);
 }

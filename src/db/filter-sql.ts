@@ -4,6 +4,7 @@ import { scimErrors } from "../scim/errors";
 import type { AttrPath, CompareOp, CompareValue, Filter } from "../scim/filter/ast";
 import { printAttrPath } from "../scim/filter/print";
 import { parseDateTime } from "../scim/filter/validate";
+import { foldCase } from "../scim/fold";
 import {
 	findAttribute,
 	type ResolvedAttribute,
@@ -27,8 +28,12 @@ import { scimGroupMembers, scimGroups, scimUserEmails, scimUsers } from "./schem
  *   address up in `scim_user_emails` first, so it uses that table's index.
  * - `ne` means "no value equals", so it holds when the attribute is missing; `pr` needs a
  *   non-empty value; `not` is two-valued (a missing attribute makes the inner filter false).
- * - co/sw/ew use instr/substr, never LIKE, so `%` and `_` are literal; strings that are not
- *   caseExact compare through lower(), which folds ASCII letters only (as the unique indexes do).
+ * - co/sw/ew use instr/substr, never LIKE, so `%` and `_` are literal. Strings that are not
+ *   caseExact compare case-folded: userName, emails.value and group displayName (and a User's
+ *   groups.display) through the key columns that hold foldCase (src/scim/fold.ts) of the value,
+ *   against the operand folded the same way in JS, so they fold all of Unicode like the evaluator
+ *   and use the unique/lookup indexes; every other string compares through SQLite's lower(),
+ *   which folds ASCII letters only.
  * - dateTimes compare as instants (stored as ISO-8601 UTC with milliseconds); JSON booleans are
  *   1/0 in SQL.
  */
@@ -40,6 +45,11 @@ interface Scalar {
 	expr: SQL;
 	kind: ValueKind;
 	caseExact: boolean;
+	/**
+	 * foldCase (src/scim/fold.ts) of the value, when it is stored: compared with the operand
+	 * folded in JS instead of through lower(), which folds ASCII only.
+	 */
+	key?: SQL;
 	/** True when the value is present (`pr`): not null, not "", and for complex values some sub-attribute present. */
 	present: SQL;
 }
@@ -66,6 +76,13 @@ interface Target {
 	resource: SQLiteColumn;
 	/** Attributes with a column (or an expression over columns) of their own, by canonical core name. */
 	columns(ctx: FilterContext): Record<string, SQL | SQLiteColumn>;
+	/** The case-fold key columns of some of those attributes, by the same names. */
+	keyColumns: Record<string, SQLiteColumn>;
+	/**
+	 * Case-fold keys of values read from the stored JSON, by `attribute.sub`: given the raw value
+	 * of the current element, the SQL for its key.
+	 */
+	jsonKeys?: Record<string, (raw: SQL) => SQL>;
 	/** Multi-valued attributes kept in tables of their own rather than in `resource`. */
 	sideElements: Record<string, (ctx: FilterContext) => Elements>;
 	/**
@@ -107,6 +124,7 @@ function refTo(ctx: FilterContext, endpoint: string, id: SQLiteColumn): SQL {
 /** Side-table elements whose sub-attributes are SQL expressions; every element is present. */
 function tableElements(
 	subs: Record<string, SQL | SQLiteColumn>,
+	keys: Record<string, SQLiteColumn> = {},
 ): (sub: AttributeDef | undefined) => Scalar {
 	return (sub) => {
 		const expr = sub === undefined ? undefined : subs[sub.name];
@@ -115,8 +133,15 @@ function tableElements(
 				? { expr: sql`1`, kind: "number", caseExact: true, present: sql`1` }
 				: nullScalar(sub);
 		}
-		return columnScalar(sql`${expr}`, sub);
+		return withKey(columnScalar(sql`${expr}`, sub), keys[sub.name]);
 	};
+}
+
+/** Attaches a stored case-fold key to a case-insensitive string value. */
+function withKey(scalar: Scalar, key: SQL | SQLiteColumn | undefined): Scalar {
+	return key === undefined || scalar.kind !== "string" || scalar.caseExact
+		? scalar
+		: { ...scalar, key: sql`${key}` };
 }
 
 const USER_TARGET: Target = {
@@ -131,6 +156,12 @@ const USER_TARGET: Target = {
 		"name.familyName": scimUsers.familyName,
 		active: scimUsers.active,
 	}),
+	keyColumns: { userName: scimUsers.userNameKey },
+	jsonKeys: {
+		// The side table holds each non-blank email with its key; a blank one folds the same anyway.
+		"emails.value": (raw) =>
+			sql`coalesce((select ek.value_key from ${scimUserEmails} as ek where ek.scim_user_id = ${scimUsers.id} and ek.value = ${raw} limit 1), lower(${raw}))`,
+	},
 	sideElements: {
 		// The groups a User is in are the membership rows, not part of the stored resource.
 		groups: (ctx) => {
@@ -139,18 +170,21 @@ const USER_TARGET: Target = {
 			return {
 				from,
 				order,
-				value: tableElements({
-					value: scimGroups.id,
-					display: scimGroups.displayName,
-					type: sql`'direct'`,
-					$ref: refTo(ctx, GROUP_RESOURCE_TYPE.endpoint, scimGroups.id),
-				}),
+				value: tableElements(
+					{
+						value: scimGroups.id,
+						display: scimGroups.displayName,
+						type: sql`'direct'`,
+						$ref: refTo(ctx, GROUP_RESOURCE_TYPE.endpoint, scimGroups.id),
+					},
+					{ display: scimGroups.displayNameKey },
+				),
 			};
 		},
 	},
 	indexedValue: {
 		emails: (ctx, value) =>
-			sql`${scimUsers.id} in (select ${scimUserEmails.scimUserId} from ${scimUserEmails} where ${scimUserEmails.teamId} = ${ctx.teamId} and lower(${scimUserEmails.value}) = lower(${value}))`,
+			sql`${scimUsers.id} in (select ${scimUserEmails.scimUserId} from ${scimUserEmails} where ${scimUserEmails.teamId} = ${ctx.teamId} and ${scimUserEmails.valueKey} = ${foldCase(value)})`,
 	},
 };
 
@@ -162,6 +196,7 @@ const GROUP_TARGET: Target = {
 		externalId: scimGroups.externalId,
 		displayName: scimGroups.displayName,
 	}),
+	keyColumns: { displayName: scimGroups.displayNameKey },
 	sideElements: {
 		members: (ctx) => {
 			const from = sql`${scimGroupMembers} join ${scimUsers} on ${scimUsers.id} = ${scimGroupMembers.scimUserId} where ${scimGroupMembers.groupId} = ${scimGroups.id}`;
@@ -249,15 +284,24 @@ function orderBy(
 		const primaryDef = findAttribute(resolved.attribute.subAttributes, "primary");
 		const primary =
 			primaryDef === undefined ? sql`0` : sql`(${elements.value(primaryDef).expr} = 1)`;
-		const expr = sql`(select ${item.expr} from ${elements.from} and ${item.present} order by ${primary} desc, ${elements.order} limit 1)`;
-		value = { ...item, expr, present: sql`(${expr} is not null)` };
+		const first = (expr: SQL) =>
+			sql`(select ${expr} from ${elements.from} and ${item.present} order by ${primary} desc, ${elements.order} limit 1)`;
+		const expr = first(item.expr);
+		value = {
+			...item,
+			expr,
+			key: item.key === undefined ? undefined : first(item.key),
+			present: sql`(${expr} is not null)`,
+		};
 	} else if (resolved.attribute.type === "complex" && resolved.subAttribute === undefined) {
 		throw invalid();
 	} else {
 		value = scope.scalar(resolved);
 	}
 	const key =
-		value.kind === "string" && !value.caseExact ? sql`lower(${value.expr})` : sql`${value.expr}`;
+		value.kind === "string" && !value.caseExact
+			? (value.key ?? sql`lower(${value.expr})`)
+			: sql`${value.expr}`;
 	// RFC 7644 §3.4.2.3: resources without the attribute sort last ascending, first descending.
 	const missing = sql`(case when ${value.present} then 0 else 1 end)`;
 	return sortOrder === "descending"
@@ -311,7 +355,7 @@ class Scope {
 					: `${ref.attribute.name}.${ref.subAttribute.name}`;
 			const column = this.target.columns(this.ctx)[name];
 			if (column !== undefined) {
-				return columnScalar(sql`${column}`, def);
+				return withKey(columnScalar(sql`${column}`, def), this.target.keyColumns[name]);
 			}
 			if (name === "meta.location") {
 				throw scimErrors.invalidFilter(`"meta.location" cannot be used in this filter.`);
@@ -351,7 +395,11 @@ class Scope {
 						present: jsonPresent(resource, sql`j.fullkey`),
 					};
 				}
-				return jsonScalar(resource, sql`(j.fullkey || ${`.${quote(sub.name)}`})`, sub);
+				const scalar = jsonScalar(resource, sql`(j.fullkey || ${`.${quote(sub.name)}`})`, sub);
+				const key = ref.extension
+					? undefined
+					: this.target.jsonKeys?.[`${attribute.name}.${sub.name}`];
+				return key === undefined ? scalar : withKey(scalar, key(scalar.expr));
 			},
 		};
 	}
@@ -370,7 +418,7 @@ function unknown(path: AttrPath, target: Target) {
 /**
  * One filter node as SQL. With `twoValued` the result is never NULL (needed under `not`); without
  * it a missing attribute may give NULL, which WHERE reads as false and which keeps plain
- * comparisons such as `lower(user_name) = lower(?)` usable by an index.
+ * comparisons such as `user_name_key = ?` usable by an index.
  */
 function compile(scope: Scope, filter: Filter, twoValued: boolean): SQL {
 	switch (filter.kind) {
@@ -472,8 +520,13 @@ function withPrefilter(scope: Scope, ref: ResolvedAttribute, values: string[], e
 function compare(column: Scalar, op: CompareOp, value: string | number | boolean): SQL {
 	const bound = bind(column, value);
 	const fold = column.kind === "string" && !column.caseExact;
-	const left = fold ? sql`lower(${column.expr})` : column.expr;
-	const right = fold ? sql`lower(${bound})` : bound;
+	// A stored key is compared with the operand folded in JS, the same fold, so its index serves.
+	const left = fold ? (column.key ?? sql`lower(${column.expr})`) : column.expr;
+	const right = !fold
+		? bound
+		: column.key !== undefined
+			? sql`${foldCase(String(value))}`
+			: sql`lower(${bound})`;
 	switch (op) {
 		case "eq":
 			return sql`${left} = ${right}`;

@@ -1,4 +1,5 @@
 import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
+import { foldCase } from "../scim/fold";
 import type { Db } from "./client";
 import { type ListPage, listPage } from "./list";
 import { type ScimGroupRow, scimGroupMembers, scimGroups, scimUsers } from "./schema";
@@ -34,10 +35,7 @@ export async function findScimGroupByDisplayName(
 			.select()
 			.from(scimGroups)
 			.where(
-				and(
-					eq(scimGroups.teamId, teamId),
-					sql`lower(${scimGroups.displayName}) = lower(${displayName})`,
-				),
+				and(eq(scimGroups.teamId, teamId), eq(scimGroups.displayNameKey, foldCase(displayName))),
 			)
 			.get()) ?? null
 	);

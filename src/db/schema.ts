@@ -1,4 +1,3 @@
-import { sql } from "drizzle-orm";
 import {
 	index,
 	integer,
@@ -43,6 +42,8 @@ export const accounts = sqliteTable(
 	{
 		id: text("id").primaryKey(),
 		email: text("email").notNull(),
+		/** foldCase(email) (src/scim/fold.ts): emails are unique and looked up by it. */
+		emailKey: text("email_key").notNull(),
 		givenName: text("given_name"),
 		familyName: text("family_name"),
 		/** The team whose SCIM created this account: only that team may change its email. */
@@ -50,7 +51,7 @@ export const accounts = sqliteTable(
 		createdAt: createdAt(),
 		updatedAt: updatedAt(),
 	},
-	(t) => [uniqueIndex("accounts_email_unique").on(sql`lower(${t.email})`)],
+	(t) => [uniqueIndex("accounts_email_key_unique").on(t.emailKey)],
 );
 
 /** A team's block on an account's sign-in (set by SCIM deactivation); any block stops sign-in. */
@@ -100,6 +101,8 @@ export const scimUsers = sqliteTable(
 			.notNull()
 			.references(() => teams.id),
 		userName: text("user_name").notNull(),
+		/** foldCase(userName) (src/scim/fold.ts): unique per team, and what filters and sorting compare. */
+		userNameKey: text("user_name_key").notNull(),
 		externalId: text("external_id"),
 		displayName: text("display_name"),
 		givenName: text("given_name"),
@@ -125,7 +128,7 @@ export const scimUsers = sqliteTable(
 		updatedAt: updatedAt(),
 	},
 	(t) => [
-		uniqueIndex("scim_users_team_user_name").on(t.teamId, sql`lower(${t.userName})`),
+		uniqueIndex("scim_users_team_user_name_key").on(t.teamId, t.userNameKey),
 		uniqueIndex("scim_users_team_account").on(t.teamId, t.accountId),
 		// externalId eq (Entra's matching filter) is answered in list order straight from this index;
 		// with (team_id, external_id) alone SQLite preferred walking the whole team in created order.
@@ -144,12 +147,14 @@ export const scimUserEmails = sqliteTable(
 		teamId: text("team_id").notNull(),
 		position: integer("position").notNull(),
 		value: text("value").notNull(),
+		/** foldCase(value) (src/scim/fold.ts), what email filters compare. */
+		valueKey: text("value_key").notNull(),
 		type: text("type"),
 		primary: integer("primary", { mode: "boolean" }).notNull().default(false),
 	},
 	(t) => [
 		primaryKey({ columns: [t.scimUserId, t.position] }),
-		index("scim_user_emails_team_value").on(t.teamId, sql`lower(${t.value})`),
+		index("scim_user_emails_team_value_key").on(t.teamId, t.valueKey),
 	],
 );
 
@@ -162,6 +167,8 @@ export const scimGroups = sqliteTable(
 			.notNull()
 			.references(() => teams.id),
 		displayName: text("display_name").notNull(),
+		/** foldCase(displayName) (src/scim/fold.ts): unique per team, and what filters and sorting compare. */
+		displayNameKey: text("display_name_key").notNull(),
 		externalId: text("external_id"),
 		/** Attributes other than members, as sent, as JSON. */
 		resource: text("resource", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
@@ -170,7 +177,7 @@ export const scimGroups = sqliteTable(
 		updatedAt: updatedAt(),
 	},
 	(t) => [
-		uniqueIndex("scim_groups_team_display_name").on(t.teamId, sql`lower(${t.displayName})`),
+		uniqueIndex("scim_groups_team_display_name_key").on(t.teamId, t.displayNameKey),
 		index("scim_groups_team_external_id").on(t.teamId, t.externalId, t.createdAt, t.id),
 		index("scim_groups_team_created").on(t.teamId, t.createdAt, t.id),
 	],

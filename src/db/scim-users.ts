@@ -1,4 +1,5 @@
 import { and, desc, eq, getTableColumns, inArray, type SQL, sql } from "drizzle-orm";
+import { foldCase } from "../scim/fold";
 import type { Db } from "./client";
 import { type ListPage, listQueries } from "./list";
 import {
@@ -106,9 +107,7 @@ export async function findScimUserByUserName(
 		(await db
 			.select()
 			.from(scimUsers)
-			.where(
-				and(eq(scimUsers.teamId, teamId), sql`lower(${scimUsers.userName}) = lower(${userName})`),
-			)
+			.where(and(eq(scimUsers.teamId, teamId), eq(scimUsers.userNameKey, foldCase(userName))))
 			.get()) ?? null
 	);
 }
@@ -139,16 +138,14 @@ export async function readForCreate(
 	userName: string,
 	email: string,
 ): Promise<CreateUserReads> {
-	const accountWithEmail = sql`lower(${accounts.email}) = lower(${email})`;
+	const accountWithEmail = eq(accounts.emailKey, foldCase(email));
 	const accountId = db.select({ id: accounts.id }).from(accounts).where(accountWithEmail);
 	const [team, sameUserName, account, linked, role] = await db.batch([
 		db.select().from(teams).where(eq(teams.id, teamId)),
 		db
 			.select()
 			.from(scimUsers)
-			.where(
-				and(eq(scimUsers.teamId, teamId), sql`lower(${scimUsers.userName}) = lower(${userName})`),
-			),
+			.where(and(eq(scimUsers.teamId, teamId), eq(scimUsers.userNameKey, foldCase(userName)))),
 		db.select().from(accounts).where(accountWithEmail),
 		db
 			.select()
@@ -243,6 +240,7 @@ export function emailRows(
 		teamId,
 		position,
 		value: e.value,
+		valueKey: foldCase(e.value),
 		type: e.type ?? null,
 		primary: e.primary === true,
 	}));

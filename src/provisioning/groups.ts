@@ -10,6 +10,7 @@ import {
 } from "../db/groups";
 import { type ScimGroupRow, scimGroupMembers, scimGroups } from "../db/schema";
 import { type ScimErrorData, scimErrors } from "../scim/errors";
+import { foldCase } from "../scim/fold";
 import { checkGroupResourceLimits } from "../scim/limits";
 import { applyPatch, type PatchOperation } from "../scim/patch";
 import { err, ok, type Result } from "../scim/result";
@@ -52,6 +53,7 @@ export async function createGroup(
 		id: crypto.randomUUID(),
 		teamId: ctx.teamId,
 		displayName,
+		displayNameKey: foldCase(displayName),
 		externalId: typeof attributes.externalId === "string" ? attributes.externalId : null,
 		resource: attributes,
 		version: 1,
@@ -157,7 +159,7 @@ async function writeGroup(
 		return err(tooBig.toData());
 	}
 	const displayName = String(attributes.displayName ?? "");
-	if (displayName.toLowerCase() !== current.displayName.toLowerCase()) {
+	if (foldCase(displayName) !== current.displayNameKey) {
 		const other = await findScimGroupByDisplayName(db, ctx.teamId, displayName);
 		if (other && other.id !== current.id) {
 			return err(displayNameTaken(displayName));
@@ -174,6 +176,7 @@ async function writeGroup(
 	const row: ScimGroupRow = {
 		...current,
 		displayName,
+		displayNameKey: foldCase(displayName),
 		externalId: typeof attributes.externalId === "string" ? attributes.externalId : null,
 		resource: attributes,
 		version: current.version + 1,
@@ -184,6 +187,7 @@ async function writeGroup(
 			.update(scimGroups)
 			.set({
 				displayName: row.displayName,
+				displayNameKey: row.displayNameKey,
 				externalId: row.externalId,
 				resource: row.resource,
 				version: row.version,

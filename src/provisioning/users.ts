@@ -23,6 +23,7 @@ import {
 } from "../db/scim-users";
 import { getTeam } from "../db/teams";
 import { type ScimErrorData, scimErrors } from "../scim/errors";
+import { foldCase } from "../scim/fold";
 import { checkUserResourceLimits } from "../scim/limits";
 import { err, ok, type Result } from "../scim/result";
 import { changedAttributes } from "./changes";
@@ -101,6 +102,7 @@ export async function createUser(
 	const account: Account = existingAccount ?? {
 		id: crypto.randomUUID(),
 		email: fields.email,
+		emailKey: foldCase(fields.email),
 		givenName: fields.givenName,
 		familyName: fields.familyName,
 		createdByTeamId: ctx.teamId,
@@ -144,6 +146,7 @@ export async function createUser(
 		id,
 		teamId: ctx.teamId,
 		userName: fields.userName,
+		userNameKey: foldCase(fields.userName),
 		externalId: fields.externalId,
 		displayName: fields.displayName,
 		givenName: fields.givenName,
@@ -203,7 +206,7 @@ export async function updateUser(
 	if (changes.length === 0 && fields.active === current.active) {
 		return ok(current);
 	}
-	if (fields.userName.toLowerCase() !== current.userName.toLowerCase()) {
+	if (foldCase(fields.userName) !== current.userNameKey) {
 		const other = await findScimUserByUserName(db, ctx.teamId, fields.userName);
 		if (other && other.id !== current.id) {
 			return err(userNameTaken(fields.userName));
@@ -216,7 +219,7 @@ export async function updateUser(
 	const ownsAccount = account.createdByTeamId === ctx.teamId;
 
 	// Only an account this team created follows the IdP's email; others keep their own.
-	if (ownsAccount && fields.email.toLowerCase() !== account.email.toLowerCase()) {
+	if (ownsAccount && foldCase(fields.email) !== account.emailKey) {
 		const holder = await findAccountByEmail(db, fields.email);
 		if (holder && holder.id !== account.id) {
 			return err(
@@ -228,7 +231,7 @@ export async function updateUser(
 		statements.push(
 			db
 				.update(accounts)
-				.set({ email: fields.email, updatedAt: ctx.now })
+				.set({ email: fields.email, emailKey: foldCase(fields.email), updatedAt: ctx.now })
 				.where(eq(accounts.id, account.id)),
 		);
 	}
@@ -273,6 +276,7 @@ export async function updateUser(
 	const row: ScimUserRow = {
 		...current,
 		userName: fields.userName,
+		userNameKey: foldCase(fields.userName),
 		externalId: fields.externalId,
 		displayName: fields.displayName,
 		givenName: fields.givenName,
@@ -290,6 +294,7 @@ export async function updateUser(
 			.update(scimUsers)
 			.set({
 				userName: row.userName,
+				userNameKey: row.userNameKey,
 				externalId: row.externalId,
 				displayName: row.displayName,
 				givenName: row.givenName,

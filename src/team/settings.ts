@@ -18,6 +18,7 @@ import { getTeam, listSsoMethods, ssoPreconditionProblem } from "../db/teams";
 import { hashSecret, newKeyToken } from "../keys/token";
 import type { Actor } from "../provisioning/users";
 import { scimErrors } from "../scim/errors";
+import { foldCase } from "../scim/fold";
 import { err, ok, type Result } from "../scim/result";
 
 /**
@@ -235,7 +236,13 @@ export async function addAdmin(
 	const statements: Statement[] = [];
 	if (!existing) {
 		statements.push(
-			db.insert(accounts).values({ id: accountId, email, createdAt: ctx.now, updatedAt: ctx.now }),
+			db.insert(accounts).values({
+				id: accountId,
+				email,
+				emailKey: foldCase(email),
+				createdAt: ctx.now,
+				updatedAt: ctx.now,
+			}),
 		);
 	}
 	statements.push(
@@ -311,7 +318,10 @@ export async function changeEmail(
 	}
 	try {
 		await runBatch(db, [
-			db.update(accounts).set({ email, updatedAt: ctx.now }).where(eq(accounts.id, accountId)),
+			db
+				.update(accounts)
+				.set({ email, emailKey: foldCase(email), updatedAt: ctx.now })
+				.where(eq(accounts.id, accountId)),
 			insertEvent(
 				db,
 				event(ctx, "account.email", {

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { foldCase } from "../../src/scim/fold.ts";
 import { oktaUser } from "./workload.ts";
 
 /**
@@ -62,19 +63,23 @@ function insertUsers(teamId: string, from: number, to: number): string[] {
 		const accountId = uuid(i, "acc0");
 		const at = q(new Date(EPOCH + i * 1000).toISOString());
 		const email = q(user.userName);
+		// The stored case-fold keys (src/scim/fold.ts), as the application writes them.
+		const key = q(foldCase(user.userName));
 		const given = q(user.name.givenName);
 		const family = q(user.name.familyName);
-		accounts.push(`(${q(accountId)}, ${email}, ${given}, ${family}, ${q(teamId)}, ${at}, ${at})`);
-		users.push(
-			`(${q(id)}, ${q(teamId)}, ${email}, ${q(user.externalId)}, ${q(user.displayName)}, ${given}, ${family}, ${email}, 1, 'active', ${q(accountId)}, ${at}, ${q(JSON.stringify(resource))}, 1, NULL, ${at}, ${at})`,
+		accounts.push(
+			`(${q(accountId)}, ${email}, ${key}, ${given}, ${family}, ${q(teamId)}, ${at}, ${at})`,
 		);
-		emails.push(`(${q(id)}, ${q(teamId)}, 0, ${email}, 'work', 1)`);
+		users.push(
+			`(${q(id)}, ${q(teamId)}, ${email}, ${key}, ${q(user.externalId)}, ${q(user.displayName)}, ${given}, ${family}, ${email}, 1, 'active', ${q(accountId)}, ${at}, ${q(JSON.stringify(resource))}, 1, NULL, ${at}, ${at})`,
+		);
+		emails.push(`(${q(id)}, ${q(teamId)}, 0, ${email}, ${key}, 'work', 1)`);
 		members.push(`(${q(teamId)}, ${q(accountId)}, 'developer', ${at})`);
 	}
 	return [
-		`INSERT INTO accounts (id, email, given_name, family_name, created_by_team_id, created_at, updated_at) VALUES ${accounts.join(",")};`,
-		`INSERT INTO scim_users (id, team_id, user_name, external_id, display_name, given_name, family_name, email, active, state, account_id, joined_at, resource, version, create_request_hash, created_at, updated_at) VALUES ${users.join(",")};`,
-		`INSERT INTO scim_user_emails (scim_user_id, team_id, position, value, type, "primary") VALUES ${emails.join(",")};`,
+		`INSERT INTO accounts (id, email, email_key, given_name, family_name, created_by_team_id, created_at, updated_at) VALUES ${accounts.join(",")};`,
+		`INSERT INTO scim_users (id, team_id, user_name, user_name_key, external_id, display_name, given_name, family_name, email, active, state, account_id, joined_at, resource, version, create_request_hash, created_at, updated_at) VALUES ${users.join(",")};`,
+		`INSERT INTO scim_user_emails (scim_user_id, team_id, position, value, value_key, type, "primary") VALUES ${emails.join(",")};`,
 		`INSERT INTO memberships (team_id, account_id, role, created_at) VALUES ${members.join(",")};`,
 	];
 }

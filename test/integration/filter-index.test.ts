@@ -64,25 +64,25 @@ describe("EXPLAIN QUERY PLAN of GET /Users?filter=", () => {
 	it.each<[string, RegExp]>([
 		[
 			'userName eq "Ada@Example.com"',
-			/SEARCH scim_users USING (COVERING )?INDEX scim_users_team_user_name \(team_id=\? AND <expr>=\?\)/,
+			/SEARCH scim_users USING (COVERING )?INDEX scim_users_team_user_name_key \(team_id=\? AND user_name_key=\?\)/,
 		],
-		['USERNAME EQ "ada@example.com"', /USING (COVERING )?INDEX scim_users_team_user_name/],
+		['USERNAME EQ "ada@example.com"', /USING (COVERING )?INDEX scim_users_team_user_name_key/],
 		[
 			'externalId eq "00u123"',
 			/SEARCH scim_users USING (COVERING )?INDEX scim_users_team_external_id \(team_id=\? AND external_id=\?\)/,
 		],
 		[
 			'emails.value eq "ada@example.com"',
-			/SEARCH scim_user_emails USING (COVERING )?INDEX scim_user_emails_team_value \(team_id=\? AND <expr>=\?\)/,
+			/SEARCH scim_user_emails USING (COVERING )?INDEX scim_user_emails_team_value_key \(team_id=\? AND value_key=\?\)/,
 		],
-		['emails eq "ada@example.com"', /USING (COVERING )?INDEX scim_user_emails_team_value/],
+		['emails eq "ada@example.com"', /USING (COVERING )?INDEX scim_user_emails_team_value_key/],
 		[
 			'emails[type eq "work" and value eq "ada@example.com"]',
-			/USING (COVERING )?INDEX scim_user_emails_team_value/,
+			/USING (COVERING )?INDEX scim_user_emails_team_value_key/,
 		],
 		[
 			'emails[value eq "ada@example.com"] and active eq true',
-			/USING (COVERING )?INDEX scim_user_emails_team_value/,
+			/USING (COVERING )?INDEX scim_user_emails_team_value_key/,
 		],
 		[
 			'id eq "2819c223-7f76-453a-919d-413861904646"',
@@ -116,7 +116,7 @@ describe("EXPLAIN QUERY PLAN of GET /Groups?filter=", () => {
 	it.each<[string, RegExp]>([
 		[
 			'displayName eq "Engineering"',
-			/SEARCH scim_groups USING (COVERING )?INDEX scim_groups_team_display_name \(team_id=\? AND <expr>=\?\)/,
+			/SEARCH scim_groups USING (COVERING )?INDEX scim_groups_team_display_name_key \(team_id=\? AND display_name_key=\?\)/,
 		],
 		[
 			'externalId eq "grp-1"',

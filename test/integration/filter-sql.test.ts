@@ -91,6 +91,15 @@ function seedUsers(): Json[] {
 			],
 			[SCHEMA_ENTERPRISE_USER]: { department: "engineering", manager: { value: "MGR-1" } },
 		}),
+		// userName, emails and group displayName fold all of Unicode (stored keys, src/scim/fold.ts).
+		user({
+			userName: `ZOË.Ünal@${d}`,
+			displayName: "Zoe Unal",
+			emails: [
+				{ value: `ZOË@${d}`, type: "work", primary: true },
+				{ value: `zoë.ünal@home.${d}`, type: "home" },
+			],
+		}),
 		user({
 			userName: `jose@${d}`,
 			externalId: "José-6",
@@ -194,6 +203,7 @@ beforeAll(async () => {
 		{ displayName: "engineering-leads", members: ids.slice(0, 2) },
 		{ displayName: "Sales_Team 100%", externalId: "grp-sales", members: ids.slice(5, 15) },
 		{ displayName: "Empty" },
+		{ displayName: "ÉQUIPE Ünité", members: ids.slice(0, 1) },
 	];
 	const groupIds: string[] = [];
 	for (const g of groupBodies) {
@@ -260,14 +270,19 @@ function referenceIds(text: string, resources: Json[], type: ResourceTypeDef): s
 
 // ---- the filter grammar -------------------------------------------------------------------
 
-/** Flips the case of ASCII letters only: SQL lower() folds ASCII, as the unique indexes do. */
-function asciiCaseVariant(text: string, flips: number[]): string {
+/**
+ * Flips the case of some letters: ASCII only for attributes compared through SQLite's lower()
+ * (which folds ASCII only); any letter with a one-character case partner for those with a stored
+ * case-fold key (userName, emails, group displayName), which fold all of Unicode.
+ */
+function caseVariant(text: string, flips: number[], unicode = false): string {
 	return [...text]
 		.map((ch, i) => {
-			if (!flips.includes(i % 7) || !/[a-z]/i.test(ch)) {
+			if (!flips.includes(i % 7) || !(unicode ? /\p{L}/u : /[a-z]/i).test(ch)) {
 				return ch;
 			}
-			return ch === ch.toLowerCase() ? ch.toUpperCase() : ch.toLowerCase();
+			const flipped = ch === ch.toLowerCase() ? ch.toUpperCase() : ch.toLowerCase();
+			return [...flipped].length === 1 ? flipped : ch;
 		})
 		.join("");
 }
@@ -300,7 +315,7 @@ function stringsUnder(resources: Json[], key: string): string[] {
 }
 
 /** A comparison value for an attribute: seeded, a piece of a seeded one, or random. */
-function stringValue(samples: string[]): fc.Arbitrary<string> {
+function stringValue(samples: string[], unicode = false): fc.Arbitrary<string> {
 	const seededValue = samples.length === 0 ? fc.constant("") : fc.constantFrom(...samples);
 	return fc.oneof(
 		{ weight: 4, arbitrary: seededValue },
@@ -309,15 +324,16 @@ function stringValue(samples: string[]): fc.Arbitrary<string> {
 			arbitrary: fc
 				.tuple(seededValue, fc.nat(), fc.nat(), caseFlips)
 				.map(([s, a, b, flips]) =>
-					asciiCaseVariant(
+					caseVariant(
 						s.slice(Math.min(a, b) % (s.length + 1), (Math.max(a, b) % (s.length + 1)) + 1),
 						flips,
+						unicode,
 					),
 				),
 		},
 		{
 			weight: 2,
-			arbitrary: fc.tuple(seededValue, caseFlips).map(([s, f]) => asciiCaseVariant(s, f)),
+			arbitrary: fc.tuple(seededValue, caseFlips).map(([s, f]) => caseVariant(s, f, unicode)),
 		},
 		{ weight: 2, arbitrary: randomText },
 	);
@@ -332,6 +348,8 @@ interface AttrSpec {
 	/** A multi-valued complex parent that a value filter can name. */
 	parent?: string;
 	sub?: string;
+	/** Compared through a stored case-fold key, so non-ASCII case variants must match too. */
+	unicodeFold?: boolean;
 }
 
 const USER_ATTRS: AttrSpec[] = [
@@ -339,6 +357,7 @@ const USER_ATTRS: AttrSpec[] = [
 		names: ["userName", "USERNAME", `${SCHEMA_USER}:userName`],
 		type: "string",
 		samplesKey: "userName",
+		unicodeFold: true,
 	},
 	{ names: ["externalId", "externalid"], type: "string", samplesKey: "externalId" },
 	{ names: ["id"], type: "string", samplesKey: "id" },
@@ -358,6 +377,7 @@ const USER_ATTRS: AttrSpec[] = [
 		samplesKey: "value",
 		parent: "emails",
 		sub: "value",
+		unicodeFold: true,
 	},
 	{ names: ["emails.type"], type: "string", samplesKey: "type", parent: "emails", sub: "type" },
 	{
@@ -401,6 +421,7 @@ const USER_ATTRS: AttrSpec[] = [
 		samplesKey: "display",
 		parent: "groups",
 		sub: "display",
+		unicodeFold: true,
 	},
 	{
 		names: ["groups.value", "groups"],
@@ -431,7 +452,12 @@ const USER_ATTRS: AttrSpec[] = [
 ];
 
 const GROUP_ATTRS: AttrSpec[] = [
-	{ names: ["displayName", "DISPLAYNAME"], type: "string", samplesKey: "displayName" },
+	{
+		names: ["displayName", "DISPLAYNAME"],
+		type: "string",
+		samplesKey: "displayName",
+		unicodeFold: true,
+	},
 	{ names: ["externalId"], type: "string", samplesKey: "externalId" },
 	{ names: ["id"], type: "string", samplesKey: "id" },
 	{
@@ -498,7 +524,11 @@ function leaf(spec: AttrSpec, resources: Json[], name?: string): fc.Arbitrary<st
 		{
 			weight: 8,
 			arbitrary: fc
-				.tuple(names, fc.constantFrom(...STRING_OPS).chain(opSpelling), stringValue(samples))
+				.tuple(
+					names,
+					fc.constantFrom(...STRING_OPS).chain(opSpelling),
+					stringValue(samples, spec.unicodeFold),
+				)
 				.map(([n, op, v]) => `${n} ${op} ${JSON.stringify(v)}`),
 		},
 	);

@@ -1,3 +1,4 @@
+import { foldCase } from "../fold";
 import { getProperty, isObject, type ScimObject } from "../json";
 import { definitionOf, findAttribute, resolveAttributePath } from "../schemas/lookup";
 import type { AttributeDef, ResourceTypeDef } from "../schemas/types";
@@ -90,8 +91,8 @@ function compareOne(
 		return false;
 	}
 	const fold = def?.caseExact !== true;
-	const a = fold ? actual.toLowerCase() : actual;
-	const b = fold ? expected.toLowerCase() : expected;
+	const a = fold ? foldCase(actual) : actual;
+	const b = fold ? foldCase(expected) : expected;
 	switch (op) {
 		case "co":
 			return a.includes(b);
