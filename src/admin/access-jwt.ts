@@ -1,5 +1,5 @@
-import { decode, verifyWithJwks } from "hono/jwt";
 import type { HonoJsonWebKey } from "hono/utils/jwt/jws";
+import { decode, verifyWithJwks } from "hono/utils/jwt/jwt";
 
 /**
  * Cloudflare Access in front of /admin (DESIGN.md "Admin auth"). Access signs a JWT for each

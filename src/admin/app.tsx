@@ -1,7 +1,7 @@
 import { type Context, Hono } from "hono";
 import { createMiddleware } from "hono/factory";
+import { html } from "hono/html";
 import { HTTPException } from "hono/http-exception";
-import { jsxRenderer } from "hono/jsx-renderer";
 import { NONCE, secureHeaders } from "hono/secure-headers";
 import { getAccount, listMembers } from "../db/accounts";
 import { listEventActions, listEvents } from "../db/events";
@@ -68,19 +68,25 @@ adminApp.use(
 		c.header("Cache-Control", "no-store");
 	}),
 	sameOriginForms,
-	jsxRenderer(
-		({ children }, c: Context<AdminEnv>) => (
-			<Document
-				title={c.get("pageTitle") ?? "SCIM provisioning"}
-				nonce={c.get("secureHeadersNonce")}
-				admin={c.get("admin")}
-				path={c.req.path}
-			>
-				{children}
-			</Document>
-		),
-		{ docType: true },
-	),
+	// What hono/jsx-renderer's `jsxRenderer(layout, { docType: true })` does, without the streaming
+	// renderer and client-side hono/jsx (DOM, hooks) that importing it bundles.
+	createMiddleware<AdminEnv>(async (c, next) => {
+		c.setRenderer((content) =>
+			c.html(
+				html`<!DOCTYPE html>${(
+					<Document
+						title={c.get("pageTitle") ?? "SCIM provisioning"}
+						nonce={c.get("secureHeadersNonce")}
+						admin={c.get("admin")}
+						path={c.req.path}
+					>
+						{content}
+					</Document>
+				)}`,
+			),
+		);
+		await next();
+	}),
 );
 
 // ── Sign-in with a login link (only without Cloudflare Access) ──────────────────────────────

@@ -3,9 +3,9 @@ import { deleteCookie, getSignedCookie, setSignedCookie } from "hono/cookie";
 import { HTTPException } from "hono/http-exception";
 import type { Child } from "hono/jsx";
 import type { SecureHeadersVariables } from "hono/secure-headers";
-import * as z from "zod";
 import type { AppEnv } from "../env";
 import { randomToken } from "../keys/token";
+import * as z from "../zod";
 
 /**
  * Admin sessions (DESIGN.md "Admin auth"): an HMAC-SHA256-signed cookie, `__Host-scim_admin`
@@ -19,12 +19,12 @@ const COOKIE = "scim_admin";
 
 const sessionSchema = z.object({
 	/** Names the session, so that signing out can end it on the server too. */
-	id: z.string().min(16),
-	teamId: z.string().min(1),
-	accountId: z.string().min(1),
+	id: z.string().check(z.minLength(16)),
+	teamId: z.string().check(z.minLength(1)),
+	accountId: z.string().check(z.minLength(1)),
 	email: z.string(),
-	expiresAt: z.number().int(),
-	csrf: z.string().min(32),
+	expiresAt: z.int(),
+	csrf: z.string().check(z.minLength(32)),
 	via: z.enum(["link", "access"]),
 });
 

@@ -1,6 +1,5 @@
 import { type Context, Hono } from "hono";
 import { timingSafeEqual } from "hono/utils/buffer";
-import * as z from "zod";
 import { accessConfig } from "../admin/access-jwt";
 import { newLoginToken } from "../admin/login-links";
 import { sessionSecret } from "../admin/session";
@@ -20,6 +19,7 @@ import type { Actor } from "../provisioning/users";
 import { scimErrors } from "../scim/errors";
 import { MAX_GRACE_SECONDS } from "../team/settings";
 import { teamStub } from "../team/stub";
+import * as z from "../zod";
 
 /**
  * The service API (DESIGN.md "Surfaces"): how the rest of the product, and operators, use
@@ -50,18 +50,26 @@ serviceApi.use("*", async (c, next) => {
 	await next();
 });
 
-const teamBody = z.object({ name: z.string().trim().min(1).max(200) });
+const teamBody = z.object({ name: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)) });
 const ssoBody = z.object({
-	methods: z.array(z.string().trim().toLowerCase().min(1).max(50)).max(20),
+	methods: z
+		.array(z.string().check(z.trim(), z.toLowerCase(), z.minLength(1), z.maxLength(50)))
+		.check(z.maxLength(20)),
 });
 const scimBody = z.object({ enabled: z.boolean() });
-const keyBody = z.object({ name: z.string().trim().min(1).max(100) });
+const keyBody = z.object({ name: z.string().check(z.trim(), z.minLength(1), z.maxLength(100)) });
 const regenerateBody = z.object({
-	graceSeconds: z.number().int().min(0).max(MAX_GRACE_SECONDS).default(0),
+	graceSeconds: z._default(z.int().check(z.minimum(0), z.maximum(MAX_GRACE_SECONDS)), 0),
 });
-const emailBody = z.object({ email: z.email().max(320) });
-const loginLinkBody = z.object({ teamId: z.string().min(1), email: z.string().min(1).max(320) });
-const authCheckBody = z.object({ teamId: z.string().min(1), email: z.string().min(1).max(320) });
+const emailBody = z.object({ email: z.email().check(z.maxLength(320)) });
+const loginLinkBody = z.object({
+	teamId: z.string().check(z.minLength(1)),
+	email: z.string().check(z.minLength(1), z.maxLength(320)),
+});
+const authCheckBody = z.object({
+	teamId: z.string().check(z.minLength(1)),
+	email: z.string().check(z.minLength(1), z.maxLength(320)),
+});
 
 serviceApi.post("/teams", async (c) => {
 	const { name } = await parseBody(c, teamBody);
@@ -196,7 +204,10 @@ serviceApi.post("/auth/check", async (c) => {
 	return c.json({ allowed: true, reason: "member", accountId: account.id, role });
 });
 
-async function parseBody<T extends z.ZodType>(c: Context<AppEnv>, schema: T): Promise<z.infer<T>> {
+async function parseBody<T extends z.ZodMiniType>(
+	c: Context<AppEnv>,
+	schema: T,
+): Promise<z.infer<T>> {
 	const parsed = schema.safeParse(await readJsonBody(c));
 	if (!parsed.success) {
 		const issue = parsed.error.issues[0];

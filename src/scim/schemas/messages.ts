@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "../../zod";
 import { ScimError, type ScimErrorData, type ScimType } from "../errors";
 import { parseAttributeList } from "../project";
 import { err, ok, type Result } from "../result";
@@ -29,36 +29,43 @@ function canonicalKeys(names: readonly string[]) {
 	};
 }
 
+/** `z.preprocess`, which `zod/mini` spells as a pipe from a transform, as classic zod builds it. */
+function preprocess<T extends z.core.$ZodType>(fn: (input: unknown) => unknown, schema: T) {
+	return z.pipe(z.transform(fn), schema);
+}
+
 function schemasListing(urn: string) {
-	return z
-		.array(z.string(), { error: `"schemas" must be an array listing "${urn}".` })
-		.refine((schemas) => schemas.some((schema) => schema.toLowerCase() === urn.toLowerCase()), {
+	return z.array(z.string(), { error: `"schemas" must be an array listing "${urn}".` }).check(
+		z.refine((schemas) => schemas.some((schema) => schema.toLowerCase() === urn.toLowerCase()), {
 			message: `"schemas" must list "${urn}".`,
 			...issueWith("invalidSyntax"),
-		});
+		}),
+	);
 }
 
 /** One PATCH operation as sent; `op` and `path` are interpreted by the PATCH engine. RFC 7644 §3.5.2. */
-export const patchOperationSchema = z.preprocess(
+export const patchOperationSchema = preprocess(
 	canonicalKeys(["op", "path", "value"]),
 	z.looseObject({
-		op: z.string({ error: '"op" must be a string: "add", "remove" or "replace".' }).optional(),
-		path: z.string({ error: '"path" must be a string.' }).optional(),
-		value: z.unknown().optional(),
+		op: z.optional(z.string({ error: '"op" must be a string: "add", "remove" or "replace".' })),
+		path: z.optional(z.string({ error: '"path" must be a string.' })),
+		value: z.optional(z.unknown()),
 	}),
 );
 
 /** A PATCH request body: PatchOp `schemas` and 1 to 1000 `Operations`. RFC 7644 §3.5.2. */
-export const patchRequestSchema = z.preprocess(
+export const patchRequestSchema = preprocess(
 	canonicalKeys(["schemas", "Operations"]),
 	z.looseObject({
 		schemas: schemasListing(MESSAGE_PATCH_OP),
 		Operations: z
 			.array(patchOperationSchema, { error: '"Operations" must be an array of operations.' })
-			.min(1, { message: '"Operations" must hold at least one operation.' })
-			.max(MAX_PATCH_OPERATIONS, {
-				message: `"Operations" may hold at most ${MAX_PATCH_OPERATIONS} operations.`,
-			}),
+			.check(
+				z.minLength(1, { message: '"Operations" must hold at least one operation.' }),
+				z.maxLength(MAX_PATCH_OPERATIONS, {
+					message: `"Operations" may hold at most ${MAX_PATCH_OPERATIONS} operations.`,
+				}),
+			),
 	}),
 );
 
@@ -80,41 +87,45 @@ export interface ListQuery {
 
 /** Accepts an integer or an integer-looking string; blank means absent. */
 function integerParam(name: string) {
-	return z
-		.unknown()
-		.transform((value, ctx): number | undefined => {
-			if (
-				value === undefined ||
-				value === null ||
-				(typeof value === "string" && value.trim() === "")
-			) {
-				return undefined;
-			}
-			if (typeof value === "number" && Number.isInteger(value)) {
-				return value;
-			}
-			if (typeof value === "string" && /^[+-]?\d{1,15}$/.test(value.trim())) {
-				return Number(value.trim());
-			}
-			ctx.addIssue({
-				code: "custom",
-				message: `"${name}" must be an integer, got ${JSON.stringify(value)}.`,
-				...issueWith("invalidValue"),
-			});
-			return z.NEVER;
-		})
-		.optional();
+	return z.optional(
+		z.pipe(
+			z.unknown(),
+			z.transform((value, ctx): number | undefined => {
+				if (
+					value === undefined ||
+					value === null ||
+					(typeof value === "string" && value.trim() === "")
+				) {
+					return undefined;
+				}
+				if (typeof value === "number" && Number.isInteger(value)) {
+					return value;
+				}
+				if (typeof value === "string" && /^[+-]?\d{1,15}$/.test(value.trim())) {
+					return Number(value.trim());
+				}
+				ctx.issues.push({
+					code: "custom",
+					message: `"${name}" must be an integer, got ${JSON.stringify(value)}.`,
+					input: value,
+					...issueWith("invalidValue"),
+				});
+				return z.NEVER;
+			}),
+		),
+	);
 }
 
-const optionalText = z
-	.string()
-	.optional()
-	.transform((value) => (value === undefined || value.trim() === "" ? undefined : value));
+const optionalText = z.pipe(
+	z.optional(z.string()),
+	z.transform((value: string | undefined) =>
+		value === undefined || value.trim() === "" ? undefined : value,
+	),
+);
 
-const sortOrderParam = z
-	.string()
-	.optional()
-	.transform((value, ctx): ListQuery["sortOrder"] => {
+const sortOrderParam = z.pipe(
+	z.optional(z.string()),
+	z.transform((value: string | undefined, ctx): ListQuery["sortOrder"] => {
 		if (value === undefined || value.trim() === "") {
 			return undefined;
 		}
@@ -122,26 +133,34 @@ const sortOrderParam = z
 		if (lower === "ascending" || lower === "descending") {
 			return lower;
 		}
-		ctx.addIssue({
+		ctx.issues.push({
 			code: "custom",
 			message: `"sortOrder" must be "ascending" or "descending", got ${JSON.stringify(value)}.`,
+			input: value,
 			...issueWith("invalidValue"),
 		});
 		return z.NEVER;
-	});
+	}),
+);
 
-function toListQuery(
-	input: {
-		filter?: string | undefined;
-		sortBy?: string | undefined;
-		sortOrder?: ListQuery["sortOrder"];
-		startIndex?: number | undefined;
-		count?: number | undefined;
-		attributes: string[];
-		excludedAttributes: string[];
-	},
-	maxCount: number,
-): ListQuery {
+/** An optional comma-separated list of attribute names. */
+const attributeList = z.pipe(
+	z.optional(z.string()),
+	z.transform((value: string | undefined) => parseAttributeList(value)),
+);
+
+/** List parameters as parsed, before clamping. */
+interface ListParams {
+	filter?: string | undefined;
+	sortBy?: string | undefined;
+	sortOrder?: ListQuery["sortOrder"];
+	startIndex?: number | undefined;
+	count?: number | undefined;
+	attributes: string[];
+	excludedAttributes: string[];
+}
+
+function toListQuery(input: ListParams, maxCount: number): ListQuery {
 	const query: ListQuery = {
 		startIndex: Math.max(1, input.startIndex ?? 1),
 		count: Math.min(maxCount, Math.max(0, input.count ?? maxCount)),
@@ -177,57 +196,57 @@ const LIST_PARAMS = [
  * @example listQuerySchema(100).parse({ startIndex: "1", count: "2" }).count // 2
  */
 export function listQuerySchema(maxCount: number) {
-	return z.preprocess(
+	const params = z.object({
+		filter: optionalText,
+		sortBy: optionalText,
+		sortOrder: sortOrderParam,
+		startIndex: integerParam("startIndex"),
+		count: integerParam("count"),
+		attributes: attributeList,
+		excludedAttributes: attributeList,
+	});
+	return preprocess(
 		canonicalKeys(LIST_PARAMS),
-		z
-			.object({
-				filter: optionalText,
-				sortBy: optionalText,
-				sortOrder: sortOrderParam,
-				startIndex: integerParam("startIndex"),
-				count: integerParam("count"),
-				attributes: z
-					.string()
-					.optional()
-					.transform((value) => parseAttributeList(value)),
-				excludedAttributes: z
-					.string()
-					.optional()
-					.transform((value) => parseAttributeList(value)),
-			})
-			.transform((input) => toListQuery(input, maxCount)),
+		z.pipe(
+			params,
+			z.transform((input: z.output<typeof params>) => toListQuery(input, maxCount)),
+		),
 	);
 }
 
 /** `attributes` in a SearchRequest: a list of names; a comma-separated string is tolerated. */
-const attributeNames = z
-	.union([z.array(z.string()), z.string()], {
-		error: "must be an array of attribute names.",
-	})
-	.optional()
-	.transform((value) =>
+const attributeNames = z.pipe(
+	z.optional(
+		z.union([z.array(z.string()), z.string()], {
+			error: "must be an array of attribute names.",
+		}),
+	),
+	z.transform((value: string[] | string | undefined) =>
 		value === undefined ? [] : parseAttributeList(Array.isArray(value) ? value.join(",") : value),
-	);
+	),
+);
 
 /**
  * A POST /.search body, validated and clamped exactly like `listQuerySchema`; `schemas` must list
  * the SearchRequest URN. RFC 7644 §3.4.3.
  */
 export function searchRequestSchema(maxCount: number) {
-	return z.preprocess(
+	const request = z.looseObject({
+		schemas: schemasListing(MESSAGE_SEARCH_REQUEST),
+		filter: optionalText,
+		sortBy: optionalText,
+		sortOrder: sortOrderParam,
+		startIndex: integerParam("startIndex"),
+		count: integerParam("count"),
+		attributes: attributeNames,
+		excludedAttributes: attributeNames,
+	});
+	return preprocess(
 		canonicalKeys(["schemas", ...LIST_PARAMS]),
-		z
-			.looseObject({
-				schemas: schemasListing(MESSAGE_SEARCH_REQUEST),
-				filter: optionalText,
-				sortBy: optionalText,
-				sortOrder: sortOrderParam,
-				startIndex: integerParam("startIndex"),
-				count: integerParam("count"),
-				attributes: attributeNames,
-				excludedAttributes: attributeNames,
-			})
-			.transform((input) => toListQuery(input, maxCount)),
+		z.pipe(
+			request,
+			z.transform((input: z.output<typeof request>) => toListQuery(input, maxCount)),
+		),
 	);
 }
 
@@ -248,7 +267,7 @@ function formatPath(path: readonly PropertyKey[]): string {
  * RFC 7644 §3.12.
  * @example throw zodToScimError(result.error)
  */
-export function zodToScimError(error: z.ZodError): ScimError {
+export function zodToScimError(error: z.core.$ZodError): ScimError {
 	const first = error.issues[0];
 	const marked =
 		first?.code === "custom" ? (first.params?.[SCIM_TYPE] as ScimType | undefined) : undefined;
@@ -271,7 +290,7 @@ export function zodToScimError(error: z.ZodError): ScimError {
  * RFC 7644 §3.12.
  * @example parseWith(patchRequestSchema, body)
  */
-export function parseWith<T>(schema: z.ZodType<T>, input: unknown): Result<T, ScimErrorData> {
+export function parseWith<T>(schema: z.ZodMiniType<T>, input: unknown): Result<T, ScimErrorData> {
 	const parsed = schema.safeParse(input);
 	return parsed.success ? ok(parsed.data) : err(zodToScimError(parsed.error).toData());
 }
