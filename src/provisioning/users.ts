@@ -129,17 +129,9 @@ export async function createUser(
 	} else {
 		state = "invited";
 		statements.push(unblockStatement(db, ctx, account.id));
-		const invite = await inviteStatements(db, {
-			teamId: ctx.teamId,
-			teamName: team.name,
-			accountId: account.id,
-			scimUserId: id,
-			email: fields.email,
-			origin: ctx.origin,
-			now: ctx.now,
-			ttlMs: ctx.inviteTtlMs,
-		});
-		statements.push(...invite.statements);
+		statements.push(
+			...(await userInviteStatements(db, ctx, team.name, account.id, id, fields.email)),
+		);
 	}
 
 	const row: ScimUserRow = {
@@ -259,17 +251,16 @@ export async function updateUser(
 			statements.push(...joinStatements(db, ctx, account.id, isMember));
 		} else {
 			state = "invited";
-			const invite = await inviteStatements(db, {
-				teamId: ctx.teamId,
-				teamName: team?.name ?? ctx.teamId,
-				accountId: account.id,
-				scimUserId: current.id,
-				email: account.email,
-				origin: ctx.origin,
-				now: ctx.now,
-				ttlMs: ctx.inviteTtlMs,
-			});
-			statements.push(...invite.statements);
+			statements.push(
+				...(await userInviteStatements(
+					db,
+					ctx,
+					team?.name ?? ctx.teamId,
+					account.id,
+					current.id,
+					account.email,
+				)),
+			);
 		}
 	}
 
@@ -405,6 +396,28 @@ async function deactivateStatements(
 		...blockStatements(db, ctx, user.accountId),
 		...revokePendingInvites(db, user.id, ctx.now),
 	];
+}
+
+/** The statements that invite a SCIM user's account to the team and queue the email. */
+async function userInviteStatements(
+	db: Db,
+	ctx: UserWriteContext,
+	teamName: string,
+	accountId: string,
+	scimUserId: string,
+	email: string,
+): Promise<Statement[]> {
+	const invite = await inviteStatements(db, {
+		teamId: ctx.teamId,
+		teamName,
+		accountId,
+		scimUserId,
+		email,
+		origin: ctx.origin,
+		now: ctx.now,
+		ttlMs: ctx.inviteTtlMs,
+	});
+	return invite.statements;
 }
 
 function blockStatements(db: Db, ctx: UserWriteContext, accountId: string): Statement[] {
