@@ -137,14 +137,7 @@ export async function createUser(
 	const row: ScimUserRow = {
 		id,
 		teamId: ctx.teamId,
-		userName: fields.userName,
-		userNameKey: foldCase(fields.userName),
-		externalId: fields.externalId,
-		displayName: fields.displayName,
-		givenName: fields.givenName,
-		familyName: fields.familyName,
-		email: fields.email,
-		active: fields.active,
+		...indexedColumns(fields),
 		state,
 		accountId: account.id,
 		joinedAt: state === "active" ? ctx.now : null,
@@ -266,14 +259,7 @@ export async function updateUser(
 
 	const row: ScimUserRow = {
 		...current,
-		userName: fields.userName,
-		userNameKey: foldCase(fields.userName),
-		externalId: fields.externalId,
-		displayName: fields.displayName,
-		givenName: fields.givenName,
-		familyName: fields.familyName,
-		email: fields.email,
-		active: fields.active,
+		...indexedColumns(fields),
 		state,
 		joinedAt,
 		resource,
@@ -284,14 +270,7 @@ export async function updateUser(
 		db
 			.update(scimUsers)
 			.set({
-				userName: row.userName,
-				userNameKey: row.userNameKey,
-				externalId: row.externalId,
-				displayName: row.displayName,
-				givenName: row.givenName,
-				familyName: row.familyName,
-				email: row.email,
-				active: row.active,
+				...indexedColumns(fields),
 				state: row.state,
 				joinedAt: row.joinedAt,
 				resource: row.resource,
@@ -396,6 +375,20 @@ async function deactivateStatements(
 		...blockStatements(db, ctx, user.accountId),
 		...revokePendingInvites(db, user.id, ctx.now),
 	];
+}
+
+/** The scim_users columns that mirror the resource, for filters, uniqueness and the account link. */
+function indexedColumns(fields: UserFields) {
+	return {
+		userName: fields.userName,
+		userNameKey: foldCase(fields.userName),
+		externalId: fields.externalId,
+		displayName: fields.displayName,
+		givenName: fields.givenName,
+		familyName: fields.familyName,
+		email: fields.email,
+		active: fields.active,
+	};
 }
 
 /** The statements that invite a SCIM user's account to the team and queue the email. */
