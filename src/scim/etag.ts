@@ -1,5 +1,9 @@
-/** The weak entity tag of a resource version. RFC 7644 §3.14. */
-export function versionTag(version: number): string {
+/**
+ * The weak entity tag of a resource version, as used in `meta.version` and the ETag header.
+ * RFC 7644 §3.14.
+ * @example versionTag(3) // 'W/"3"'
+ */
+export function versionTag(version: number | string): string {
 	return `W/"${version}"`;
 }
 

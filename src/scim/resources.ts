@@ -1,3 +1,4 @@
+import { versionTag } from "./etag";
 import { isObject, type ScimObject } from "./json";
 import { COMMON_ATTRIBUTES } from "./schemas/common";
 import { findAttribute, findExtension } from "./schemas/lookup";
@@ -31,15 +32,6 @@ export interface ResourceMeta {
 export interface ResourceOptions {
 	/** The SCIM base URL without a trailing slash, e.g. `https://scim.example.com/scim/v2`. */
 	baseUrl: string;
-}
-
-/**
- * The weak entity tag of a resource version, as used in `meta.version` and the ETag header.
- * RFC 7644 §3.14.
- * @example etag(3) // 'W/"3"'
- */
-export function etag(version: number | string): string {
-	return `W/"${version}"`;
 }
 
 /** Builds the full SCIM User from its stored form: schemas, id, attributes, meta; never the password. RFC 7643 §4.1, §3.1. */
@@ -106,7 +98,7 @@ function toScimResource(
 		created: toIsoString(stored.created),
 		lastModified: toIsoString(stored.lastModified),
 		location: `${options.baseUrl}${resourceType.endpoint}/${stored.id}`,
-		version: etag(stored.version),
+		version: versionTag(stored.version),
 	};
 	output.meta = meta;
 	return output;

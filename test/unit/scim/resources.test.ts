@@ -1,10 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-	etag,
-	groupResource,
-	type StoredResource,
-	userResource,
-} from "../../../src/scim/resources";
+import { versionTag } from "../../../src/scim/etag";
+import { groupResource, type StoredResource, userResource } from "../../../src/scim/resources";
 import { SCHEMA_ENTERPRISE_USER, SCHEMA_GROUP, SCHEMA_USER } from "../../../src/scim/schemas/urns";
 
 const BASE_URL = "https://scim.example.com/scim/v2";
@@ -149,11 +145,11 @@ describe("groupResource", () => {
 	});
 });
 
-describe("etag", () => {
+describe("versionTag", () => {
 	it.each([
 		[1, 'W/"1"'],
 		["abc", 'W/"abc"'],
-	])("etag(%j) is %s", (version, expected) => {
-		expect(etag(version)).toBe(expected);
+	])("versionTag(%j) is %s", (version, expected) => {
+		expect(versionTag(version)).toBe(expected);
 	});
 });
