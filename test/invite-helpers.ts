@@ -1,7 +1,7 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { expect, vi } from "vitest";
-import type { Actor } from "../src/provisioning/users";
+import type { Actor } from "../src/provisioning/actor";
 import type { TeamDO } from "../src/team/team-do";
 import { newScimTeam, ORIGIN, oktaUser, scim, type TestTeam, uniqueEmail } from "./helpers";
 

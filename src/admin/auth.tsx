@@ -1,15 +1,12 @@
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { HTTPException } from "hono/http-exception";
-import {
-	findAccountByEmail,
-	getMembershipRole,
-	listAccountBlocks,
-	listAdminTeams,
-} from "../db/accounts";
+import { findAccountByEmail, listAdminTeams } from "../db/accounts";
+import { readSignInFacts } from "../db/authority";
 import { isAdminSessionEnded } from "../db/login-links";
 import { getTeam } from "../db/teams";
-import type { Actor } from "../provisioning/users";
+import type { Actor } from "../provisioning/actor";
+import { signInDecision } from "../provisioning/authority";
 import { foldCase } from "../scim/fold";
 import { ACCESS_JWT_HEADER, AccessJwtError, accessConfig, verifyAccessJwt } from "./access-jwt";
 import { TeamPickerPage } from "./pages/sign-in";
@@ -65,17 +62,19 @@ export const requireAdmin = createMiddleware<AdminEnv>(async (c, next) => {
 		throw new HTTPException(401, { message: "Sign in to see the team's admin page." });
 	}
 	const db = c.var.db;
-	const [role, team, blocks, ended] = await Promise.all([
-		getMembershipRole(db, session.teamId, session.accountId),
+	const [facts, team, ended] = await Promise.all([
+		readSignInFacts(db, session.teamId, session.accountId),
 		getTeam(db, session.teamId),
-		listAccountBlocks(db, session.accountId),
 		isAdminSessionEnded(db, session.id),
 	]);
+	// The same rule as the product's sign-in (auth/check): only blocks this team, or the team
+	// managing the account, set count.
+	const decision = signInDecision(session.teamId, facts);
 	if (ended) {
 		endSession(c);
 		throw new HTTPException(401, { message: "You signed out of this session. Sign in again." });
 	}
-	if (role !== "admin" || !team || blocks.length > 0) {
+	if (!decision.allowed || decision.role !== "admin" || !team) {
 		endSession(c);
 		throw new HTTPException(403, {
 			message: `${session.email} is not an admin of this team (any more). Only team admins can use this page.`,

@@ -3,19 +3,16 @@ import { timingSafeEqual } from "hono/utils/buffer";
 import { accessConfig } from "../admin/access-jwt";
 import { newLoginToken } from "../admin/login-links";
 import { sessionSecret } from "../admin/session";
-import {
-	findAccountByEmail,
-	getMembershipRole,
-	listAccountBlocks,
-	listMembers,
-} from "../db/accounts";
+import { findAccountByEmail, listMembers } from "../db/accounts";
+import { listTeamDomains, readSignInFacts } from "../db/authority";
 import { listInvites, publicInvite } from "../db/invites";
 import { listKeys, publicKey } from "../db/keys";
 import { getTeam, listSsoMethods, ssoPreconditionProblem } from "../db/teams";
 import type { AppEnv } from "../env";
 import { readJsonBody } from "../http/body";
 import { unwrap } from "../http/unwrap";
-import type { Actor } from "../provisioning/users";
+import type { Actor } from "../provisioning/actor";
+import { signInDecision } from "../provisioning/authority";
 import { scimErrors } from "../scim/errors";
 import { MAX_GRACE_SECONDS } from "../team/settings";
 import { teamStub } from "../team/stub";
@@ -61,6 +58,19 @@ const keyBody = z.object({ name: z.string().check(z.trim(), z.minLength(1), z.ma
 const regenerateBody = z.object({
 	graceSeconds: z._default(z.int().check(z.minimum(0), z.maximum(MAX_GRACE_SECONDS)), 0),
 });
+/** A domain as DNS spells it: labels of letters, digits and hyphens (IDNs in punycode). */
+const domainName = z
+	.string()
+	.check(
+		z.trim(),
+		z.toLowerCase(),
+		z.maxLength(253),
+		z.regex(
+			/^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/,
+			"must be a domain name such as example.com",
+		),
+	);
+const domainsBody = z.object({ domains: z.array(domainName).check(z.maxLength(100)) });
 const emailBody = z.object({ email: z.email().check(z.maxLength(320)) });
 const loginLinkBody = z.object({
 	teamId: z.string().check(z.minLength(1)),
@@ -134,6 +144,19 @@ serviceApi.delete("/teams/:teamId/members/:accountId", async (c) => {
 	return c.body(null, 204);
 });
 
+// Verified email domains: the product proves ownership (e.g. by DNS) and tells the service; the
+// team then manages every account in them (README "Tenancy and account authority").
+serviceApi.put("/teams/:teamId/domains", async (c) => {
+	const { domains } = await parseBody(c, domainsBody);
+	const teamId = c.req.param("teamId");
+	return c.json(unwrap(await teamStub(c.env, teamId).setDomains(teamId, domains, SERVICE)));
+});
+
+serviceApi.get("/teams/:teamId/domains", async (c) => {
+	const team = await requireTeam(c.var.db, c.req.param("teamId"));
+	return c.json({ domains: await listTeamDomains(c.var.db, team.id) });
+});
+
 serviceApi.get("/teams/:teamId/invites", async (c) => {
 	const team = await requireTeam(c.var.db, c.req.param("teamId"));
 	const now = new Date().toISOString();
@@ -185,23 +208,20 @@ serviceApi.post("/admin-login-links", async (c) => {
 	return c.json({ url, expiresAt: link.expiresAt, teamId, accountId: link.accountId }, 201);
 });
 
-/** May this person sign in to this team now? Reflects membership, deactivation and blocks. */
+/**
+ * May this person sign in to this team now: a member the team has not blocked, whom the team
+ * managing the account (if any) has not blocked everywhere. No other team's action counts.
+ */
 serviceApi.post("/auth/check", async (c) => {
 	const { teamId, email } = await parseBody(c, authCheckBody);
 	const db = c.var.db;
 	await requireTeam(db, teamId);
 	const account = await findAccountByEmail(db, email);
-	if (!account) {
-		return c.json({ allowed: false, reason: "no_account" });
-	}
-	if ((await listAccountBlocks(db, account.id)).length > 0) {
-		return c.json({ allowed: false, reason: "account_blocked", accountId: account.id });
-	}
-	const role = await getMembershipRole(db, teamId, account.id);
-	if (role === null) {
-		return c.json({ allowed: false, reason: "not_a_member", accountId: account.id });
-	}
-	return c.json({ allowed: true, reason: "member", accountId: account.id, role });
+	const decision = signInDecision(
+		teamId,
+		account ? await readSignInFacts(db, teamId, account.id) : null,
+	);
+	return c.json({ ...decision, ...(account ? { accountId: account.id } : {}) });
 });
 
 async function parseBody<T extends z.ZodMiniType>(

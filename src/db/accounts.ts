@@ -1,14 +1,8 @@
 import { and, eq, sql } from "drizzle-orm";
 import { foldCase } from "../scim/fold";
+import { managingTeamSql } from "./authority";
 import type { Db } from "./client";
-import {
-	type Account,
-	accountBlocks,
-	accounts,
-	type MemberRole,
-	memberships,
-	teams,
-} from "./schema";
+import { type Account, accounts, type MemberRole, memberships, teams } from "./schema";
 
 /** The account with this email (case-insensitive), or null. */
 export async function findAccountByEmail(db: Db, email: string): Promise<Account | null> {
@@ -40,15 +34,6 @@ export async function getMembershipRole(
 	return row?.role ?? null;
 }
 
-/** The teams whose SCIM deactivation blocks this account's sign-in. */
-export async function listAccountBlocks(db: Db, accountId: string): Promise<string[]> {
-	const rows = await db
-		.select({ teamId: accountBlocks.teamId })
-		.from(accountBlocks)
-		.where(eq(accountBlocks.accountId, accountId));
-	return rows.map((r) => r.teamId);
-}
-
 export interface Member {
 	accountId: string;
 	email: string;
@@ -56,6 +41,14 @@ export interface Member {
 	familyName: string | null;
 	role: MemberRole;
 	joinedAt: string;
+	/**
+	 * This team manages the account (src/db/authority.ts): it may block the account everywhere
+	 * and its SCIM writes the account's email and name. Otherwise the person's account is their
+	 * own or another team's, and only the membership is this team's.
+	 */
+	managed: boolean;
+	/** The person joined by accepting an invite (their account existed outside the team). */
+	joinedByInvite: boolean;
 }
 
 /** The team's active members, oldest first. */
@@ -68,20 +61,16 @@ export async function listMembers(db: Db, teamId: string): Promise<Member[]> {
 			familyName: accounts.familyName,
 			role: memberships.role,
 			joinedAt: memberships.createdAt,
+			managed: sql<boolean>`(${managingTeamSql()}) is ${teamId}`.mapWith(Boolean),
+			joinedByInvite:
+				sql<boolean>`exists (select 1 from invites i where i.team_id = ${teamId} and i.account_id = "accounts"."id" and i.status = 'accepted')`.mapWith(
+					Boolean,
+				),
 		})
 		.from(memberships)
 		.innerJoin(accounts, eq(accounts.id, memberships.accountId))
 		.where(eq(memberships.teamId, teamId))
 		.orderBy(memberships.createdAt, accounts.id);
-}
-
-/** Whether the account belongs to any team that has SCIM switched on (its identity is IdP-managed). */
-export async function accountInScimManagedTeam(db: Db, accountId: string): Promise<boolean> {
-	const row = await db.get<{ n: number }>(
-		sql`select count(*) as n from memberships m join teams t on t.id = m.team_id
-		    where m.account_id = ${accountId} and t.scim_enabled = 1`,
-	);
-	return (row?.n ?? 0) > 0;
 }
 
 /** The teams this account is an admin of, by name. */

@@ -46,7 +46,10 @@ export const accounts = sqliteTable(
 		emailKey: text("email_key").notNull(),
 		givenName: text("given_name"),
 		familyName: text("family_name"),
-		/** The team whose SCIM created this account: only that team may change its email. */
+		/**
+		 * The team whose SCIM created this account. It manages the account while the account
+		 * belongs to no other team and no other team has verified its domain (src/db/authority.ts).
+		 */
 		createdByTeamId: text("created_by_team_id"),
 		createdAt: createdAt(),
 		updatedAt: updatedAt(),
@@ -54,7 +57,14 @@ export const accounts = sqliteTable(
 	(t) => [uniqueIndex("accounts_email_key_unique").on(t.emailKey)],
 );
 
-/** A team's block on an account's sign-in (set by SCIM deactivation); any block stops sign-in. */
+/**
+ * How far a team's block on an account reaches (docs/architecture.md "Accounts and team
+ * authority"): `team` blocks sign-in to that team only; `everywhere` also blocks every other
+ * team, but only while the blocking team manages the account (src/db/authority.ts).
+ */
+export type BlockScope = "team" | "everywhere";
+
+/** A team's block on an account's sign-in, set when the team deactivates the person. */
 export const accountBlocks = sqliteTable(
 	"account_blocks",
 	{
@@ -64,9 +74,27 @@ export const accountBlocks = sqliteTable(
 		teamId: text("team_id")
 			.notNull()
 			.references(() => teams.id),
+		scope: text("scope").$type<BlockScope>().notNull().default("team"),
 		createdAt: createdAt(),
 	},
 	(t) => [primaryKey({ columns: [t.accountId, t.teamId] })],
+);
+
+/**
+ * Email domains a team has verified (the product proves ownership, e.g. by DNS, and tells the
+ * service). A domain belongs to at most one team, which manages every account in it.
+ */
+export const teamDomains = sqliteTable(
+	"team_domains",
+	{
+		/** foldCase(domain): what an account's email domain is compared with. */
+		domain: text("domain").primaryKey(),
+		teamId: text("team_id")
+			.notNull()
+			.references(() => teams.id),
+		createdAt: createdAt(),
+	},
+	(t) => [index("team_domains_team").on(t.teamId)],
 );
 
 export type MemberRole = "admin" | "developer";
@@ -90,7 +118,12 @@ export const memberships = sqliteTable(
 	],
 );
 
-export type ScimUserState = "invited" | "active" | "deactivated";
+/**
+ * unlinked: the IdP has sent no email yet, so there is no account, membership or sign-in;
+ * invited: the account exists outside the team and an invite is pending; active: a member who
+ * may sign in; deactivated: not a member, sign-in to the team blocked.
+ */
+export type ScimUserState = "unlinked" | "invited" | "active" | "deactivated";
 
 /** The team's provisioned identity for one person: the SCIM User resource as the IdP sent it. */
 export const scimUsers = sqliteTable(
@@ -111,19 +144,13 @@ export const scimUsers = sqliteTable(
 		email: text("email"),
 		active: integer("active", { mode: "boolean" }).notNull(),
 		state: text("state").$type<ScimUserState>().notNull(),
-		accountId: text("account_id")
-			.notNull()
-			.references(() => accounts.id),
+		/** The linked account; null while the user is unlinked (no email yet). */
+		accountId: text("account_id").references(() => accounts.id),
 		/** Set once the person first became an active member, so reactivation re-adds instead of re-inviting. */
 		joinedAt: text("joined_at"),
 		/** Every attribute the IdP sent (core + extensions), minus id/meta/password, as JSON. */
 		resource: text("resource", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
 		version: integer("version").notNull().default(1),
-		/**
-		 * SHA-256 of the create request body: a retry of a create whose answer was lost gets the
-		 * same user back instead of a 409 (DESIGN.md "recent create requests").
-		 */
-		createRequestHash: text("create_request_hash"),
 		createdAt: createdAt(),
 		updatedAt: updatedAt(),
 	},
@@ -233,9 +260,11 @@ export const invites = sqliteTable(
 
 /**
  * pending: waiting for (another) delivery attempt; delivered: handed to the mail transport;
- * failed: given up (the invite expired first); cancelled: its invite was revoked or used first.
+ * failed: given up (the invite expired first); cancelled: its invite was revoked or used first;
+ * throttled: never sent, because the recipient had already been sent as many invite emails in
+ * the last day as INVITE_EMAILS_PER_RECIPIENT_PER_DAY allows (across all teams).
  */
-export type OutboxStatus = "pending" | "delivered" | "failed" | "cancelled";
+export type OutboxStatus = "pending" | "delivered" | "failed" | "cancelled" | "throttled";
 
 /** Emails waiting to go out; written in the same batch as the invite, drained by the team object. */
 export const emailOutbox = sqliteTable(
@@ -247,6 +276,8 @@ export const emailOutbox = sqliteTable(
 			.references(() => teams.id),
 		inviteId: text("invite_id").references(() => invites.id),
 		toEmail: text("to_email").notNull(),
+		/** foldCase(toEmail): the invite throttle counts a recipient's emails by it. */
+		toEmailKey: text("to_email_key").notNull().default(""),
 		subject: text("subject").notNull(),
 		body: text("body").notNull(),
 		/** The accept link inside `body`, kept apart for the webhook payload and dev-mode admin pages. */
@@ -261,6 +292,7 @@ export const emailOutbox = sqliteTable(
 	(t) => [
 		index("email_outbox_team_status").on(t.teamId, t.status, t.nextAttemptAt),
 		index("email_outbox_invite").on(t.inviteId),
+		index("email_outbox_recipient").on(t.toEmailKey, t.createdAt),
 	],
 );
 

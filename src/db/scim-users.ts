@@ -1,5 +1,6 @@
 import { and, desc, eq, getTableColumns, inArray, type SQL, sql } from "drizzle-orm";
 import { foldCase } from "../scim/fold";
+import { managingTeamSql } from "./authority";
 import type { Db } from "./client";
 import { type ListPage, listQueries } from "./list";
 import {
@@ -74,17 +75,44 @@ export async function getScimUserWithGroups(
 	return users[0] ? { user: users[0], groups } : null;
 }
 
+/** An account with the id of the team that manages it (src/db/authority.ts), or null. */
+export type AccountWithManager = Account & { managingTeamId: string | null };
+
+const accountWithManagerColumns = {
+	...getTableColumns(accounts),
+	managingTeamId: managingTeamSql(),
+};
+
+/** A SCIM user and its account (null while unlinked), as a write loads them. */
+export interface UserWithAccount {
+	user: ScimUserRow;
+	account: AccountWithManager | null;
+}
+
 /** The team's SCIM user with this id and its account, in one D1 round trip. */
 export async function getScimUserWithAccount(
 	db: Db,
 	teamId: string,
 	id: string,
-): Promise<{ user: ScimUserRow; account: Account | null } | null> {
+): Promise<UserWithAccount | null> {
 	const thisUser = and(eq(scimUsers.teamId, teamId), eq(scimUsers.id, id));
+	return userWithAccount(db, thisUser);
+}
+
+/** The team's SCIM user linked to this account, with the account, in one D1 round trip. */
+export async function getScimUserByAccount(
+	db: Db,
+	teamId: string,
+	accountId: string,
+): Promise<UserWithAccount | null> {
+	return userWithAccount(db, and(eq(scimUsers.teamId, teamId), eq(scimUsers.accountId, accountId)));
+}
+
+async function userWithAccount(db: Db, thisUser: SQL | undefined) {
 	const [users, account] = await db.batch([
 		db.select().from(scimUsers).where(thisUser),
 		db
-			.select()
+			.select(accountWithManagerColumns)
 			.from(accounts)
 			.where(
 				inArray(
@@ -95,6 +123,20 @@ export async function getScimUserWithAccount(
 	]);
 	const user = users[0];
 	return user ? { user, account: account[0] ?? null } : null;
+}
+
+/** The account with this email (case-insensitive) and the team that manages it, or null. */
+export async function findAccountWithManager(
+	db: Db,
+	email: string,
+): Promise<AccountWithManager | null> {
+	return (
+		(await db
+			.select(accountWithManagerColumns)
+			.from(accounts)
+			.where(eq(accounts.emailKey, foldCase(email)))
+			.get()) ?? null
+	);
 }
 
 /** The team's SCIM user with this userName (case-insensitive), or null. */
@@ -117,8 +159,8 @@ export interface CreateUserReads {
 	team: Team | null;
 	/** The team's user with the same userName (case-insensitive). */
 	sameUserName: ScimUserRow | null;
-	/** The account with the email (case-insensitive), wherever it is. */
-	account: Account | null;
+	/** The account with the email (case-insensitive), wherever it is, and its manager. */
+	account: AccountWithManager | null;
 	/** The team's user already linked to that account. */
 	linked: ScimUserRow | null;
 	/** That account's role in the team, when it is a member. */
@@ -136,9 +178,10 @@ export async function readForCreate(
 	db: Db,
 	teamId: string,
 	userName: string,
-	email: string,
+	email: string | null,
 ): Promise<CreateUserReads> {
-	const accountWithEmail = eq(accounts.emailKey, foldCase(email));
+	// An unlinked user (no email) matches no account: a key no email folds to.
+	const accountWithEmail = eq(accounts.emailKey, email === null ? "" : foldCase(email));
 	const accountId = db.select({ id: accounts.id }).from(accounts).where(accountWithEmail);
 	const [team, sameUserName, account, linked, role] = await db.batch([
 		db.select().from(teams).where(eq(teams.id, teamId)),
@@ -146,7 +189,7 @@ export async function readForCreate(
 			.select()
 			.from(scimUsers)
 			.where(and(eq(scimUsers.teamId, teamId), eq(scimUsers.userNameKey, foldCase(userName)))),
-		db.select().from(accounts).where(accountWithEmail),
+		db.select(accountWithManagerColumns).from(accounts).where(accountWithEmail),
 		db
 			.select()
 			.from(scimUsers)

@@ -77,12 +77,3 @@ function tooLarge() {
 		`The request body is larger than ${MAX_BODY_BYTES} bytes (1 MiB), the limit of this service.`,
 	);
 }
-
-/** SHA-256 hex of a request body's canonical JSON, to recognise a retried create. */
-export async function bodyHash(body: unknown): Promise<string> {
-	const digest = await crypto.subtle.digest(
-		"SHA-256",
-		new TextEncoder().encode(JSON.stringify(body)),
-	);
-	return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
-}

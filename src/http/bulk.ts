@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import type { AppEnv } from "../env";
 import { type BulkLimits, bulkResponse, parseBulkRequest } from "../scim/bulk";
 import { teamStub } from "../team/stub";
-import { bodyHash, MAX_BODY_BYTES, readJsonBody } from "./body";
+import { MAX_BODY_BYTES, readJsonBody } from "./body";
 import { scimJson } from "./respond";
 import { unwrap } from "./unwrap";
 import { scimBaseUrl, writeInput } from "./users";
@@ -21,16 +21,6 @@ export const bulkApp = new Hono<AppEnv>();
 
 bulkApp.post("/", async (c) => {
 	const request = unwrap(parseBulkRequest(await readJsonBody(c), BULK_LIMITS));
-	const createHashes: Record<number, string> = {};
-	for (const op of request.operations) {
-		if (op.method === "POST" && op.invalid === undefined && /^\/?users\/?$/i.test(op.path ?? "")) {
-			createHashes[op.index] = await bodyHash(op.data);
-		}
-	}
-	const results = await teamStub(c.env, c.var.scimCaller.teamId).runBulk(
-		writeInput(c),
-		request,
-		createHashes,
-	);
+	const results = await teamStub(c.env, c.var.scimCaller.teamId).runBulk(writeInput(c), request);
 	return scimJson(c, bulkResponse(request.operations, results, scimBaseUrl(c)));
 });

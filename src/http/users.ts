@@ -17,7 +17,7 @@ import { userResource } from "../scim/resources";
 import { USER_RESOURCE_TYPE } from "../scim/schemas/resource-types";
 import { teamStub } from "../team/stub";
 import type { UserWriteInput } from "../team/team-do";
-import { bodyHash, readJsonBody } from "./body";
+import { readJsonBody } from "./body";
 import {
 	type ListParams,
 	listParamsFromQuery,
@@ -51,23 +51,18 @@ usersApp.get("/:id", async (c) => {
 });
 
 usersApp.post("/", async (c) => {
-	const body = await readJsonBody(c);
-	const input = unwrap(normalizeUserInput(body, USER_RESOURCE_TYPE));
-	const { user, created } = unwrap(
-		await teamStub(c.env, c.var.scimCaller.teamId).createUser(
-			writeInput(c),
-			input.resource,
-			await bodyHash(body),
-		),
+	const input = unwrap(normalizeUserInput(await readJsonBody(c), USER_RESOURCE_TYPE));
+	const user = unwrap(
+		await teamStub(c.env, c.var.scimCaller.teamId).createUser(writeInput(c), input),
 	);
-	// A user created just now is in no group yet; only a retried create needs to look.
+	// A user created just now is in no group yet.
 	return sendUser(
 		c,
 		user,
 		201,
 		projectionFromQuery(c),
 		{ Location: userLocation(c, user.id) },
-		created ? new Map() : undefined,
+		new Map(),
 	);
 });
 
@@ -77,7 +72,7 @@ usersApp.put("/:id", async (c) => {
 		teamStub(c.env, c.var.scimCaller.teamId).replaceUser(
 			writeInput(c),
 			c.req.param("id"),
-			input.resource,
+			input,
 			c.req.header("If-Match") ?? null,
 		),
 		groupsOf(c, c.req.param("id")),

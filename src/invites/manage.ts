@@ -6,8 +6,8 @@ import { getInvite, latestInviteLink, publicInvite } from "../db/invites";
 import { type InviteRow, invites } from "../db/schema";
 import { getScimUser } from "../db/scim-users";
 import { getTeam } from "../db/teams";
+import type { Actor } from "../provisioning/actor";
 import { inviteStatements } from "../provisioning/invites";
-import type { Actor } from "../provisioning/users";
 import { type ScimErrorData, scimErrors } from "../scim/errors";
 import { err, ok, type Result } from "../scim/result";
 import { cancelInviteEmails, cancelScimUserInviteEmails } from "./outbox";
@@ -23,6 +23,8 @@ export interface InviteAdminContext {
 	now: string;
 	/** How long the new link works (INVITE_TTL_HOURS). */
 	inviteTtlMs: number;
+	/** The recipient's daily invite email limit across teams (INVITE_EMAILS_PER_DAY). */
+	inviteEmailsPerDay: number;
 }
 
 export type PublicInvite = ReturnType<typeof publicInvite>;
@@ -70,6 +72,7 @@ export async function resendInvite(
 		origin: new URL(oldLink).origin,
 		now: ctx.now,
 		ttlMs: ctx.inviteTtlMs,
+		emailsPerDay: ctx.inviteEmailsPerDay,
 	});
 	const statements: Statement[] = [
 		...revokeStatements(db, ctx, invite, "The invite was replaced by a new one before delivery."),

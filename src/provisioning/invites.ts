@@ -1,9 +1,10 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Statement } from "../db/batch";
 import type { Db } from "../db/client";
 import { emailOutbox, invites } from "../db/schema";
 import { cancelScimUserInviteEmails } from "../invites/outbox";
 import { hashSecret, randomToken } from "../keys/token";
+import { foldCase } from "../scim/fold";
 
 /** How long an invite link works unless INVITE_TTL_HOURS says otherwise: 7 days. */
 export const INVITE_TTL_MS = 7 * 24 * 60 * 60 * 1000;
@@ -12,6 +13,34 @@ export const INVITE_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 export function inviteTtlMs(hours: string | undefined): number {
 	const value = Number(hours);
 	return hours && Number.isFinite(value) && value > 0 ? value * 60 * 60 * 1000 : INVITE_TTL_MS;
+}
+
+/** How many invite emails one recipient gets a day, across all teams, unless configured. */
+export const INVITE_EMAILS_PER_DAY = 3;
+
+/** The per-recipient daily invite email limit from INVITE_EMAILS_PER_DAY; the default when unset. */
+export function inviteEmailsPerDay(value: string | undefined): number {
+	const n = Number(value);
+	return value && Number.isInteger(n) && n >= 0 ? n : INVITE_EMAILS_PER_DAY;
+}
+
+/** The longest team name an invite email quotes. */
+export const MAX_QUOTED_TEAM_NAME = 60;
+
+/**
+ * A team name as an invite email quotes it: data chosen by whoever runs that team, not the
+ * product's words, so control characters and line breaks go, it is capped, and it is quoted.
+ */
+export function quotedTeamName(name: string): string {
+	const clean = name
+		.replace(/[\p{Cc}\p{Zl}\p{Zp}]+/gu, " ")
+		.replace(/\s+/g, " ")
+		.trim();
+	const capped =
+		[...clean].length > MAX_QUOTED_TEAM_NAME
+			? `${[...clean].slice(0, MAX_QUOTED_TEAM_NAME - 1).join("")}…`
+			: clean;
+	return `“${capped.replace(/["“”]/g, "'")}”`;
 }
 
 export interface InviteRequest {
@@ -25,6 +54,8 @@ export interface InviteRequest {
 	now: string;
 	/** How long the link works; INVITE_TTL_MS when not given. */
 	ttlMs?: number;
+	/** The recipient's daily invite email limit across teams; INVITE_EMAILS_PER_DAY when not given. */
+	emailsPerDay?: number;
 }
 
 /** The statements that create a pending invite and queue its email, and the invite's id. */
@@ -34,6 +65,7 @@ export async function inviteStatements(
 ): Promise<{ inviteId: string; statements: Statement[] }> {
 	const inviteId = crypto.randomUUID();
 	const token = randomToken();
+	const team = quotedTeamName(request.teamName);
 	const acceptUrl = `${request.origin}/invites/${token}`;
 	const expiresAt = new Date(
 		Date.parse(request.now) + (request.ttlMs ?? INVITE_TTL_MS),
@@ -57,15 +89,29 @@ export async function inviteStatements(
 				teamId: request.teamId,
 				inviteId,
 				toEmail: request.email,
-				subject: `You're invited to join ${request.teamName}`,
-				body: `You have been invited to join the team "${request.teamName}".\n\nAccept the invite: ${acceptUrl}\n\nThis link expires on ${expiresAt}.`,
+				toEmailKey: foldCase(request.email),
+				subject: `Invitation to the team ${team}`,
+				body: `A team admin invited you to join the team named ${team}.\n\nAccept the invite: ${acceptUrl}\n\nThis link expires on ${expiresAt}. If you did not expect it, ignore this email.`,
 				inviteUrl: acceptUrl,
-				status: "pending",
+				status: throttledOrPending(request),
 				nextAttemptAt: request.now,
 				createdAt: request.now,
 			}),
 		],
 	};
+}
+
+/**
+ * The new email's status, decided inside its own INSERT so that concurrent invites from other
+ * teams' objects are counted too: throttled once the recipient has had `emailsPerDay` emails
+ * sent, or about to be sent, in the last 24 hours. The invite itself is created either way.
+ */
+function throttledOrPending(request: InviteRequest) {
+	const since = new Date(Date.parse(request.now) - 24 * 60 * 60 * 1000).toISOString();
+	const limit = request.emailsPerDay ?? INVITE_EMAILS_PER_DAY;
+	return sql<"pending" | "throttled">`case when (select count(*) from email_outbox o
+		where o.to_email_key = ${foldCase(request.email)} and o.created_at > ${since}
+		and o.status in ('pending', 'delivered')) >= ${limit} then 'throttled' else 'pending' end`;
 }
 
 /** The statements that revoke every pending invite of a SCIM user and cancel their emails. */

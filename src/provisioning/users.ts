@@ -4,7 +4,6 @@ import { chunkRows, runBatch, type Statement, uniqueViolation } from "../db/batc
 import type { Db } from "../db/client";
 import { insertEvent, successEvent } from "../db/events";
 import {
-	type Account,
 	accountBlocks,
 	accounts,
 	memberships,
@@ -16,30 +15,36 @@ import {
 	scimUsers,
 } from "../db/schema";
 import {
+	type AccountWithManager,
 	emailRows,
 	findScimUserByUserName,
 	getScimUserWithAccount,
 	readForCreate,
+	type UserWithAccount,
 } from "../db/scim-users";
 import { getTeam } from "../db/teams";
 import { type ScimErrorData, scimErrors } from "../scim/errors";
 import { foldCase } from "../scim/fold";
 import { checkUserResourceLimits } from "../scim/limits";
+import { type NormalizedUser, normalizeUserInput } from "../scim/normalize";
+import { applyPatch, type PatchOperation } from "../scim/patch";
 import { err, ok, type Result } from "../scim/result";
+import { USER_RESOURCE_TYPE } from "../scim/schemas/resource-types";
+import type { Actor } from "./actor";
+import { blockScopeFor } from "./authority";
 import { changedAttributes } from "./changes";
 import { inviteStatements, revokePendingInvites } from "./invites";
-import { type UserFields, userFields } from "./user-fields";
 
 /**
- * The product rules for SCIM Users (DESIGN.md "The product rules"). Each function reads what it
- * needs, decides, and writes every row in one D1 batch. They run inside the team's Durable
- * Object, one at a time, so the reads are still true when the batch runs.
+ * The product rules for SCIM Users (docs/architecture.md "Product rules" and "Accounts and team
+ * authority"). Every write arrives as the one value the normalizer made (NormalizedUser), reads
+ * what it needs, decides, and writes every row in one D1 batch. They run inside the team's
+ * Durable Object, one at a time, so the reads are still true when the batch runs.
+ *
+ * What a team may do to the account behind a SCIM user is decided here once: its own
+ * membership and sign-in to itself always; the account's email and name, and a block of its
+ * sign-in everywhere, only when the team manages the account (src/db/authority.ts).
  */
-
-export interface Actor {
-	type: "scim_key" | "admin" | "service" | "invitee";
-	id: string | null;
-}
 
 export interface UserWriteContext {
 	teamId: string;
@@ -49,218 +54,192 @@ export interface UserWriteContext {
 	origin: string;
 	/** How long a new invite link works (INVITE_TTL_HOURS); INVITE_TTL_MS when not given. */
 	inviteTtlMs?: number;
+	/** How many invite emails one recipient may get a day, across teams (INVITE_EMAILS_PER_DAY). */
+	inviteEmailsPerDay?: number;
 }
 
-/** A created user; `created` is false when the request was a retry of an earlier create. */
-export interface CreatedUser {
-	user: ScimUserRow;
-	created: boolean;
+/** A SCIM user about to be written, and its account (null while unlinked). */
+export type LoadedUser = UserWithAccount;
+
+/**
+ * The email that links a SCIM user to an account: the primary (else first) email, else a
+ * userName shaped like an email (Okta's default userName is the login email). Null: unlinked.
+ */
+export function linkingEmail(input: Pick<NormalizedUser, "email" | "userName">): string | null {
+	const email = input.email ?? (/^[^\s@]+@[^\s@]+$/.test(input.userName) ? input.userName : null);
+	return email === null || email.trim() === "" ? null : email.trim();
 }
 
-/** Creates a SCIM user: a new account and membership, a link to a member, or an invite. */
+/** Creates a SCIM user: a new account and membership, a link to a member, an invite, or unlinked. */
 export async function createUser(
 	db: Db,
 	ctx: UserWriteContext,
-	resource: Record<string, unknown>,
-	requestHash: string | null,
-): Promise<Result<CreatedUser>> {
+	input: NormalizedUser,
+): Promise<Result<ScimUserRow>> {
+	const written = await createUserOnce(db, ctx, input);
+	// Another team's object created the account between our read and our batch: read again, and
+	// the create now follows the rule for an existing account.
+	return !written.ok && written.error.detail === ACCOUNT_RACE
+		? createUserOnce(db, ctx, input)
+		: written;
+}
+
+async function createUserOnce(
+	db: Db,
+	ctx: UserWriteContext,
+	input: NormalizedUser,
+): Promise<Result<ScimUserRow>> {
+	// A create without `active` makes an active user: RFC 7643 §4.1.1 leaves the default to us.
+	const active = input.active ?? true;
+	const resource = { ...input.resource, active };
 	const tooBig = checkUserResourceLimits(resource);
 	if (tooBig !== undefined) {
 		return err(tooBig.toData());
 	}
-	const fields = userFields(resource);
-	// The stored resource always says whether the user is active (Okta requires it in answers).
-	resource = { ...resource, active: fields.active };
-	if (fields.email === null) {
-		// A missing team still answers 404 before the 400.
-		return (await getTeam(db, ctx.teamId))
-			? err(
-					scimErrors
-						.invalidValue(
-							"An email is required: send emails with a primary value, or an email address as userName.",
-						)
-						.toData(),
-				)
-			: err(teamNotFound());
-	}
-	const reads = await readForCreate(db, ctx.teamId, fields.userName, fields.email);
-	const { team, sameUserName, account: existingAccount } = reads;
+	const email = linkingEmail(input);
+	const reads = await readForCreate(db, ctx.teamId, input.userName, email);
+	const { team, sameUserName } = reads;
 	if (!team) {
 		return err(teamNotFound());
 	}
+	// A repeated create is a duplicate like any other: IdPs recover a lost answer by searching.
 	if (sameUserName) {
-		return isRetryOf(sameUserName, requestHash, ctx.now)
-			? ok({ user: sameUserName, created: false })
-			: err(userNameTaken(fields.userName));
+		return err(userNameTaken(input.userName));
 	}
-	if (existingAccount && reads.linked) {
-		return err(emailTaken(fields.email, reads.linked.userName));
+	if (reads.account && reads.linked) {
+		return err(emailTaken());
 	}
-
 	const id = crypto.randomUUID();
 	const statements: Statement[] = [];
-	const account: Account = existingAccount ?? {
-		id: crypto.randomUUID(),
-		email: fields.email,
-		emailKey: foldCase(fields.email),
-		givenName: fields.givenName,
-		familyName: fields.familyName,
-		createdByTeamId: ctx.teamId,
-		createdAt: ctx.now,
-		updatedAt: ctx.now,
-	};
-	if (!existingAccount) {
-		statements.push(db.insert(accounts).values(account));
-	}
-	const isMember = existingAccount !== null && reads.role !== null;
-	// A person this team created, or who is already a member, joins directly; anyone else who
-	// already has an account elsewhere is invited and joins when they accept.
-	const joinsDirectly = account.createdByTeamId === ctx.teamId || isMember;
-	let state: ScimUserState;
-	if (!fields.active) {
-		state = "deactivated";
-		statements.push(...blockStatements(db, ctx, account.id));
-	} else if (joinsDirectly) {
-		state = "active";
-		statements.push(...joinStatements(db, ctx, account.id, isMember));
-		if (existingAccount) {
-			statements.push(nameStatement(db, ctx, account.id, fields));
-		}
-	} else {
-		state = "invited";
-		statements.push(unblockStatement(db, ctx, account.id));
-		statements.push(
-			...(await userInviteStatements(db, ctx, team.name, account.id, id, fields.email)),
-		);
-	}
-
+	const link =
+		email === null
+			? null
+			: linkAccount(db, ctx, email, input, reads.account, reads.role !== null, statements);
+	const settled =
+		link === null
+			? { state: "unlinked" as const, joinedAt: null }
+			: await settleMembership(db, ctx, {
+					scimUserId: id,
+					teamName: team.name,
+					link,
+					wasActive: null,
+					joinedAt: null,
+					active,
+					statements,
+				});
 	const row: ScimUserRow = {
 		id,
 		teamId: ctx.teamId,
-		...indexedColumns(fields),
-		state,
-		accountId: account.id,
-		joinedAt: state === "active" ? ctx.now : null,
+		...indexedColumns(input, email, active),
+		state: settled.state,
+		accountId: link?.account.id ?? null,
+		joinedAt: settled.joinedAt,
 		resource,
 		version: 1,
-		createRequestHash: requestHash,
 		createdAt: ctx.now,
 		updatedAt: ctx.now,
 	};
 	statements.push(db.insert(scimUsers).values(row));
-	statements.push(...emailInserts(db, emailRows(ctx.teamId, id, fields.emails)));
+	statements.push(...emailInserts(db, emailRows(ctx.teamId, id, input.emails)));
 	statements.push(
 		insertEvent(db, {
 			...eventBase(ctx, "user.create", row),
-			detail: `Created; ${stateDetail(state)}`,
+			detail: `Created; ${stateDetail(settled.state)}`,
 			changes: Object.keys(resource),
 		}),
 	);
 	const written = await runUserBatch(db, statements);
-	return written.ok ? ok({ user: row, created: true }) : written;
+	return written.ok ? ok(row) : written;
 }
 
 /**
- * Replaces a SCIM user's resource (PUT, and PATCH after the patch is applied): renames, email
- * changes, and activation changes with their product effects.
+ * Replaces a SCIM user's resource (PUT, the result of a PATCH, an admin's removal): renames,
+ * email changes, linking a first email, and activation changes with their product effects.
+ * `input.active` absent keeps the user's state: a PUT that leaves it out must not reactivate or
+ * deactivate anyone by accident.
  */
 export async function updateUser(
 	db: Db,
 	ctx: UserWriteContext,
-	current: ScimUserRow,
-	resource: Record<string, unknown>,
+	loaded: LoadedUser,
+	input: NormalizedUser,
 	action: string,
-	/** The user's account, read with it (loadUser). */
-	account: Account | null,
 ): Promise<Result<ScimUserRow>> {
+	const current = loaded.user;
+	const active = input.active ?? current.active;
+	const resource = { ...input.resource, active };
 	const tooBig = checkUserResourceLimits(resource);
 	if (tooBig !== undefined) {
 		return err(tooBig.toData());
 	}
-	const fields = userFields(resource);
-	if (fields.email === null) {
-		return err(
-			scimErrors
-				.invalidValue(
-					"An email is required: send emails with a primary value, or an email address as userName.",
-				)
-				.toData(),
-		);
-	}
 	const changes = changedAttributes(current.resource, resource);
-	if (changes.length === 0 && fields.active === current.active) {
+	if (changes.length === 0) {
 		return ok(current);
 	}
-	if (foldCase(fields.userName) !== current.userNameKey) {
-		const other = await findScimUserByUserName(db, ctx.teamId, fields.userName);
+	if (foldCase(input.userName) !== current.userNameKey) {
+		const other = await findScimUserByUserName(db, ctx.teamId, input.userName);
 		if (other && other.id !== current.id) {
-			return err(userNameTaken(fields.userName));
+			return err(userNameTaken(input.userName));
 		}
 	}
-	if (!account) {
-		throw new Error(`SCIM user ${current.id} links to missing account ${current.accountId}`);
-	}
+	const email = linkingEmail(input);
 	const statements: Statement[] = [];
-	const ownsAccount = account.createdByTeamId === ctx.teamId;
-
-	// Only an account this team created follows the IdP's email; others keep their own.
-	if (ownsAccount && foldCase(fields.email) !== account.emailKey) {
-		const holder = await findAccountByEmail(db, fields.email);
-		if (holder && holder.id !== account.id) {
-			return err(
-				scimErrors
-					.uniqueness(`The email "${fields.email}" already belongs to another account.`)
-					.toData(),
-			);
-		}
-		statements.push(
-			db
-				.update(accounts)
-				.set({ email: fields.email, emailKey: foldCase(fields.email), updatedAt: ctx.now })
-				.where(eq(accounts.id, account.id)),
-		);
-	}
-	if (
-		(ownsAccount || current.state === "active") &&
-		(fields.givenName !== account.givenName || fields.familyName !== account.familyName)
-	) {
-		statements.push(nameStatement(db, ctx, account.id, fields));
-	}
-
-	let state = current.state;
+	let state: ScimUserState = current.state;
 	let joinedAt = current.joinedAt;
-	if (current.active && !fields.active) {
-		state = "deactivated";
-		statements.push(...(await deactivateStatements(db, ctx, current)));
-	} else if (!current.active && fields.active) {
-		const team = await getTeam(db, ctx.teamId);
-		const isMember = (await getMembershipRole(db, ctx.teamId, account.id)) !== null;
-		statements.push(unblockStatement(db, ctx, account.id));
-		// Someone who was a member before, or whose account this team made, comes straight back;
-		// someone who never accepted their invite gets a new one.
-		if (ownsAccount || current.joinedAt !== null || isMember) {
-			state = "active";
-			joinedAt = joinedAt ?? ctx.now;
-			statements.push(...joinStatements(db, ctx, account.id, isMember));
-		} else {
-			state = "invited";
-			statements.push(
-				...(await userInviteStatements(
-					db,
-					ctx,
-					team?.name ?? ctx.teamId,
-					account.id,
-					current.id,
-					account.email,
-				)),
-			);
+	let accountId = current.accountId;
+
+	if (loaded.account === null && email !== null) {
+		// The first email of an unlinked user links it, by the same rules as a create.
+		const reads = await readForCreate(db, ctx.teamId, input.userName, email);
+		if (reads.account && reads.linked && reads.linked.id !== current.id) {
+			return err(emailTaken());
+		}
+		const link = linkAccount(db, ctx, email, input, reads.account, reads.role !== null, statements);
+		const settled = await settleMembership(db, ctx, {
+			scimUserId: current.id,
+			teamName: reads.team?.name ?? ctx.teamId,
+			link,
+			wasActive: null,
+			joinedAt,
+			active,
+			statements,
+		});
+		({ state, joinedAt } = settled);
+		accountId = link.account.id;
+	} else if (loaded.account !== null) {
+		const account = loaded.account;
+		const managed = account.managingTeamId === ctx.teamId;
+		if (managed) {
+			const accountWrite = await managedAccountWrites(db, ctx, account, input, email);
+			if (!accountWrite.ok) {
+				return accountWrite;
+			}
+			statements.push(...accountWrite.value);
+		}
+		if (active !== current.active) {
+			const settled = await settleMembership(db, ctx, {
+				scimUserId: current.id,
+				teamName: (await getTeam(db, ctx.teamId))?.name ?? ctx.teamId,
+				link: {
+					account,
+					managed,
+					isMember: (await getMembershipRole(db, ctx.teamId, account.id)) !== null,
+					created: false,
+				},
+				wasActive: current.active,
+				joinedAt,
+				active,
+				statements,
+			});
+			({ state, joinedAt } = settled);
 		}
 	}
 
 	const row: ScimUserRow = {
 		...current,
-		...indexedColumns(fields),
+		...indexedColumns(input, email, active),
 		state,
+		accountId,
 		joinedAt,
 		resource,
 		version: current.version + 1,
@@ -270,24 +249,22 @@ export async function updateUser(
 		db
 			.update(scimUsers)
 			.set({
-				...indexedColumns(fields),
+				...indexedColumns(input, email, active),
 				state: row.state,
+				accountId: row.accountId,
 				joinedAt: row.joinedAt,
 				resource: row.resource,
 				version: row.version,
 				updatedAt: row.updatedAt,
 			})
-			// The version check makes a lost update impossible even if serialisation ever failed.
 			.where(and(eq(scimUsers.id, current.id), eq(scimUsers.version, current.version))),
 		db.delete(scimUserEmails).where(eq(scimUserEmails.scimUserId, current.id)),
 	);
-	statements.push(...emailInserts(db, emailRows(ctx.teamId, current.id, fields.emails)));
-	const activeChange =
-		current.active === fields.active ? "" : fields.active ? "; reactivated" : "; deactivated";
+	statements.push(...emailInserts(db, emailRows(ctx.teamId, current.id, input.emails)));
 	statements.push(
 		insertEvent(db, {
 			...eventBase(ctx, action, row),
-			detail: `Updated${activeChange}; ${stateDetail(state)}`,
+			detail: updateDetail(action, current.active, active, state),
 			changes,
 		}),
 	);
@@ -295,15 +272,57 @@ export async function updateUser(
 	return written.ok ? ok(row) : written;
 }
 
+/** Applies a PATCH to the stored resource, then writes it exactly as a PUT of the result would. */
+export async function patchUser(
+	db: Db,
+	ctx: UserWriteContext,
+	loaded: LoadedUser,
+	operations: PatchOperation[],
+): Promise<Result<ScimUserRow>> {
+	const patched = applyPatch(loaded.user.resource, operations, USER_RESOURCE_TYPE);
+	if (!patched.ok) {
+		return patched;
+	}
+	if (!patched.value.changed) {
+		return ok(loaded.user);
+	}
+	// The patched resource goes through the same normalizer as a POST or PUT body, so PATCH
+	// refuses exactly what they refuse (a blank userName, a wrong type, an over-long name).
+	const input = normalizeUserInput(
+		{ schemas: [USER_RESOURCE_TYPE.schema.id], ...patched.value.resource },
+		USER_RESOURCE_TYPE,
+	);
+	if (!input.ok) {
+		return input;
+	}
+	return updateUser(
+		db,
+		ctx,
+		loaded,
+		{ ...input.value, active: input.value.active ?? loaded.user.active },
+		"user.patch",
+	);
+}
+
 /** Deletes a SCIM user: deactivates the person and detaches the resource; the account stays. */
 export async function deleteUser(
 	db: Db,
 	ctx: UserWriteContext,
-	current: ScimUserRow,
+	loaded: LoadedUser,
 ): Promise<Result<null>> {
-	const statements: Statement[] = current.active
-		? await deactivateStatements(db, ctx, current)
-		: [];
+	const current = loaded.user;
+	const statements: Statement[] = [];
+	if (current.active && loaded.account !== null) {
+		statements.push(
+			...deactivateStatements(
+				db,
+				ctx,
+				current.id,
+				loaded.account.id,
+				loaded.account.managingTeamId,
+			),
+		);
+	}
 	statements.push(
 		...revokePendingInvites(db, current.id, ctx.now),
 		db
@@ -330,28 +349,24 @@ export async function deleteUser(
 	return ok(null);
 }
 
-/** How long a repeated create request counts as a retry of the first. */
-export const CREATE_RETRY_WINDOW_MS = 60 * 60 * 1000;
-
 /**
- * Whether a create that collides with `existing` is a retry of the request that created it: the
- * same body, within the retry window, and the user unchanged since. Entra and Okta retry a create
- * whose answer they lost (IDP-COMPAT.md §3.3); a different person with the same userName still
- * gets 409.
+ * Deactivates a SCIM user because a team admin removed the member (or the member left): the IdP
+ * then reads `active: false`, and its next `active: true` reactivates them by the usual rules.
  */
-function isRetryOf(existing: ScimUserRow, requestHash: string | null, now: string): boolean {
-	return (
-		requestHash !== null &&
-		existing.createRequestHash === requestHash &&
-		existing.version === 1 &&
-		Date.parse(now) - Date.parse(existing.createdAt) < CREATE_RETRY_WINDOW_MS
+export function deactivateByRemoval(
+	db: Db,
+	ctx: UserWriteContext,
+	loaded: LoadedUser,
+	action: "member.remove" | "member.leave",
+): Promise<Result<ScimUserRow>> {
+	const input = normalizeUserInput(
+		{ schemas: [USER_RESOURCE_TYPE.schema.id], ...loaded.user.resource },
+		USER_RESOURCE_TYPE,
 	);
-}
-
-/** A SCIM user about to be written, and its account. */
-export interface LoadedUser {
-	user: ScimUserRow;
-	account: Account | null;
+	if (!input.ok) {
+		return Promise.resolve(input);
+	}
+	return updateUser(db, ctx, loaded, { ...input.value, active: false }, action);
 }
 
 /**
@@ -363,62 +378,132 @@ export async function loadUser(db: Db, teamId: string, id: string): Promise<Resu
 	return found ? ok(found) : err(scimErrors.notFound(`User ${id} not found.`).toData());
 }
 
-async function deactivateStatements(
-	db: Db,
-	ctx: UserWriteContext,
-	user: ScimUserRow,
-): Promise<Statement[]> {
-	return [
-		db
-			.delete(memberships)
-			.where(and(eq(memberships.teamId, ctx.teamId), eq(memberships.accountId, user.accountId))),
-		...blockStatements(db, ctx, user.accountId),
-		...revokePendingInvites(db, user.id, ctx.now),
-	];
+/** The account a user links to, and what the team may do with it. */
+interface AccountLink {
+	account: AccountWithManager;
+	/** This team manages the account. */
+	managed: boolean;
+	/** The account is already a member of this team. */
+	isMember: boolean;
+	/** The account is created by this very write. */
+	created: boolean;
 }
 
-/** The scim_users columns that mirror the resource, for filters, uniqueness and the account link. */
-function indexedColumns(fields: UserFields) {
-	return {
-		userName: fields.userName,
-		userNameKey: foldCase(fields.userName),
-		externalId: fields.externalId,
-		displayName: fields.displayName,
-		givenName: fields.givenName,
-		familyName: fields.familyName,
-		email: fields.email,
-		active: fields.active,
-	};
-}
-
-/** The statements that invite a SCIM user's account to the team and queue the email. */
-async function userInviteStatements(
+/**
+ * The account a linking email leads to: the existing one, or a new one this team creates (and
+ * so manages, unless another team has verified the email's domain). Never writes to an
+ * existing account the team does not manage.
+ */
+function linkAccount(
 	db: Db,
 	ctx: UserWriteContext,
-	teamName: string,
-	accountId: string,
-	scimUserId: string,
 	email: string,
-): Promise<Statement[]> {
+	input: NormalizedUser,
+	existing: AccountWithManager | null,
+	isMember: boolean,
+	statements: Statement[],
+): AccountLink {
+	if (existing) {
+		const managed = existing.managingTeamId === ctx.teamId;
+		if (managed) {
+			statements.push(...nameWrites(db, ctx, existing, input));
+		}
+		return { account: existing, managed, isMember, created: false };
+	}
+	const account: AccountWithManager = {
+		id: crypto.randomUUID(),
+		email,
+		emailKey: foldCase(email),
+		givenName: input.givenName ?? null,
+		familyName: input.familyName ?? null,
+		createdByTeamId: ctx.teamId,
+		createdAt: ctx.now,
+		updatedAt: ctx.now,
+		managingTeamId: ctx.teamId,
+	};
+	const { managingTeamId: _, ...row } = account;
+	statements.push(db.insert(accounts).values(row));
+	return { account, managed: true, isMember: false, created: true };
+}
+
+/**
+ * The membership effects of a user's activation (on create, on linking, on a change of
+ * `active`): deactivation removes this team's membership and blocks sign-in to this team (and
+ * everywhere when the team manages the account); activation joins a person this team manages,
+ * already has, or had before, and invites anyone else.
+ */
+async function settleMembership(
+	db: Db,
+	ctx: UserWriteContext,
+	step: {
+		scimUserId: string;
+		teamName: string;
+		link: AccountLink;
+		/** Whether the user was active before; null when the link is new. */
+		wasActive: boolean | null;
+		joinedAt: string | null;
+		active: boolean;
+		statements: Statement[];
+	},
+): Promise<{ state: ScimUserState; joinedAt: string | null }> {
+	const { link, statements } = step;
+	const accountId = link.account.id;
+	if (!step.active) {
+		statements.push(
+			...deactivateStatements(db, ctx, step.scimUserId, accountId, link.account.managingTeamId),
+		);
+		return { state: "deactivated", joinedAt: step.joinedAt };
+	}
+	statements.push(unblockStatement(db, ctx, accountId));
+	if (link.isMember || link.managed || step.joinedAt !== null) {
+		if (!link.isMember) {
+			statements.push(
+				db.insert(memberships).values({
+					teamId: ctx.teamId,
+					accountId,
+					role: "developer",
+					createdAt: ctx.now,
+				}),
+			);
+		}
+		return { state: "active", joinedAt: step.joinedAt ?? ctx.now };
+	}
 	const invite = await inviteStatements(db, {
 		teamId: ctx.teamId,
-		teamName,
+		teamName: step.teamName,
 		accountId,
-		scimUserId,
-		email,
+		scimUserId: step.scimUserId,
+		email: link.account.email,
 		origin: ctx.origin,
 		now: ctx.now,
 		ttlMs: ctx.inviteTtlMs,
+		emailsPerDay: ctx.inviteEmailsPerDay,
 	});
-	return invite.statements;
+	statements.push(...invite.statements);
+	return { state: "invited", joinedAt: step.joinedAt };
 }
 
-function blockStatements(db: Db, ctx: UserWriteContext, accountId: string): Statement[] {
+/** Deactivation: this team's membership goes, and sign-in is blocked as far as the team may. */
+function deactivateStatements(
+	db: Db,
+	ctx: UserWriteContext,
+	scimUserId: string,
+	accountId: string,
+	managingTeamId: string | null,
+): Statement[] {
+	const scope = blockScopeFor(ctx.teamId, managingTeamId);
 	return [
 		db
+			.delete(memberships)
+			.where(and(eq(memberships.teamId, ctx.teamId), eq(memberships.accountId, accountId))),
+		db
 			.insert(accountBlocks)
-			.values({ accountId, teamId: ctx.teamId, createdAt: ctx.now })
-			.onConflictDoNothing(),
+			.values({ accountId, teamId: ctx.teamId, scope, createdAt: ctx.now })
+			.onConflictDoUpdate({
+				target: [accountBlocks.accountId, accountBlocks.teamId],
+				set: { scope },
+			}),
+		...revokePendingInvites(db, scimUserId, ctx.now),
 	];
 }
 
@@ -428,24 +513,65 @@ function unblockStatement(db: Db, ctx: UserWriteContext, accountId: string): Sta
 		.where(and(eq(accountBlocks.accountId, accountId), eq(accountBlocks.teamId, ctx.teamId)));
 }
 
-function joinStatements(
+/**
+ * The writes a managing team makes to the account itself: it follows the IdP's name and email.
+ * A new email that another account already holds is the one 409 the product cannot avoid; it
+ * names neither the other account nor its team.
+ */
+async function managedAccountWrites(
 	db: Db,
 	ctx: UserWriteContext,
-	accountId: string,
-	isMember: boolean,
-): Statement[] {
-	const statements = [unblockStatement(db, ctx, accountId)];
-	if (!isMember) {
+	account: AccountWithManager,
+	input: NormalizedUser,
+	email: string | null,
+): Promise<Result<Statement[]>> {
+	const statements = nameWrites(db, ctx, account, input);
+	if (email !== null && foldCase(email) !== account.emailKey) {
+		const holder = await findAccountByEmail(db, email);
+		if (holder && holder.id !== account.id) {
+			return err(accountEmailInUse());
+		}
 		statements.push(
-			db.insert(memberships).values({
-				teamId: ctx.teamId,
-				accountId,
-				role: "developer",
-				createdAt: ctx.now,
-			}),
+			db
+				.update(accounts)
+				.set({ email, emailKey: foldCase(email), updatedAt: ctx.now })
+				.where(eq(accounts.id, account.id)),
 		);
 	}
-	return statements;
+	return ok(statements);
+}
+
+function nameWrites(
+	db: Db,
+	ctx: UserWriteContext,
+	account: AccountWithManager,
+	input: NormalizedUser,
+): Statement[] {
+	const givenName = input.givenName ?? null;
+	const familyName = input.familyName ?? null;
+	if (givenName === account.givenName && familyName === account.familyName) {
+		return [];
+	}
+	return [
+		db
+			.update(accounts)
+			.set({ givenName, familyName, updatedAt: ctx.now })
+			.where(eq(accounts.id, account.id)),
+	];
+}
+
+/** The scim_users columns that mirror the resource, for filters, uniqueness and the account link. */
+function indexedColumns(input: NormalizedUser, email: string | null, active: boolean) {
+	return {
+		userName: input.userName,
+		userNameKey: foldCase(input.userName),
+		externalId: input.externalId ?? null,
+		displayName: input.displayName ?? null,
+		givenName: input.givenName ?? null,
+		familyName: input.familyName ?? null,
+		email,
+		active,
+	};
 }
 
 /** The inserts of a user's email rows, chunked under D1's 100 bound parameters per statement. */
@@ -455,15 +581,24 @@ function emailInserts(db: Db, rows: ReturnType<typeof emailRows>): Statement[] {
 	);
 }
 
-function nameStatement(db: Db, ctx: UserWriteContext, accountId: string, fields: UserFields) {
-	return db
-		.update(accounts)
-		.set({ givenName: fields.givenName, familyName: fields.familyName, updatedAt: ctx.now })
-		.where(eq(accounts.id, accountId));
-}
-
 function eventBase(ctx: UserWriteContext, action: string, user: ScimUserRow) {
 	return successEvent(ctx, action, { type: "User", id: user.id, label: user.userName });
+}
+
+function updateDetail(
+	action: string,
+	wasActive: boolean,
+	active: boolean,
+	state: ScimUserState,
+): string {
+	if (action === "member.remove") {
+		return `Removed from the team by a team admin: the SCIM user is now active: false; ${stateDetail(state)}`;
+	}
+	if (action === "member.leave") {
+		return `Left the team: the SCIM user is now active: false; ${stateDetail(state)}`;
+	}
+	const activeChange = wasActive === active ? "" : active ? "; reactivated" : "; deactivated";
+	return `Updated${activeChange}; ${stateDetail(state)}`;
 }
 
 function stateDetail(state: ScimUserState): string {
@@ -473,9 +608,14 @@ function stateDetail(state: ScimUserState): string {
 		case "invited":
 			return "the account exists outside the team, an invite was sent";
 		case "deactivated":
-			return "not a member, sign-in blocked";
+			return "not a member, sign-in to the team blocked";
+		case "unlinked":
+			return "no email yet: no account, membership or sign-in until one arrives";
 	}
 }
+
+/** The detail of the uniqueness error that means another team's object created the account first. */
+const ACCOUNT_RACE = "The account was created concurrently; try again.";
 
 async function runUserBatch(db: Db, statements: Statement[]): Promise<Result<null>> {
 	try {
@@ -494,10 +634,13 @@ function uniquenessError(index: string): ScimErrorData {
 	if (index.includes("user_name")) {
 		return scimErrors.uniqueness("userName is already taken in this team.").toData();
 	}
-	if (index.includes("accounts_email") || index.includes("team_account")) {
-		return scimErrors.uniqueness("That email already belongs to another user.").toData();
+	if (index.includes("accounts_email")) {
+		return scimErrors.uniqueness(ACCOUNT_RACE).toData();
 	}
-	return scimErrors.uniqueness(`A unique value is already in use (${index}).`).toData();
+	if (index.includes("team_account")) {
+		return emailTaken();
+	}
+	return scimErrors.uniqueness("A unique value is already in use.").toData();
 }
 
 function teamNotFound(): ScimErrorData {
@@ -508,8 +651,14 @@ function userNameTaken(userName: string): ScimErrorData {
 	return scimErrors.uniqueness(`userName "${userName}" is already taken in this team.`).toData();
 }
 
-function emailTaken(email: string, holder: string): ScimErrorData {
+function emailTaken(): ScimErrorData {
 	return scimErrors
-		.uniqueness(`The email "${email}" is already provisioned in this team as userName "${holder}".`)
+		.uniqueness("Another user of this team is already provisioned with that email.")
+		.toData();
+}
+
+function accountEmailInUse(): ScimErrorData {
+	return scimErrors
+		.uniqueness("That email cannot be given to this user's account: it is already in use.")
 		.toData();
 }

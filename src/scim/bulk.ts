@@ -1,6 +1,6 @@
 import { ScimError, type ScimErrorData, scimErrors } from "./errors";
 import { versionTag } from "./etag";
-import { normalizeGroupInput, normalizeUserInput } from "./normalize";
+import { type NormalizedUser, normalizeGroupInput, normalizeUserInput } from "./normalize";
 import type { PatchOperation } from "./patch";
 import { err, ok, type Result } from "./result";
 import { patchRequestSchema, zodToScimError } from "./schemas/messages";
@@ -43,8 +43,8 @@ export interface BulkRequest {
 
 /** A bulk operation ready to run: ids resolved, data normalised. RFC 7644 §3.7. */
 export type PreparedBulkOperation =
-	| { kind: "createUser"; resource: Record<string, unknown> }
-	| { kind: "replaceUser"; id: string; resource: Record<string, unknown>; ifMatch: string | null }
+	| { kind: "createUser"; user: NormalizedUser }
+	| { kind: "replaceUser"; id: string; user: NormalizedUser; ifMatch: string | null }
 	| { kind: "patchUser"; id: string; operations: PatchOperation[]; ifMatch: string | null }
 	| { kind: "deleteUser"; id: string; ifMatch: string | null }
 	| { kind: "createGroup"; resource: Record<string, unknown> }
@@ -403,24 +403,23 @@ export function prepareBulkOperation(
 	const user = target.value.resourceType === "User";
 	switch (op.method) {
 		case "POST": {
-			const input = user
-				? normalizeUserInput(data, USER_RESOURCE_TYPE)
-				: normalizeGroupInput(data, GROUP_RESOURCE_TYPE);
-			return input.ok
-				? ok({ kind: user ? "createUser" : "createGroup", resource: input.value.resource })
-				: input;
+			if (user) {
+				const input = normalizeUserInput(data, USER_RESOURCE_TYPE);
+				return input.ok ? ok({ kind: "createUser", user: input.value }) : input;
+			}
+			const input = normalizeGroupInput(data, GROUP_RESOURCE_TYPE);
+			return input.ok ? ok({ kind: "createGroup", resource: input.value.resource }) : input;
 		}
 		case "PUT": {
-			const input = user
-				? normalizeUserInput(data, USER_RESOURCE_TYPE)
-				: normalizeGroupInput(data, GROUP_RESOURCE_TYPE);
+			if (user) {
+				const input = normalizeUserInput(data, USER_RESOURCE_TYPE);
+				return input.ok
+					? ok({ kind: "replaceUser", id: id as string, user: input.value, ifMatch })
+					: input;
+			}
+			const input = normalizeGroupInput(data, GROUP_RESOURCE_TYPE);
 			return input.ok
-				? ok({
-						kind: user ? "replaceUser" : "replaceGroup",
-						id: id as string,
-						resource: input.value.resource,
-						ifMatch,
-					})
+				? ok({ kind: "replaceGroup", id: id as string, resource: input.value.resource, ifMatch })
 				: input;
 		}
 		case "PATCH": {

@@ -14,14 +14,25 @@ export interface NormalizedUser {
 	resource: ScimObject;
 	userName: string;
 	externalId?: string;
-	active: boolean;
+	/**
+	 * `active` as sent; absent when the body left it out. What absence means is a product rule
+	 * (a create makes an active user, a replace keeps the state), decided in src/provisioning/users.ts.
+	 */
+	active?: boolean;
 	/** The primary email's value, else the first email's. */
 	email?: string;
-	/** Every email value, the primary one first. */
-	emails: string[];
+	/** Every email with a value, in the order sent. */
+	emails: NormalizedEmail[];
 	givenName?: string;
 	familyName?: string;
 	displayName?: string;
+}
+
+/** One of a User's emails, as the storage layer indexes it. */
+export interface NormalizedEmail {
+	value: string;
+	type?: string;
+	primary?: true;
 }
 
 /** A Group body after normalisation, plus the fields the storage layer indexes. RFC 7643 §4.2. */
@@ -39,8 +50,8 @@ export interface NormalizedGroup {
  * are checked and cleaned. Attribute names are matched case-insensitively and rewritten to their
  * canonical spelling; unknown attributes, `null` values, read-only attributes (id, meta, groups)
  * and the password are dropped; enterprise attributes are accepted under the extension's URN key or
- * as URN-prefixed keys; values are type-checked against the schema but otherwise kept as sent. A
- * missing `active` is taken as `true`. RFC 7643 §4.1, §4.3; RFC 7644 §3.3, §3.5.1.
+ * as URN-prefixed keys; values are type-checked against the schema but otherwise kept as sent.
+ * RFC 7643 §4.1, §4.3; RFC 7644 §3.3, §3.5.1.
  * @example normalizeUserInput(await c.req.json(), USER_RESOURCE_TYPE)
  */
 export function normalizeUserInput(
@@ -56,24 +67,26 @@ export function normalizeUserInput(
 	if (!userName.ok) {
 		return userName;
 	}
-	// RFC 7643 §4.1.1 leaves a missing `active` to the provider. Creating a user lets it sign in
-	// (DESIGN.md), so absent means active on create; a replace (PUT) without `active` keeps the
-	// user's current state, so the stored resource gets it from the write, not from here.
-	const active = typeof resource.active === "boolean" ? resource.active : true;
-
-	const emailValues = multiValues(resource.emails);
-	const primary = emailValues.find((email) => email.primary === true);
-	const emails = [
-		...(primary === undefined ? [] : [primary]),
-		...emailValues.filter((email) => email !== primary),
-	]
-		.map((email) => email.value)
-		.filter((value): value is string => typeof value === "string");
+	const emails: NormalizedEmail[] = multiValues(resource.emails).flatMap((email) =>
+		typeof email.value === "string" && email.value.trim() !== ""
+			? [
+					{
+						value: email.value,
+						...(typeof email.type === "string" ? { type: email.type } : {}),
+						...(email.primary === true ? { primary: true as const } : {}),
+					},
+				]
+			: [],
+	);
+	const primary = emails.find((email) => email.primary) ?? emails[0];
 	const name = isObject(resource.name) ? resource.name : {};
 
-	const user: NormalizedUser = { resource, userName: userName.value, active, emails };
+	const user: NormalizedUser = { resource, userName: userName.value, emails };
+	if (typeof resource.active === "boolean") {
+		user.active = resource.active;
+	}
 	assignString(user, "externalId", resource.externalId);
-	assignString(user, "email", emails[0]);
+	assignString(user, "email", primary?.value);
 	assignString(user, "givenName", name.givenName);
 	assignString(user, "familyName", name.familyName);
 	assignString(user, "displayName", resource.displayName);

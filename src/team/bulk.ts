@@ -8,6 +8,7 @@ import {
 	prepareBulkOperation,
 } from "../scim/bulk";
 import type { ScimErrorData } from "../scim/errors";
+import type { NormalizedUser } from "../scim/normalize";
 import type { PatchOperation } from "../scim/patch";
 import type { Result } from "../scim/result";
 
@@ -16,13 +17,10 @@ import type { Result } from "../scim/result";
  * Each is the exact code path of the matching SCIM request.
  */
 export interface BulkWriters {
-	createUser(
-		resource: Record<string, unknown>,
-		requestHash: string | null,
-	): Promise<Result<ScimUserRow>>;
+	createUser(user: NormalizedUser): Promise<Result<ScimUserRow>>;
 	replaceUser(
 		id: string,
-		resource: Record<string, unknown>,
+		user: NormalizedUser,
 		ifMatch: string | null,
 	): Promise<Result<ScimUserRow>>;
 	patchUser(
@@ -51,12 +49,9 @@ export interface BulkWriters {
  * Runs a parsed BulkRequest (RFC 7644 §3.7): in the order `planBulk` gives, resolving bulkIds
  * from the POSTs that ran before, stopping once `failOnErrors` operations have failed. Each
  * operation is atomic on its own; the request as a whole is not a transaction.
- * `createHashes` holds, by operation index, the body hash of each POST /Users, so that a retried
- * create is recognised exactly as on POST /Users.
  */
 export async function runBulkRequest(
 	request: BulkRequest,
-	createHashes: Record<number, string>,
 	writers: BulkWriters,
 ): Promise<BulkOperationResult[]> {
 	const results: BulkOperationResult[] = [];
@@ -69,7 +64,7 @@ export async function runBulkRequest(
 		const op = request.operations[step.index] as BulkOperation;
 		const result =
 			step.error === undefined
-				? await runOperation(op, ids, createHashes[op.index] ?? null, writers)
+				? await runOperation(op, ids, writers)
 				: await refuse(op, step.error, writers);
 		if (result.error !== undefined) {
 			errors++;
@@ -84,7 +79,6 @@ export async function runBulkRequest(
 async function runOperation(
 	op: BulkOperation,
 	ids: ReadonlyMap<string, string>,
-	requestHash: string | null,
 	writers: BulkWriters,
 ): Promise<BulkOperationResult> {
 	const prepared = prepareBulkOperation(op, ids);
@@ -96,13 +90,13 @@ async function runOperation(
 	try {
 		switch (write.kind) {
 			case "createUser":
-				return written(index, "User", 201, await writers.createUser(write.resource, requestHash));
+				return written(index, "User", 201, await writers.createUser(write.user));
 			case "replaceUser":
 				return written(
 					index,
 					"User",
 					200,
-					await writers.replaceUser(write.id, write.resource, write.ifMatch),
+					await writers.replaceUser(write.id, write.user, write.ifMatch),
 					write.id,
 				);
 			case "patchUser":

@@ -1,22 +1,23 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { findAccountByEmail, getMembershipRole } from "../db/accounts";
-import { runBatch, type Statement, uniqueViolation } from "../db/batch";
+import { domainsVerifiedElsewhere, isMemberOfScimTeam, listTeamDomains } from "../db/authority";
+import { chunkRows, runBatch, type Statement, uniqueViolation } from "../db/batch";
 import type { Db } from "../db/client";
 import { insertEvent, successEvent } from "../db/events";
 import { keyStatus, publicKey } from "../db/keys";
 import {
 	accounts,
-	invites,
 	memberships,
 	type ScimKeyRow,
 	scimKeys,
 	type Team,
+	teamDomains,
 	teamSsoMethods,
 	teams,
 } from "../db/schema";
 import { getTeam, listSsoMethods, ssoPreconditionProblem } from "../db/teams";
 import { hashSecret, newKeyToken } from "../keys/token";
-import type { Actor } from "../provisioning/users";
+import type { Actor } from "../provisioning/actor";
 import { scimErrors } from "../scim/errors";
 import { foldCase } from "../scim/fold";
 import { err, ok, type Result } from "../scim/result";
@@ -266,15 +267,21 @@ export async function addAdmin(
 	return ok({ accountId, email: existing?.email ?? email, role: "admin" });
 }
 
-/** A member leaves the team on their own: refused while the team is SCIM-managed. */
-export async function leaveTeam(
+/**
+ * Whether a member may leave the team on their own: not while this team is SCIM-managed (the
+ * removal itself is src/provisioning/members.ts).
+ */
+export async function leavePrecondition(
 	db: Db,
-	ctx: SettingsContext,
+	teamId: string,
 	accountId: string,
 ): Promise<Result<null>> {
-	const team = await getTeam(db, ctx.teamId);
+	const team = await getTeam(db, teamId);
 	if (!team) {
 		return err(teamNotFound());
+	}
+	if ((await getMembershipRole(db, teamId, accountId)) === null) {
+		return err(scimErrors.notFound("That account is not a member of this team.").toData());
 	}
 	if (team.scimEnabled) {
 		return err(
@@ -285,24 +292,61 @@ export async function leaveTeam(
 				.toData(),
 		);
 	}
-	if ((await getMembershipRole(db, ctx.teamId, accountId)) === null) {
-		return err(scimErrors.notFound("That account is not a member of this team.").toData());
-	}
-	await removeMembership(db, ctx, accountId, "member.leave");
 	return ok(null);
 }
 
-/** A team admin removes a member (allowed with or without SCIM). */
-export async function removeMember(
+/**
+ * Replaces the team's verified email domains. The product verifies ownership (e.g. by DNS) and
+ * then tells the service; a domain another team has verified is refused, naming no team.
+ */
+export async function setDomains(
 	db: Db,
 	ctx: SettingsContext,
-	accountId: string,
-): Promise<Result<null>> {
-	if ((await getMembershipRole(db, ctx.teamId, accountId)) === null) {
-		return err(scimErrors.notFound("That account is not a member of this team.").toData());
+	domains: string[],
+): Promise<Result<{ domains: string[] }>> {
+	const team = await getTeam(db, ctx.teamId);
+	if (!team) {
+		return err(teamNotFound());
 	}
-	await removeMembership(db, ctx, accountId, "member.remove");
-	return ok(null);
+	const wanted = [...new Set(domains.map(foldCase))].sort();
+	const taken = await domainsVerifiedElsewhere(db, ctx.teamId, wanted);
+	if (taken.length > 0) {
+		return err(domainTaken(taken));
+	}
+	const statements: Statement[] = [
+		db
+			.delete(teamDomains)
+			.where(
+				and(
+					eq(teamDomains.teamId, ctx.teamId),
+					sql`${teamDomains.domain} not in (select value from json_each(${JSON.stringify(wanted)}))`,
+				),
+			),
+		...chunkRows(wanted, 3).map((chunk) =>
+			db
+				.insert(teamDomains)
+				.values(chunk.map((domain) => ({ domain, teamId: ctx.teamId, createdAt: ctx.now })))
+				.onConflictDoNothing({ target: teamDomains.domain }),
+		),
+		insertEvent(
+			db,
+			event(ctx, "team.domains", { detail: `Verified domains: ${wanted.join(", ") || "none"}` }),
+		),
+	];
+	await runBatch(db, statements);
+	// Another team's object may have claimed a domain between the check and the batch; the insert
+	// then did nothing for it, and reading back shows exactly what this team holds.
+	const held = await listTeamDomains(db, ctx.teamId);
+	const lost = wanted.filter((d) => !held.includes(d));
+	return lost.length > 0 ? err(domainTaken(lost)) : ok({ domains: held });
+}
+
+function domainTaken(domains: string[]) {
+	return scimErrors
+		.conflict(
+			`Already verified by another team: ${domains.join(", ")}. A domain belongs to at most one team.`,
+		)
+		.toData();
 }
 
 /** A member changes their account email: refused while the team is SCIM-managed. */
@@ -351,6 +395,11 @@ export async function checkPasswordChange(
 	return selfServiceLock(db, ctx.teamId, accountId, "change their password");
 }
 
+/**
+ * Email and password belong to the account, not to one team: while the account is a member of
+ * any team with SCIM on, its identity is managed by that team's IdP, whichever team the request
+ * names.
+ */
 async function selfServiceLock(
 	db: Db,
 	teamId: string,
@@ -364,25 +413,16 @@ async function selfServiceLock(
 	if ((await getMembershipRole(db, teamId, accountId)) === null) {
 		return err(scimErrors.notFound("That account is not a member of this team.").toData());
 	}
-	if (team.scimEnabled) {
+	if (await isMemberOfScimTeam(db, accountId)) {
 		return err(
 			scimErrors
 				.forbidden(
-					`This team is managed by SCIM: members cannot ${what}. It is managed in your identity provider.`,
+					`This account is managed by SCIM: members cannot ${what}. It is managed in your identity provider.`,
 				)
 				.toData(),
 		);
 	}
 	return ok(null);
-}
-
-async function removeMembership(db: Db, ctx: SettingsContext, accountId: string, action: string) {
-	await runBatch(db, [
-		db
-			.delete(memberships)
-			.where(and(eq(memberships.teamId, ctx.teamId), eq(memberships.accountId, accountId))),
-		insertEvent(db, event(ctx, action, { targetType: "Account", targetId: accountId })),
-	]);
 }
 
 async function getKey(db: Db, teamId: string, keyId: string): Promise<ScimKeyRow | null> {
@@ -391,16 +431,6 @@ async function getKey(db: Db, teamId: string, keyId: string): Promise<ScimKeyRow
 			.select()
 			.from(scimKeys)
 			.where(and(eq(scimKeys.teamId, teamId), eq(scimKeys.id, keyId)))
-			.get()) ?? null
-	);
-}
-
-async function _getInvite(db: Db, teamId: string, inviteId: string) {
-	return (
-		(await db
-			.select()
-			.from(invites)
-			.where(and(eq(invites.teamId, teamId), eq(invites.id, inviteId)))
 			.get()) ?? null
 	);
 }

@@ -6,24 +6,25 @@ import type { ScimGroupRow, ScimUserRow, Team } from "../db/schema";
 import * as invites from "../invites/accept";
 import * as inviteAdmin from "../invites/manage";
 import { OutboxAlarm } from "../invites/outbox-alarm";
+import type { Actor } from "../provisioning/actor";
 import * as groups from "../provisioning/groups";
-import { inviteTtlMs } from "../provisioning/invites";
-import { patchUserResource } from "../provisioning/patch-user";
+import { inviteEmailsPerDay, inviteTtlMs } from "../provisioning/invites";
+import { removeMember } from "../provisioning/members";
 import {
-	type Actor,
-	type CreatedUser,
 	createUser,
 	deleteUser,
 	type LoadedUser,
 	loadUser,
+	patchUser,
 	type UserWriteContext,
 	updateUser,
 } from "../provisioning/users";
 import { type BulkOperationResult, type BulkRequest, parseBulkPath } from "../scim/bulk";
 import type { ScimErrorData } from "../scim/errors";
 import { etagMatches, versionTag } from "../scim/etag";
+import type { NormalizedUser } from "../scim/normalize";
 import type { PatchOperation } from "../scim/patch";
-import { err, ok, type Result } from "../scim/result";
+import { err, type Result } from "../scim/result";
 import { runBulkRequest } from "./bulk";
 import * as settings from "./settings";
 
@@ -157,14 +158,24 @@ export class TeamDO extends DurableObject<Env> {
 	}
 
 	async leaveTeam(teamId: string, accountId: string, actor: Actor) {
+		return this.serialize(async () => {
+			const locked = await settings.leavePrecondition(this.db, teamId, accountId);
+			return locked.ok
+				? removeMember(this.db, this.removalContext(teamId, actor), accountId, "member.leave")
+				: locked;
+		});
+	}
+
+	/** A team admin removes a member; a SCIM-provisioned one is deactivated, as the IdP then sees. */
+	async removeMember(teamId: string, accountId: string, actor: Actor) {
 		return this.serialize(() =>
-			settings.leaveTeam(this.db, this.settingsContext(teamId, actor), accountId),
+			removeMember(this.db, this.removalContext(teamId, actor), accountId, "member.remove"),
 		);
 	}
 
-	async removeMember(teamId: string, accountId: string, actor: Actor) {
+	async setDomains(teamId: string, domains: string[], actor: Actor) {
 		return this.serialize(() =>
-			settings.removeMember(this.db, this.settingsContext(teamId, actor), accountId),
+			settings.setDomains(this.db, this.settingsContext(teamId, actor), domains),
 		);
 	}
 
@@ -209,23 +220,19 @@ export class TeamDO extends DurableObject<Env> {
 		);
 	}
 
-	/** POST /Users. */
-	async createUser(
-		input: UserWriteInput,
-		resource: Record<string, unknown>,
-		requestHash: string | null,
-	): Promise<Result<CreatedUser>> {
-		return this.scimWrite((log) => this.writeCreateUser(input, resource, requestHash, log));
+	/** POST /Users, with the body as the normalizer made it. */
+	async createUser(input: UserWriteInput, user: NormalizedUser): Promise<Result<ScimUserRow>> {
+		return this.scimWrite((log) => this.writeCreateUser(input, user, log));
 	}
 
-	/** PUT /Users/:id: the resource replaces the stored one. */
+	/** PUT /Users/:id: the normalized body replaces the stored resource. */
 	async replaceUser(
 		input: UserWriteInput,
 		id: string,
-		resource: Record<string, unknown>,
+		user: NormalizedUser,
 		ifMatch: string | null,
 	): Promise<Result<ScimUserRow>> {
-		return this.scimWrite((log) => this.writeReplaceUser(input, id, resource, ifMatch, log));
+		return this.scimWrite((log) => this.writeReplaceUser(input, id, user, ifMatch, log));
 	}
 
 	/** PATCH /Users/:id, applied here so that it sees the latest version. */
@@ -288,24 +295,15 @@ export class TeamDO extends DurableObject<Env> {
 	 * POST /Bulk (RFC 7644 §3.7): runs the operations one after another while holding the queue, so
 	 * no other write of this team interleaves and every bulkId stays valid until the end. Each
 	 * operation is atomic on its own, exactly like the single-resource request; the bulk request
-	 * as a whole is not a transaction, as the RFC allows. `createHashes` holds, by operation index,
-	 * the body hash of each POST /Users, so a retried create is recognised as on POST /Users.
+	 * as a whole is not a transaction, as the RFC allows.
 	 */
-	async runBulk(
-		input: UserWriteInput,
-		request: BulkRequest,
-		createHashes: Record<number, string>,
-	): Promise<BulkOperationResult[]> {
+	async runBulk(input: UserWriteInput, request: BulkRequest): Promise<BulkOperationResult[]> {
 		// Inside a bulk request a refusal is logged at once: the request holds the queue anyway.
 		const log: LogRefusal = (...refusal) => this.logError(...refusal);
 		return this.serialize(() =>
-			runBulkRequest(request, createHashes, {
-				createUser: async (resource, hash) => {
-					const result = await this.writeCreateUser(input, resource, hash, log);
-					return result.ok ? ok(result.value.user) : result;
-				},
-				replaceUser: (id, resource, ifMatch) =>
-					this.writeReplaceUser(input, id, resource, ifMatch, log),
+			runBulkRequest(request, {
+				createUser: (user) => this.writeCreateUser(input, user, log),
+				replaceUser: (id, user, ifMatch) => this.writeReplaceUser(input, id, user, ifMatch, log),
 				patchUser: (id, operations, ifMatch) =>
 					this.writePatchUser(input, id, operations, ifMatch, log),
 				deleteUser: (id, ifMatch) => this.writeDeleteUser(input, id, ifMatch, log),
@@ -332,49 +330,29 @@ export class TeamDO extends DurableObject<Env> {
 
 	private async writeCreateUser(
 		input: UserWriteInput,
-		resource: Record<string, unknown>,
-		requestHash: string | null,
+		user: NormalizedUser,
 		log: LogRefusal,
-	): Promise<Result<CreatedUser>> {
+	): Promise<Result<ScimUserRow>> {
 		const ctx = this.userContext(input);
-		const result = await this.logFailure(
-			log,
-			ctx,
-			"user.create",
-			String(resource.userName ?? ""),
-			null,
-			() => createUser(this.db, ctx, resource, requestHash),
+		const result = await this.logFailure(log, ctx, "user.create", user.userName, null, () =>
+			createUser(this.db, ctx, user),
 		);
-		return this.armIfInvited(ctx, result, (created) => created.user);
+		return this.armIfInvited(ctx, result);
 	}
 
 	private async writeReplaceUser(
 		input: UserWriteInput,
 		id: string,
-		resource: Record<string, unknown>,
+		user: NormalizedUser,
 		ifMatch: string | null,
 		log: LogRefusal,
 	): Promise<Result<ScimUserRow>> {
 		const ctx = this.userContext(input);
-		const result = await this.logFailure(
-			log,
-			ctx,
-			"user.replace",
-			String(resource.userName ?? ""),
-			id,
-			async () => {
-				const current = await this.loadForWrite(ctx, id, ifMatch);
-				if (!current.ok) {
-					return current;
-				}
-				const { user, account } = current.value;
-				// A PUT that leaves out `active` must not reactivate (or deactivate) anyone by accident.
-				const replacement =
-					typeof resource.active === "boolean" ? resource : { ...resource, active: user.active };
-				return updateUser(this.db, ctx, user, replacement, "user.replace", account);
-			},
-		);
-		return this.armIfInvited(ctx, result, (user) => user);
+		const result = await this.logFailure(log, ctx, "user.replace", user.userName, id, async () => {
+			const current = await this.loadForWrite(ctx, id, ifMatch);
+			return current.ok ? updateUser(this.db, ctx, current.value, user, "user.replace") : current;
+		});
+		return this.armIfInvited(ctx, result);
 	}
 
 	private async writePatchUser(
@@ -387,19 +365,9 @@ export class TeamDO extends DurableObject<Env> {
 		const ctx = this.userContext(input);
 		const result = await this.logFailure(log, ctx, "user.patch", null, id, async () => {
 			const current = await this.loadForWrite(ctx, id, ifMatch);
-			if (!current.ok) {
-				return current;
-			}
-			const { user, account } = current.value;
-			const patched = patchUserResource(user, operations);
-			if (!patched.ok) {
-				return patched;
-			}
-			return patched.value.changed
-				? updateUser(this.db, ctx, user, patched.value.resource, "user.patch", account)
-				: ok(user);
+			return current.ok ? patchUser(this.db, ctx, current.value, operations) : current;
 		});
-		return this.armIfInvited(ctx, result, (user) => user);
+		return this.armIfInvited(ctx, result);
 	}
 
 	private writeDeleteUser(
@@ -414,7 +382,7 @@ export class TeamDO extends DurableObject<Env> {
 			if (!current.ok) {
 				return current;
 			}
-			return deleteUser(this.db, ctx, current.value.user);
+			return deleteUser(this.db, ctx, current.value);
 		});
 	}
 
@@ -581,12 +549,11 @@ export class TeamDO extends DurableObject<Env> {
 	}
 
 	/** A user left waiting for an invite may have just had its email queued: arm the outbox. */
-	private async armIfInvited<T>(
+	private async armIfInvited(
 		ctx: UserWriteContext,
-		result: Result<T>,
-		user: (value: T) => ScimUserRow,
-	): Promise<Result<T>> {
-		if (result.ok && user(result.value).state === "invited") {
+		result: Result<ScimUserRow>,
+	): Promise<Result<ScimUserRow>> {
+		if (result.ok && result.value.state === "invited") {
 			await this.outbox.queued(ctx.teamId);
 		}
 		return result;
@@ -599,7 +566,13 @@ export class TeamDO extends DurableObject<Env> {
 			origin: input.origin,
 			now: new Date().toISOString(),
 			inviteTtlMs: inviteTtlMs(this.env.INVITE_TTL_HOURS),
+			inviteEmailsPerDay: inviteEmailsPerDay(this.env.INVITE_EMAILS_PER_DAY),
 		};
+	}
+
+	/** A removal only deactivates, so it never sends an invite and needs no origin for links. */
+	private removalContext(teamId: string, actor: Actor): UserWriteContext {
+		return this.userContext({ teamId, actor, origin: "" });
 	}
 
 	private inviteAdminContext(teamId: string, actor: Actor): inviteAdmin.InviteAdminContext {
@@ -608,6 +581,7 @@ export class TeamDO extends DurableObject<Env> {
 			actor,
 			now: new Date().toISOString(),
 			inviteTtlMs: inviteTtlMs(this.env.INVITE_TTL_HOURS),
+			inviteEmailsPerDay: inviteEmailsPerDay(this.env.INVITE_EMAILS_PER_DAY),
 		};
 	}
 

@@ -200,12 +200,14 @@ describe("SCIM keys page", () => {
 });
 
 describe("Members page", () => {
-	it("lists active members, deactivated SCIM users apart, and removes a member into the log", async () => {
+	it("lists active members, deactivated SCIM users apart, and removes a member into the log as a deactivation", async () => {
 		const team = await newAdminTeam("Members Inc");
 		const s = await adminSession(team.teamId, team.email);
 		const alice = uniqueEmail("alice");
 		const bob = uniqueEmail("bob");
-		await scim(team.token, "POST", "/Users", oktaUser(alice, "Alice", "Active"));
+		const aliceUser = (await (
+			await scim(team.token, "POST", "/Users", oktaUser(alice, "Alice", "Active"))
+		).json()) as { id: string };
 		const bobUser = (await (
 			await scim(team.token, "POST", "/Users", oktaUser(bob, "Bob", "Gone"))
 		).json()) as { id: string };
@@ -230,13 +232,23 @@ describe("Members page", () => {
 		expect(await confirm.text()).toContain("may add them again");
 		const removed = await adminPost(s, `/admin/members/${aliceId}/remove`, { confirm: "yes" });
 		expect(removed.status).toBe(303);
-		expect(await html(adminGet(s.cookie, "/admin/members"))).not.toContain(alice);
+		const after = await html(adminGet(s.cookie, "/admin/members"));
+		expect(after.split("Deactivated by SCIM")[0]).not.toContain(alice);
+		expect(after.split("Deactivated by SCIM")[1]).toContain(alice);
+		// The IdP sees the removal: the SCIM user now reads active: false.
+		const read = await scim(team.token, "GET", `/Users/${aliceUser.id}`);
+		expect(await read.json()).toMatchObject({ active: false });
 		const event = await env.DB.prepare(
-			"select actor_type, actor_id, target_id from provisioning_events where team_id = ? and action = 'member.remove'",
+			"select actor_type, actor_id, target_id, detail from provisioning_events where team_id = ? and action = 'member.remove'",
 		)
 			.bind(team.teamId)
 			.first();
-		expect(event).toEqual({ actor_type: "admin", actor_id: team.accountId, target_id: aliceId });
+		expect(event).toMatchObject({
+			actor_type: "admin",
+			actor_id: team.accountId,
+			target_id: aliceUser.id,
+			detail: expect.stringContaining("Removed from the team by a team admin"),
+		});
 		const log = await html(adminGet(s.cookie, "/admin/log?action=member.remove"));
 		expect(log).toContain(`admin ${team.email}`);
 	});

@@ -1,4 +1,5 @@
 // POST /Bulk through the worker (RFC 7644 §3.7).
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import circular from "../fixtures/rfc7644/3.7.1-bulk-circular.json";
 import rfcExample from "../fixtures/rfc7644/3.7.2-bulk-request.json";
@@ -83,24 +84,25 @@ describe("POST /Bulk", () => {
 		expect(members.map((m) => m.email)).toEqual(["alice@bulk.example.com"]);
 	});
 
-	it("answers the literal RFC example's email-less user with 400, and its group with 409", async () => {
+	it("runs the literal RFC example: its email-less user is stored unlinked, and its group holds it", async () => {
 		const team = await newScimTeam("Bulk RFC literal");
 		const response = await bulk(team.token, rfcExample);
 		expect(response.Operations).toMatchObject([
-			{
-				method: "POST",
-				bulkId: "qwerty",
-				status: "400",
-				response: { schemas: [ERROR], scimType: "invalidValue" },
-			},
-			{
-				method: "POST",
-				bulkId: "ytrewq",
-				status: "409",
-				response: { status: "409", detail: expect.stringContaining('"qwerty"') },
-			},
+			{ method: "POST", bulkId: "qwerty", status: "201" },
+			{ method: "POST", bulkId: "ytrewq", status: "201" },
 		]);
-		expect(response.Operations[0]).not.toHaveProperty("location");
+		const userId = String(response.Operations[0]?.location).split("/").pop();
+		const groupId = String(response.Operations[1]?.location).split("/").pop();
+		const group = (await (await scim(team.token, "GET", `/Groups/${groupId}`)).json()) as {
+			members?: unknown[];
+		};
+		expect(group.members).toEqual([expect.objectContaining({ value: userId })]);
+		const memberCount = await env.DB.prepare(
+			"select count(*) as n from memberships where team_id = ?",
+		)
+			.bind(team.teamId)
+			.first<{ n: number }>();
+		expect(memberCount?.n).toBe(0);
 	});
 
 	it("answers each operation with the status its own request would have", async () => {

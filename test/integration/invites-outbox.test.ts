@@ -39,7 +39,7 @@ describe("invite outbox (team object alarm)", () => {
 		expect(call?.json).toEqual({
 			id: row?.id,
 			to: email,
-			subject: "You're invited to join Acme",
+			subject: "Invitation to the team “Acme”",
 			text: expect.stringContaining(`${ORIGIN}/invites/${token}`),
 			inviteUrl: `${ORIGIN}/invites/${token}`,
 			teamId: team.teamId,
@@ -223,7 +223,7 @@ describe("deliverEmail", () => {
 		id: "outbox-1",
 		teamId: "team-1",
 		to: "ada@example.com",
-		subject: "You're invited to join Acme",
+		subject: "Invitation to the team “Acme”",
 		text: "Accept: https://scim.example.test/invites/x",
 		inviteUrl: "https://scim.example.test/invites/x",
 	};

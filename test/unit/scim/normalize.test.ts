@@ -115,7 +115,7 @@ describe("normalizeUserInput: IdP create bodies", () => {
 			externalId: "00ujl29u0le5T6Aj10h7",
 			active: true,
 			email: "test.user@okta.local",
-			emails: ["test.user@okta.local"],
+			emails: [{ value: "test.user@okta.local", type: "work", primary: true }],
 			givenName: "Test",
 			familyName: "User",
 			displayName: "Test User",
@@ -268,8 +268,10 @@ describe("normalizeUserInput: values", () => {
 		expect(normalized.resource.active).toBe(expected);
 	});
 
-	it("takes a missing active as true", () => {
-		expect(expectUser(user({})).active).toBe(true);
+	// What a missing `active` means is a product rule (src/provisioning/users.ts), not the normalizer's.
+	it("leaves a missing active absent", () => {
+		expect(expectUser(user({}))).not.toHaveProperty("active");
+		expect(expectUser(user({ active: false })).active).toBe(false);
 	});
 
 	it.each<[unknown]>([["yes"], [""], [1], [0], [[true]], [{}]])("rejects active %j", (active) => {
@@ -306,7 +308,7 @@ describe("normalizeUserInput: values", () => {
 		const emails = [{ value: "home@example.com" }, { value: "work@example.com", primary: true }];
 		expect(expectUser(user({ emails }))).toMatchObject({
 			email: "work@example.com",
-			emails: ["work@example.com", "home@example.com"],
+			emails: [{ value: "home@example.com" }, { value: "work@example.com", primary: true }],
 		});
 		expect(expectUser(user({ emails: emails.slice(0, 1) })).email).toBe("home@example.com");
 		expect(expectUser(user({})).emails).toEqual([]);
