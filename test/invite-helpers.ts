@@ -28,6 +28,7 @@ export interface OutboxRowJson {
 export interface InviteRowJson {
 	id: string;
 	status: string;
+	token_hash: string;
 	scim_user_id: string | null;
 	created_at: string;
 	expires_at: string;

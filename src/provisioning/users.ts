@@ -1,5 +1,5 @@
 import { and, eq, getTableColumns, inArray, sql } from "drizzle-orm";
-import { findAccountByEmail, getMembershipRole } from "../db/accounts";
+import { getMembershipRole } from "../db/accounts";
 import { chunkRows, runBatch, type Statement, uniqueViolation } from "../db/batch";
 import type { Db } from "../db/client";
 import { insertEvent, successEvent } from "../db/events";
@@ -210,11 +210,7 @@ export async function updateUser(
 		const account = loaded.account;
 		const managed = account.managingTeamId === ctx.teamId;
 		if (managed) {
-			const accountWrite = await managedAccountWrites(db, ctx, account, input, email);
-			if (!accountWrite.ok) {
-				return accountWrite;
-			}
-			statements.push(...accountWrite.value);
+			statements.push(...(await managedAccountWrites(db, ctx, account, input, email)));
 		}
 		if (active !== current.active) {
 			const settled = await settleMembership(db, ctx, {
@@ -515,8 +511,9 @@ function unblockStatement(db: Db, ctx: UserWriteContext, accountId: string): Sta
 
 /**
  * The writes a managing team makes to the account itself: it follows the IdP's name and email.
- * A new email that another account already holds is the one 409 the product cannot avoid; it
- * names neither the other account nor its team.
+ * An email that another account already holds is not taken over: the account keeps its own,
+ * and the answer is the same 200 as for a free email, so a team cannot probe which emails have
+ * accounts elsewhere (docs/architecture.md "Accounts and team authority").
  */
 async function managedAccountWrites(
 	db: Db,
@@ -524,21 +521,22 @@ async function managedAccountWrites(
 	account: AccountWithManager,
 	input: NormalizedUser,
 	email: string | null,
-): Promise<Result<Statement[]>> {
+): Promise<Statement[]> {
 	const statements = nameWrites(db, ctx, account, input);
 	if (email !== null && foldCase(email) !== account.emailKey) {
-		const holder = await findAccountByEmail(db, email);
-		if (holder && holder.id !== account.id) {
-			return err(accountEmailInUse());
-		}
 		statements.push(
 			db
 				.update(accounts)
 				.set({ email, emailKey: foldCase(email), updatedAt: ctx.now })
-				.where(eq(accounts.id, account.id)),
+				.where(
+					and(
+						eq(accounts.id, account.id),
+						sql`not exists (select 1 from accounts other where other.email_key = ${foldCase(email)} and other.id <> ${account.id})`,
+					),
+				),
 		);
 	}
-	return ok(statements);
+	return statements;
 }
 
 function nameWrites(
@@ -654,11 +652,5 @@ function userNameTaken(userName: string): ScimErrorData {
 function emailTaken(): ScimErrorData {
 	return scimErrors
 		.uniqueness("Another user of this team is already provisioned with that email.")
-		.toData();
-}
-
-function accountEmailInUse(): ScimErrorData {
-	return scimErrors
-		.uniqueness("That email cannot be given to this user's account: it is already in use.")
 		.toData();
 }

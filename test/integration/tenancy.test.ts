@@ -1,0 +1,352 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import {
+	adminGet,
+	adminLoginLink,
+	adminSession,
+	api,
+	apiJson,
+	newScimTeam,
+	oktaUser,
+	scim,
+	type TestTeam,
+	uniqueEmail,
+} from "../helpers";
+import { inviteRows, outboxRows, teamObject } from "../invite-helpers";
+
+/**
+ * The security boundary between teams (README "Tenancy and account authority"): each attack of
+ * the tenancy issue, replayed through the worker. Team A is the attacker; team B owns the people.
+ */
+
+type Json = Record<string, unknown>;
+const PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
+const BULK = "urn:ietf:params:scim:api:messages:2.0:BulkRequest";
+
+async function authCheck(teamId: string, email: string) {
+	return apiJson<{ allowed: boolean; reason: string }>("POST", "/auth/check", { teamId, email });
+}
+
+async function members(teamId: string) {
+	return (
+		await apiJson<{
+			members: {
+				accountId: string;
+				email: string;
+				givenName: string | null;
+				familyName: string | null;
+				role: string;
+				managed: boolean;
+				joinedByInvite: boolean;
+			}[];
+		}>("GET", `/teams/${teamId}/members`)
+	).members;
+}
+
+async function createUser(team: TestTeam, body: Json) {
+	const res = await scim(team.token, "POST", "/Users", body);
+	expect(res.status, await res.clone().text()).toBe(201);
+	return (await res.json()) as Json;
+}
+
+function patch(team: TestTeam, id: unknown, value: Json) {
+	return scim(team.token, "PATCH", `/Users/${id}`, {
+		schemas: [PATCH_OP],
+		Operations: [{ op: "replace", value }],
+	});
+}
+
+/** Team B with an admin and a SCIM-provisioned active member. */
+async function victimTeam() {
+	const b = await newScimTeam("Victim Corp");
+	const adminEmail = uniqueEmail("b-admin");
+	await apiJson("POST", `/teams/${b.teamId}/admins`, { email: adminEmail }, 201);
+	const memberEmail = uniqueEmail("b-member");
+	await createUser(b, oktaUser(memberEmail, "Bea", "Member"));
+	return { b, adminEmail, memberEmail };
+}
+
+/**
+ * Accepts the team's pending invite, as the invited person does from the emailed link (the
+ * link's token is gone once the email is delivered, so this goes by the stored hash).
+ */
+async function acceptNewestInvite(teamId: string) {
+	const invite = (await inviteRows(teamId)).find((i) => i.status === "pending");
+	const accepted = await teamObject(teamId).acceptInvite(teamId, String(invite?.token_hash));
+	expect(accepted.ok).toBe(true);
+}
+
+describe("a team's deactivation reaches only its own team", () => {
+	it("creating another team's member and admin with active:false leaves their sign-in alone", async () => {
+		const { b, adminEmail, memberEmail } = await victimTeam();
+		const a = await newScimTeam("Attacker");
+		await createUser(a, { ...oktaUser(memberEmail), active: false });
+		await createUser(a, { ...oktaUser(adminEmail), active: false });
+		expect(await authCheck(b.teamId, memberEmail)).toMatchObject({
+			allowed: true,
+			reason: "member",
+		});
+		expect(await authCheck(b.teamId, adminEmail)).toMatchObject({ allowed: true });
+		// B's admin still gets into the admin page.
+		const session = await adminSession(b.teamId, adminEmail);
+		expect((await adminGet(session.cookie, "/admin/members")).status).toBe(200);
+		// A's own answer for them: blocked by A.
+		expect(await authCheck(a.teamId, memberEmail)).toMatchObject({
+			allowed: false,
+			reason: "blocked_by_team",
+		});
+	});
+
+	it("a PATCH active:false after an active create blocks the person in the attacking team only", async () => {
+		const { b, memberEmail } = await victimTeam();
+		const a = await newScimTeam("Attacker");
+		const user = await createUser(a, oktaUser(memberEmail));
+		expect((await patch(a, user.id, { active: false })).status).toBe(200);
+		expect((await scim(a.token, "DELETE", `/Users/${user.id}`)).status).toBe(204);
+		expect(await authCheck(b.teamId, memberEmail)).toMatchObject({ allowed: true });
+	});
+
+	it("a Bulk of 50 deactivating creates leaves all 50 of another team's members signed in", async () => {
+		const b = await newScimTeam("Victim Corp");
+		const emails = Array.from({ length: 50 }, (_, i) => uniqueEmail(`bulk${i}`));
+		const setup = await scim(b.token, "POST", "/Bulk", {
+			schemas: [BULK],
+			Operations: emails.map((email, i) => ({
+				method: "POST",
+				path: "/Users",
+				bulkId: `b${i}`,
+				data: oktaUser(email),
+			})),
+		});
+		expect(setup.status).toBe(200);
+		const a = await newScimTeam("Attacker");
+		const attack = await scim(a.token, "POST", "/Bulk", {
+			schemas: [BULK],
+			Operations: emails.map((email, i) => ({
+				method: "POST",
+				path: "/Users",
+				bulkId: `a${i}`,
+				data: { ...oktaUser(email), active: false },
+			})),
+		});
+		const statuses = ((await attack.json()) as { Operations: { status: string }[] }).Operations;
+		expect(statuses.every((op) => op.status === "201")).toBe(true);
+		const checks = await Promise.all(emails.map((email) => authCheck(b.teamId, email)));
+		expect(checks.filter((c) => !c.allowed)).toEqual([]);
+	});
+
+	it("the creating team's deactivation blocks a person everywhere only while it manages them", async () => {
+		const a = await newScimTeam("Creator");
+		const email = uniqueEmail("managed");
+		const user = await createUser(a, oktaUser(email));
+		const b = await newScimTeam("Second");
+		// B invites her (the account exists outside B); before she accepts, A still manages her.
+		await createUser(b, oktaUser(email));
+		expect((await patch(a, user.id, { active: false })).status).toBe(200);
+		expect(await authCheck(b.teamId, email)).toMatchObject({ reason: "not_a_member" });
+		// Joining B is her own action: A no longer manages her, so A's block stops applying there.
+		expect((await patch(a, user.id, { active: true })).status).toBe(200);
+		expect((await patch(a, user.id, { active: false })).status).toBe(200);
+		await acceptNewestInvite(b.teamId);
+		expect(await authCheck(b.teamId, email)).toMatchObject({ allowed: true, reason: "member" });
+		expect(await authCheck(a.teamId, email)).toMatchObject({ reason: "blocked_by_team" });
+	});
+});
+
+describe("a team writes an account's email and name only when it manages the account", () => {
+	it("the team that created jane first cannot rewrite her once she belongs to her employer", async () => {
+		const a = await newScimTeam("Squatter");
+		const jane = uniqueEmail("jane");
+		const squatted = await createUser(a, oktaUser(jane, "Jane", "Doe"));
+		const b = await newScimTeam("BigCorp");
+		await createUser(b, oktaUser(jane, "Jane", "Doe"));
+		await acceptNewestInvite(b.teamId);
+		await apiJson("POST", `/teams/${b.teamId}/admins`, { email: jane }, 201);
+
+		const attacker = uniqueEmail("attacker");
+		const res = await scim(a.token, "PUT", `/Users/${squatted.id}`, {
+			...oktaUser(attacker, "Mallory", "Attacker"),
+			userName: jane,
+		});
+		expect(res.status).toBe(200);
+		expect((await patch(a, squatted.id, { "name.givenName": "Evil" })).status).toBe(200);
+
+		const [member] = (await members(b.teamId)).filter((m) => m.role === "admin");
+		expect(member).toMatchObject({ email: jane, givenName: "Jane", familyName: "Doe" });
+		expect(await authCheck(b.teamId, jane)).toMatchObject({ allowed: true });
+		expect(await authCheck(b.teamId, attacker)).toMatchObject({ reason: "no_account" });
+		// Login links for B's admin still go to her own address.
+		expect(await adminLoginLink(b.teamId, jane)).toContain("/admin/login/");
+	});
+
+	it("a PATCH of a user's emails answers alike whether or not the new email has an account elsewhere", async () => {
+		const { memberEmail } = await victimTeam();
+		const a = await newScimTeam("Prober");
+		const own = await createUser(a, oktaUser(uniqueEmail("own")));
+		const probe = (email: string) =>
+			patch(a, own.id, { emails: [{ value: email, primary: true, type: "work" }] });
+		const taken = await probe(memberEmail);
+		const free = await probe(uniqueEmail("free"));
+		expect(taken.status).toBe(200);
+		expect(free.status).toBe(200);
+		// The account of B's member is untouched, and so is the prober's own account's claim.
+		const owner = await env.DB.prepare("select count(*) as n from accounts where email = ?")
+			.bind(memberEmail)
+			.first<{ n: number }>();
+		expect(owner?.n).toBe(1);
+	});
+
+	it("an unmanaged user's emails change in the SCIM resource without touching the account", async () => {
+		const { b, memberEmail } = await victimTeam();
+		const a = await newScimTeam("Other");
+		const user = await createUser(a, oktaUser(memberEmail));
+		const other = uniqueEmail("renamed");
+		const res = await patch(a, user.id, { emails: [{ value: other, primary: true }] });
+		expect(res.status).toBe(200);
+		expect(await res.json()).toMatchObject({ emails: [{ value: other, primary: true }] });
+		expect((await members(b.teamId)).map((m) => m.email)).toContain(memberEmail);
+	});
+});
+
+describe("SCIM self-service locks hold whichever team the request names", () => {
+	it("a member of a SCIM team cannot change email or password through a non-SCIM team", async () => {
+		const b = await newScimTeam("SCIM team");
+		const email = uniqueEmail("locked");
+		await createUser(b, oktaUser(email));
+		const c = await apiJson<{ id: string }>("POST", "/teams", { name: "Plain team" }, 201);
+		const { accountId } = await apiJson<{ accountId: string }>(
+			"POST",
+			`/teams/${c.id}/admins`,
+			{ email },
+			201,
+		);
+		const changed = await api("PUT", `/teams/${c.id}/members/${accountId}/email`, {
+			email: uniqueEmail("new"),
+		});
+		expect(changed.status).toBe(403);
+		const password = await api("POST", `/teams/${c.id}/members/${accountId}/password`);
+		expect(password.status).toBe(403);
+		// Leaving the team without SCIM is still allowed: the lock is about that team.
+		expect((await api("POST", `/teams/${c.id}/members/${accountId}/leave`)).status).toBe(204);
+	});
+});
+
+describe("invite emails are throttled per recipient across teams", () => {
+	it("toggling an invited user 10 times queues at most 3 emails; the rest are throttled", async () => {
+		const home = await newScimTeam("Home");
+		const email = uniqueEmail("flooded");
+		await createUser(home, oktaUser(email));
+		const a = await newScimTeam("Flooder");
+		const user = await createUser(a, oktaUser(email));
+		for (let i = 0; i < 10; i++) {
+			expect((await patch(a, user.id, { active: false })).status).toBe(200);
+			expect((await patch(a, user.id, { active: true })).status).toBe(200);
+			// Let each email go out, as a slow attacker would.
+			await env.DB.prepare(
+				"update email_outbox set status = 'delivered' where team_id = ? and status = 'pending'",
+			)
+				.bind(a.teamId)
+				.run();
+		}
+		const rows = await outboxRows(a.teamId);
+		const count = (status: string) => rows.filter((r) => r.status === status).length;
+		expect(rows).toHaveLength(11);
+		expect(count("delivered")).toBe(3);
+		// An email still pending when the next deactivation came was cancelled, never sent.
+		expect(count("throttled")).toBe(11 - 3 - count("cancelled"));
+		// The invite still exists for the person to accept.
+		expect((await inviteRows(a.teamId)).filter((i) => i.status === "pending")).toHaveLength(1);
+	});
+
+	it("quotes a hostile team name as data and caps it", async () => {
+		const home = await newScimTeam("Home");
+		const email = uniqueEmail("victim");
+		await createUser(home, oktaUser(email));
+		const a = await newScimTeam(
+			`Security alert\nYour account is locked, call us now ${"!".repeat(100)}`,
+		);
+		await createUser(a, oktaUser(email));
+		const [row] = await outboxRows(a.teamId);
+		expect(row?.subject).toMatch(/^Invitation to the team “Security alert Your account.*…”$/);
+		expect(row?.subject).not.toContain("\n");
+		expect((row?.subject ?? "").length).toBeLessThan(100);
+	});
+});
+
+describe("verified domains", () => {
+	it("a domain belongs to one team; the 409 names no other team", async () => {
+		const b = await newScimTeam("Domain Owner Corp");
+		const domain = `${crypto.randomUUID().slice(0, 8)}.bigcorp.test`;
+		expect(await apiJson("PUT", `/teams/${b.teamId}/domains`, { domains: [domain] })).toEqual({
+			domains: [domain],
+		});
+		expect(await apiJson("GET", `/teams/${b.teamId}/domains`)).toEqual({ domains: [domain] });
+		const a = await newScimTeam("Claimer");
+		const res = await api("PUT", `/teams/${a.teamId}/domains`, { domains: [domain.toUpperCase()] });
+		expect(res.status).toBe(409);
+		const text = await res.text();
+		expect(text).not.toContain(b.teamId);
+		expect(text).not.toContain("Domain Owner Corp");
+		expect(
+			(await api("PUT", `/teams/${a.teamId}/domains`, { domains: ["not a domain"] })).status,
+		).toBe(400);
+	});
+
+	it("the verifying team takes over management: it adds the account directly and its writes apply", async () => {
+		const domain = `${crypto.randomUUID().slice(0, 8)}.corp.test`;
+		const a = await newScimTeam("First comer");
+		const email = `jane@${domain}`;
+		const first = await createUser(a, oktaUser(email, "Jane", "Doe"));
+		const b = await newScimTeam("Employer");
+		await apiJson("PUT", `/teams/${b.teamId}/domains`, { domains: [domain] });
+		// A create in a verified domain adds the existing account directly: no invite.
+		const hired = await createUser(b, oktaUser(email, "Jane", "Doe"));
+		expect(await inviteRows(b.teamId)).toEqual([]);
+		expect(await members(b.teamId)).toMatchObject([{ email, managed: true }]);
+		expect(await authCheck(b.teamId, email)).toMatchObject({ allowed: true });
+		// A no longer manages her: its rename and deactivation stay inside A.
+		expect(
+			(await patch(a, first.id, { "name.familyName": "Squatted", active: false })).status,
+		).toBe(200);
+		expect(await members(b.teamId)).toMatchObject([{ email, familyName: "Doe" }]);
+		expect(await authCheck(b.teamId, email)).toMatchObject({ allowed: true });
+		// B's writes flow into the account, and B's deactivation blocks her everywhere.
+		expect((await patch(b, hired.id, { "name.familyName": "Smith" })).status).toBe(200);
+		const c = await newScimTeam("Third");
+		await apiJson("POST", `/teams/${c.teamId}/admins`, { email }, 201);
+		expect((await patch(b, hired.id, { active: false })).status).toBe(200);
+		expect(await authCheck(c.teamId, email)).toMatchObject({
+			allowed: false,
+			reason: "blocked_by_managing_team",
+		});
+		const account = await env.DB.prepare("select family_name from accounts where email = ?")
+			.bind(email)
+			.first<{ family_name: string }>();
+		expect(account?.family_name).toBe("Smith");
+	});
+});
+
+describe("an admin's removal is visible to the IdP", () => {
+	it("removing a SCIM member deactivates the SCIM user, and the IdP's active:true brings them back", async () => {
+		const b = await newScimTeam("Removal Co");
+		const email = uniqueEmail("removed");
+		const user = await createUser(b, oktaUser(email));
+		const [member] = await members(b.teamId);
+		expect((await api("DELETE", `/teams/${b.teamId}/members/${member?.accountId}`)).status).toBe(
+			204,
+		);
+		expect(await (await scim(b.token, "GET", `/Users/${user.id}`)).json()).toMatchObject({
+			active: false,
+		});
+		expect(await authCheck(b.teamId, email)).toMatchObject({ allowed: false });
+		const log = await env.DB.prepare(
+			"select actor_type, detail from provisioning_events where team_id = ? and action = 'member.remove'",
+		)
+			.bind(b.teamId)
+			.first<{ actor_type: string; detail: string }>();
+		expect(log?.actor_type).toBe("service");
+		expect(log?.detail).not.toContain("may sign in");
+		expect((await patch(b, user.id, { active: true })).status).toBe(200);
+		expect(await authCheck(b.teamId, email)).toMatchObject({ allowed: true, reason: "member" });
+	});
+});
