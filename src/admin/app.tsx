@@ -219,9 +219,10 @@ adminApp.get("/members", async (c) => {
 	const { teamId, accountId, csrf } = c.var.admin;
 	const db = c.var.db;
 	const now = new Date().toISOString();
-	const [members, deactivated, invites] = await Promise.all([
+	const [members, deactivated, unlinked, invites] = await Promise.all([
 		listMembers(db, teamId),
 		listScimUsersByState(db, teamId, "deactivated"),
+		listScimUsersByState(db, teamId, "unlinked"),
 		listInvites(db, teamId),
 	]);
 	return renderPage(
@@ -232,6 +233,7 @@ adminApp.get("/members", async (c) => {
 			selfAccountId={accountId}
 			members={members}
 			deactivated={deactivated}
+			unlinked={unlinked}
 			invites={invites.filter((i) => i.status === "pending").map((i) => publicInvite(i, now))}
 			notice={notice(c)}
 		/>,

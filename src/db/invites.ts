@@ -1,11 +1,23 @@
-import { and, desc, eq, isNotNull } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, isNotNull, sql } from "drizzle-orm";
 import type { Db } from "./client";
-import { emailOutbox, type InviteRow, type InviteStatus, invites } from "./schema";
+import {
+	emailOutbox,
+	type InviteRow,
+	type InviteStatus,
+	invites,
+	type OutboxStatus,
+} from "./schema";
 
-/** The team's invites, newest first. */
-export async function listInvites(db: Db, teamId: string): Promise<InviteRow[]> {
+/** An invite and the status of its newest email (throttled, pending, delivered, ...). */
+export type InviteWithEmail = InviteRow & { emailStatus: OutboxStatus | null };
+
+/** The team's invites, newest first, each with the status of its newest email. */
+export async function listInvites(db: Db, teamId: string): Promise<InviteWithEmail[]> {
 	return db
-		.select()
+		.select({
+			...getTableColumns(invites),
+			emailStatus: sql<OutboxStatus | null>`(select o.status from email_outbox o where o.invite_id = "invites"."id" order by o.created_at desc, o.id desc limit 1)`,
+		})
 		.from(invites)
 		.where(eq(invites.teamId, teamId))
 		.orderBy(desc(invites.createdAt), invites.id);
@@ -64,8 +76,14 @@ export async function latestInviteLink(
 	return row?.inviteUrl ?? null;
 }
 
-/** What the API may show of an invite: never the token hash. */
-export function publicInvite(invite: InviteRow, now: string) {
+/**
+ * What the API may show of an invite: never the token hash. `emailStatus` is "throttled" when
+ * the recipient had already been sent the day's invite emails (INVITE_EMAILS_PER_DAY).
+ */
+export function publicInvite(
+	invite: InviteRow & { emailStatus?: OutboxStatus | null },
+	now: string,
+) {
 	return {
 		id: invite.id,
 		email: invite.email,
@@ -76,5 +94,6 @@ export function publicInvite(invite: InviteRow, now: string) {
 		expiresAt: invite.expiresAt,
 		acceptedAt: invite.acceptedAt,
 		revokedAt: invite.revokedAt,
+		...(invite.emailStatus === undefined ? {} : { emailStatus: invite.emailStatus }),
 	};
 }

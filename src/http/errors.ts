@@ -16,7 +16,8 @@ export function handleError(error: Error, c: Context): Response | Promise<Respon
 	if (isAdminPage(c)) {
 		const { status, message } = adminError(error);
 		if (status === 500) {
-			console.error("unhandled error", c.req.method, c.req.path, error);
+			// The route pattern, not the path: /admin/login/:token carries a secret.
+			console.error("unhandled error", c.req.method, routePath(c, -1), error);
 		}
 		return renderAdminError(c, status, message);
 	}

@@ -11,6 +11,8 @@ export interface MembersProps {
 	selfAccountId: string;
 	members: Member[];
 	deactivated: ScimUserRow[];
+	/** SCIM users the IdP has sent no email for yet: no account, membership or sign-in. */
+	unlinked: ScimUserRow[];
 	invites: PublicInvite[];
 	notice?: string;
 }
@@ -26,6 +28,7 @@ export const MembersPage: FC<MembersProps> = (p) => (
 					<th>Email</th>
 					<th>Name</th>
 					<th>Role</th>
+					<th>Account</th>
 					<th>Joined</th>
 					<th />
 				</tr>
@@ -36,6 +39,9 @@ export const MembersPage: FC<MembersProps> = (p) => (
 						<td>{m.email}</td>
 						<td>{[m.givenName, m.familyName].filter(Boolean).join(" ") || "—"}</td>
 						<td>{m.role}</td>
+						<td>
+							<AccountKind member={m} />
+						</td>
 						<td>
 							<Time iso={m.joinedAt} />
 						</td>
@@ -50,6 +56,14 @@ export const MembersPage: FC<MembersProps> = (p) => (
 				))}
 			</tbody>
 		</table>
+
+		<p class="muted">
+			<strong>Managed</strong>: this team manages the account (its verified domain, or its SCIM
+			created it and no other team has it); your identity provider's name and email changes and
+			deactivations apply to the account everywhere. <strong>Invited</strong> and{" "}
+			<strong>own account</strong>: the person's account is theirs or another team's; this team
+			controls only their membership and sign-in here.
+		</p>
 
 		<h2>Deactivated by SCIM ({p.deactivated.length})</h2>
 		{p.deactivated.length === 0 ? (
@@ -85,6 +99,38 @@ export const MembersPage: FC<MembersProps> = (p) => (
 			</>
 		)}
 
+		<h2>Waiting for an email ({p.unlinked.length})</h2>
+		{p.unlinked.length === 0 ? (
+			<p class="muted">Every provisioned user has an email.</p>
+		) : (
+			<>
+				<p class="muted">
+					Your identity provider sent these users without an email. They have no account, membership
+					or sign-in until it sends one; then they join or are invited as usual.
+				</p>
+				<table>
+					<thead>
+						<tr>
+							<th>userName</th>
+							<th>Name</th>
+							<th>Provisioned</th>
+						</tr>
+					</thead>
+					<tbody>
+						{p.unlinked.map((u) => (
+							<tr>
+								<td>{u.userName}</td>
+								<td>{[u.givenName, u.familyName].filter(Boolean).join(" ") || "—"}</td>
+								<td>
+									<Time iso={u.createdAt} />
+								</td>
+							</tr>
+						))}
+					</tbody>
+				</table>
+			</>
+		)}
+
 		<h2>Pending invites ({p.invites.length})</h2>
 		{p.invites.length === 0 ? (
 			<p class="muted">No open invites.</p>
@@ -103,7 +149,18 @@ export const MembersPage: FC<MembersProps> = (p) => (
 					{p.invites.map((i) => (
 						<tr>
 							<td>{i.email}</td>
-							<td>{i.status}</td>
+							<td>
+								{i.status}
+								{i.emailStatus === "throttled" && (
+									<>
+										{" "}
+										<span class="muted">
+											(email throttled: this person already got today's invite emails; the invite
+											still works, resend tomorrow)
+										</span>
+									</>
+								)}
+							</td>
 							<td>
 								<Time iso={i.createdAt} />
 							</td>
@@ -129,6 +186,16 @@ export const MembersPage: FC<MembersProps> = (p) => (
 		)}
 	</>
 );
+
+/** Managed, invited or own account, at a glance. */
+const AccountKind: FC<{ member: Member }> = ({ member }) =>
+	member.managed ? (
+		<span title="This team manages the account">managed</span>
+	) : member.joinedByInvite ? (
+		<span title="Joined by accepting an invite">invited</span>
+	) : (
+		<span title="The account is the person's own">own account</span>
+	);
 
 /** The confirmation step before removing a member. */
 export const RemoveMemberPage: FC<{ member: Member; csrf: string; scimEnabled: boolean }> = ({
