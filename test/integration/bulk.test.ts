@@ -315,7 +315,7 @@ describe("POST /Bulk", () => {
 		expect(await groups.json()).toMatchObject({ totalResults: 0 });
 	});
 
-	it("runs in the team's single writer: a concurrent create of the same userName gets one winner", async () => {
+	it("a Bulk create and a concurrent POST of the same userName give one winner (the unique index, or the queue)", async () => {
 		const team = await newScimTeam("Bulk concurrent");
 		const operations = Array.from({ length: 40 }, (_, i) => createUser(`c${i}`));
 		const [bulkRes, single] = await Promise.all([

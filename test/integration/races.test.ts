@@ -144,6 +144,43 @@ describe("concurrent updates", () => {
 		});
 	});
 
+	// The single writer itself, not the unique indexes: the attributes are not unique, and each
+	// D1 batch is slowed so that without the team object's queue every PATCH would read the same
+	// version before any of them wrote (this test fails when serialize() runs writes at once).
+	it("keeps all of 5 parallel PATCHes of non-unique attributes when every D1 batch is slowed", async () => {
+		const team = await newScimTeam();
+		const user = await createUser(team);
+		const restore = await wrapBatch(team.teamId, (batch) => async (statements) => {
+			await new Promise((resolve) => setTimeout(resolve, 25));
+			return batch(statements);
+		});
+		try {
+			const paths = ["title", "nickName", "userType", "preferredLanguage", "profileUrl"];
+			const responses = await Promise.all(
+				paths.map((path, i) =>
+					scim(team.token, "PATCH", `/Users/${user.id}`, {
+						schemas: [PATCH_OP],
+						Operations: [
+							{ op: "replace", path, value: i === 4 ? "https://example.com/p" : `s${i}` },
+						],
+					}),
+				),
+			);
+			expect(responses.map((r) => r.status)).toEqual(Array(5).fill(200));
+		} finally {
+			await restore();
+		}
+		const after = (await (await scim(team.token, "GET", `/Users/${user.id}`)).json()) as Json;
+		expect(after).toMatchObject({
+			title: "s0",
+			nickName: "s1",
+			userType: "s2",
+			preferredLanguage: "s3",
+			profileUrl: "https://example.com/p",
+			meta: { version: 'W/"6"' },
+		});
+	});
+
 	it("loses none of 20 parallel member adds to one group", async () => {
 		const team = await newScimTeam();
 		const users = await Promise.all(Array.from({ length: 20 }, () => createUser(team)));

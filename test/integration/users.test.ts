@@ -397,7 +397,7 @@ describe("tenant isolation", () => {
 	});
 });
 
-describe("concurrency (single writer per team)", () => {
+describe("concurrency: uniqueness holds under concurrent writes (the single writer itself: races.test.ts)", () => {
 	it("20 concurrent POSTs of one userName give one 201, nineteen 409 and one row", async () => {
 		const team = await newScimTeam();
 		const email = uniqueEmail("race");
