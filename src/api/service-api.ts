@@ -7,7 +7,7 @@ import { findAccountByEmail, listMembers } from "../db/accounts";
 import { listTeamDomains, readSignInFacts } from "../db/authority";
 import { listInvites, publicInvite } from "../db/invites";
 import { listKeys, publicKey } from "../db/keys";
-import { getTeam, listSsoMethods, ssoPreconditionProblem } from "../db/teams";
+import { getTeam, listSsoMethods, scimDriftWarning, ssoPreconditionProblem } from "../db/teams";
 import type { AppEnv } from "../env";
 import { readJsonBody } from "../http/body";
 import { unwrap } from "../http/unwrap";
@@ -91,7 +91,12 @@ serviceApi.post("/teams", async (c) => {
 serviceApi.get("/teams/:teamId", async (c) => {
 	const team = await requireTeam(c.var.db, c.req.param("teamId"));
 	const ssoMethods = await listSsoMethods(c.var.db, team.id);
-	return c.json({ ...team, ssoMethods, scimPrecondition: ssoPreconditionProblem(ssoMethods) });
+	return c.json({
+		...team,
+		ssoMethods,
+		scimPrecondition: ssoPreconditionProblem(ssoMethods),
+		scimWarning: scimDriftWarning(team.scimEnabled, ssoMethods),
+	});
 });
 
 serviceApi.put("/teams/:teamId/sso", async (c) => {

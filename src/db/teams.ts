@@ -27,3 +27,15 @@ export function ssoPreconditionProblem(methods: string[]): string | null {
 	}
 	return null;
 }
+
+/**
+ * What an admin must know when SCIM is on but the SSO precondition no longer holds (the SSO
+ * setup changed afterwards), or null. Existing keys keep working on purpose: deprovisioning must
+ * never stop silently; only new keys are refused.
+ */
+export function scimDriftWarning(scimEnabled: boolean, methods: string[]): string | null {
+	const problem = ssoPreconditionProblem(methods);
+	return scimEnabled && problem !== null
+		? `SCIM is on, but the team's SSO setup has changed: ${problem} Existing SCIM keys keep working, so your identity provider can still update and deprovision people; no new key can be generated until the team has exactly one SSO method again.`
+		: null;
+}

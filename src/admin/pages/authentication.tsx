@@ -1,4 +1,5 @@
 import type { FC } from "hono/jsx";
+import { scimDriftWarning } from "../../db/teams";
 import { Copyable, CsrfField, Message } from "../layout";
 
 export interface AuthenticationProps {
@@ -24,6 +25,8 @@ export const AuthenticationPage: FC<AuthenticationProps> = (p) => (
 		</p>
 		{p.problem === null ? (
 			<Message kind="ok">Exactly one SSO method is configured: SCIM can be used.</Message>
+		) : p.scimEnabled ? (
+			<Message kind="error">{scimDriftWarning(true, p.ssoMethods)}</Message>
 		) : (
 			<Message kind="error">{p.problem}</Message>
 		)}
