@@ -133,7 +133,7 @@ describe("a team's deactivation reaches only its own team", () => {
 		expect(statuses.every((op) => op.status === "201")).toBe(true);
 		const checks = await Promise.all(emails.map((email) => authCheck(b.teamId, email)));
 		expect(checks.filter((c) => !c.allowed)).toEqual([]);
-	});
+	}, 30_000);
 
 	it("the creating team's deactivation blocks a person everywhere only while it manages them", async () => {
 		const a = await newScimTeam("Creator");
@@ -256,7 +256,7 @@ describe("invite emails are throttled per recipient across teams", () => {
 		expect(count("throttled")).toBe(11 - 3 - count("cancelled"));
 		// The invite still exists for the person to accept.
 		expect((await inviteRows(a.teamId)).filter((i) => i.status === "pending")).toHaveLength(1);
-	});
+	}, 30_000);
 
 	it("quotes a hostile team name as data and caps it", async () => {
 		const home = await newScimTeam("Home");
