@@ -5,15 +5,21 @@ import { matchesValueFilter } from "./filter/evaluate";
 import { isForbiddenSegment, parseAttrPath, parsePatchPath } from "./filter/parse";
 import { printAttrPath } from "./filter/print";
 import { validateFilter } from "./filter/validate";
-import { findKey, getProperty, isObject } from "./json";
-import { err, ok, type Result } from "./result";
+import { getProperty, isObject } from "./json";
+import { removeValue } from "./patch-remove";
 import {
-	attributePathOf,
-	findAttribute,
-	findSchema,
-	type ResolvedAttribute,
-	resolveAttributePath,
-} from "./schemas/lookup";
+	deepEqual,
+	deleteKey,
+	newObj,
+	type Obj,
+	PatchTargets,
+	sameValue,
+	setKey,
+	type Target,
+	targetOf,
+} from "./patch-target";
+import { err, ok, type Result } from "./result";
+import { attributePathOf, findAttribute, findSchema, resolveAttributePath } from "./schemas/lookup";
 import type { AttributeDef, ResourceTypeDef } from "./schemas/types";
 
 /** One PATCH operation as sent in `Operations`; `op` may be missing or in any case. RFC 7644 §3.5.2. */
@@ -46,18 +52,11 @@ export interface PatchOutcome {
 }
 
 type Op = "add" | "replace" | "remove";
-// Working objects have no prototype, so no key can ever reach Object.prototype (scim-patch
-// advisory GHSA-2mhw-wcx5-v3xj); the result is converted back to plain objects at the end.
-type Obj = Record<string, unknown>;
 
 /** How deep a PATCH value may nest; SCIM values nest two levels, so this only stops abuse. */
 const MAX_VALUE_DEPTH = 16;
 
 const IGNORED_PATHLESS_KEYS: ReadonlySet<string> = new Set(["id", "meta", "schemas"]);
-
-function newObj(): Obj {
-	return Object.create(null) as Obj;
-}
 
 function cloneJson(value: unknown): unknown {
 	if (Array.isArray(value)) {
@@ -84,39 +83,6 @@ function toPlain(value: unknown): unknown {
 	return value;
 }
 
-function deepEqual(a: unknown, b: unknown): boolean {
-	if (a === b) {
-		return true;
-	}
-	if (Array.isArray(a) && Array.isArray(b)) {
-		return a.length === b.length && a.every((v, i) => deepEqual(v, b[i]));
-	}
-	if (isObject(a) && isObject(b)) {
-		const keys = Object.keys(a);
-		return (
-			keys.length === Object.keys(b).length &&
-			keys.every((k) => Object.hasOwn(b, k) && deepEqual(a[k], b[k]))
-		);
-	}
-	return false;
-}
-
-/** Writes under the canonical name, dropping any differently-cased spelling of it. */
-function setKey(obj: Obj, name: string, value: unknown): void {
-	const existing = findKey(obj, name);
-	if (existing !== undefined && existing !== name) {
-		delete obj[existing];
-	}
-	obj[name] = value;
-}
-
-function deleteKey(obj: Obj, name: string): void {
-	const existing = findKey(obj, name);
-	if (existing !== undefined) {
-		delete obj[existing];
-	}
-}
-
 function assertSafeValue(value: unknown, depth = 0): void {
 	if (depth > MAX_VALUE_DEPTH) {
 		throw scimErrors.invalidValue(`The value nests deeper than ${MAX_VALUE_DEPTH} levels.`);
@@ -135,41 +101,14 @@ function assertSafeValue(value: unknown, depth = 0): void {
 	}
 }
 
-/** A resolved PATCH target: the attribute, the optional sub-attribute and value filter. */
-interface Target {
-	top: AttributeDef;
-	sub?: AttributeDef;
-	filter?: Filter;
-	uri: string;
-	extension: boolean;
-	/** The attribute as users wrote it, for error details. */
-	label: string;
-	/** The path text as sent, for noTarget. */
-	pathText: string;
-}
-
-function targetOf(resolved: ResolvedAttribute, pathText: string): Target {
-	const { attribute, subAttribute, schema, extension } = resolved;
-	const name =
-		subAttribute === undefined ? attribute.name : `${attribute.name}.${subAttribute.name}`;
-	return {
-		top: attribute,
-		...(subAttribute === undefined ? {} : { sub: subAttribute }),
-		uri: schema.id,
-		extension,
-		label: extension ? `${schema.id}:${name}` : name,
-		pathText,
-	};
-}
-
-class Patcher {
-	readonly touchedExtensions = new Set<string>();
-
+class Patcher extends PatchTargets {
 	constructor(
-		readonly resource: Obj,
-		readonly resourceType: ResourceTypeDef,
+		resource: Obj,
+		resourceType: ResourceTypeDef,
 		readonly options: PatchOptions,
-	) {}
+	) {
+		super(resource, resourceType);
+	}
 
 	apply(operation: unknown): void {
 		if (!isObject(operation)) {
@@ -208,7 +147,7 @@ class Patcher {
 		}
 		const target = this.resolveTarget(pathText);
 		if (op === "remove") {
-			this.remove(target, value);
+			removeValue(this, target, value);
 		} else if (value !== null) {
 			// Entra sends null for unpopulated attributes and never means "clear" by it (IDP-COMPAT.md §3.2).
 			this.write(op, target, value);
@@ -355,65 +294,6 @@ class Patcher {
 			}
 		}
 		return target;
-	}
-
-	container(target: Target, create: boolean): Obj | undefined {
-		if (!target.extension) {
-			return this.resource;
-		}
-		const current = getProperty(this.resource, target.uri);
-		if (isObject(current)) {
-			setKey(this.resource, target.uri, current);
-			return current;
-		}
-		if (!create) {
-			return undefined;
-		}
-		const created = newObj();
-		setKey(this.resource, target.uri, created);
-		this.touchedExtensions.add(target.uri);
-		return created;
-	}
-
-	current(target: Target): unknown {
-		const container = this.container(target, false);
-		return container === undefined ? undefined : getProperty(container, target.top.name);
-	}
-
-	store(target: Target, value: unknown): void {
-		const container = this.container(target, true);
-		if (container !== undefined) {
-			setKey(container, target.top.name, value);
-		}
-	}
-
-	clear(target: Target): void {
-		const container = this.container(target, false);
-		if (container !== undefined) {
-			deleteKey(container, target.top.name);
-			if (target.extension) {
-				this.touchedExtensions.add(target.uri);
-			}
-		}
-	}
-
-	storeList(target: Target, list: unknown[]): void {
-		if (list.length === 0) {
-			if (target.top.required) {
-				throw scimErrors.mutability(`"${target.label}" is required and cannot be emptied.`);
-			}
-			this.clear(target);
-		} else {
-			this.store(target, list);
-		}
-	}
-
-	list(target: Target): unknown[] {
-		const current = this.current(target);
-		if (current === undefined || current === null) {
-			return [];
-		}
-		return Array.isArray(current) ? current : [current];
 	}
 
 	/** add and replace. RFC 7644 §3.5.2.1, §3.5.2.3. */
@@ -581,124 +461,6 @@ class Patcher {
 		}
 		this.store(target, updated);
 	}
-
-	/** RFC 7644 §3.5.2.2. */
-	remove(target: Target, value: unknown): void {
-		const { top, sub, filter } = target;
-		if (top.mutability === "writeOnly" || sub?.mutability === "writeOnly") {
-			return;
-		}
-		if (filter !== undefined) {
-			this.removeFiltered(target, filter);
-			return;
-		}
-		if (sub !== undefined) {
-			this.removeSubAttribute(target, sub);
-			return;
-		}
-		if (top.multiValued && value !== undefined && value !== null) {
-			// Entra (and, reportedly, JumpCloud) remove members with a value array and no filter:
-			// {"op":"Remove","path":"members","value":[{"value":"<id>"}]} (IDP-COMPAT.md §3.1, §5).
-			const doomed = coerceList(top, value, target.label);
-			const list = this.list(target);
-			const kept = list.filter((e) => !doomed.some((d) => matchesRemoval(top, e, d)));
-			if (kept.length !== list.length) {
-				this.storeList(target, kept);
-			}
-			return;
-		}
-		if (top.required) {
-			throw scimErrors.mutability(`"${target.label}" is required and cannot be removed.`);
-		}
-		const current = this.current(target);
-		if (top.mutability === "immutable" && current !== undefined) {
-			throw scimErrors.mutability(`"${target.label}" is immutable and cannot be removed.`);
-		}
-		this.clear(target);
-	}
-
-	removeSubAttribute(target: Target, sub: AttributeDef): void {
-		if (sub.required) {
-			throw scimErrors.mutability(`"${target.label}" is required and cannot be removed.`);
-		}
-		const elements = this.list(target);
-		const remaining: unknown[] = [];
-		for (const element of elements) {
-			if (isObject(element) && findKey(element, sub.name) !== undefined) {
-				if (sub.mutability === "immutable") {
-					throw scimErrors.mutability(`"${target.label}" is immutable and cannot be removed.`);
-				}
-				deleteKey(element, sub.name);
-			}
-			if (!isObject(element) || Object.keys(element).length > 0) {
-				remaining.push(element);
-			}
-		}
-		if (target.top.multiValued) {
-			this.storeList(target, remaining);
-		} else if (remaining.length === 0) {
-			this.clear(target);
-		}
-	}
-
-	removeFiltered(target: Target, filter: Filter): void {
-		const { top, sub } = target;
-		const list = this.list(target);
-		const matched = list.filter((e) => matchesValueFilter(filter, e, top));
-		if (matched.length === 0) {
-			// Nothing to remove is not an error: Okta removes members that may be gone already.
-			return;
-		}
-		if (sub === undefined) {
-			this.storeList(
-				target,
-				list.filter((e) => !matched.includes(e)),
-			);
-			return;
-		}
-		if (sub.required || sub.mutability === "immutable") {
-			throw scimErrors.mutability(
-				`"${target.label}" is ${sub.required ? "required" : "immutable"} and cannot be removed.`,
-			);
-		}
-		const remaining: unknown[] = [];
-		for (const element of list) {
-			if (matched.includes(element) && isObject(element)) {
-				deleteKey(element, sub.name);
-				if (Object.keys(element).length === 0) {
-					continue;
-				}
-			}
-			remaining.push(element);
-		}
-		this.storeList(target, remaining);
-	}
-
-	/** Drops emptied extension objects and keeps `schemas` in step with the extensions present. */
-	finish(): void {
-		for (const uri of this.touchedExtensions) {
-			const key = findKey(this.resource, uri);
-			const container = key === undefined ? undefined : this.resource[key];
-			const present = isObject(container) && Object.keys(container).length > 0;
-			if (key !== undefined && !present) {
-				delete this.resource[key];
-			}
-			const schemas = this.resource.schemas;
-			if (!Array.isArray(schemas)) {
-				continue;
-			}
-			const listed = schemas.some(
-				(s) => typeof s === "string" && s.toLowerCase() === uri.toLowerCase(),
-			);
-			if (present && !listed) {
-				this.resource.schemas = [...schemas, uri];
-			} else if (!present && listed) {
-				this.resource.schemas = schemas.filter(
-					(s) => typeof s !== "string" || s.toLowerCase() !== uri.toLowerCase(),
-				);
-			}
-		}
-	}
 }
 
 /** The `attr eq value` terms of an and-only filter, or null when the filter says more than that. */
@@ -725,30 +487,6 @@ function clearOtherPrimaries(list: unknown[], keep: unknown[]): void {
 			element.primary = false;
 		}
 	}
-}
-
-function valueKey(def: AttributeDef, element: unknown): string | undefined {
-	const valueDef = findAttribute(def.subAttributes, "value");
-	const value = getProperty(element, "value");
-	if (valueDef === undefined || typeof value !== "string") {
-		return undefined;
-	}
-	return valueDef.caseExact ? value : value.toLowerCase();
-}
-
-/** Values of a multi-valued complex attribute are identified by their `value` (RFC 7643 §2.4). */
-function sameValue(def: AttributeDef, a: unknown, b: unknown): boolean {
-	const ka = valueKey(def, a);
-	const kb = valueKey(def, b);
-	return ka !== undefined && kb !== undefined ? ka === kb : deepEqual(a, b);
-}
-
-/** A removal value names an element by `value`, or else by the sub-attributes it gives. */
-function matchesRemoval(def: AttributeDef, element: unknown, doomed: unknown): boolean {
-	if (valueKey(def, doomed) !== undefined || !isObject(doomed) || !isObject(element)) {
-		return sameValue(def, element, doomed);
-	}
-	return Object.entries(doomed).every(([k, v]) => deepEqual(getProperty(element, k), v));
 }
 
 function checkImmutable(def: AttributeDef, before: unknown, after: unknown, label: string): void {
