@@ -1,4 +1,4 @@
-import { coerceList } from "./coerce";
+import { coerceValues } from "./coerce";
 import { scimErrors } from "./errors";
 import type { Filter } from "./filter/ast";
 import { matchesValueFilter } from "./filter/evaluate";
@@ -6,6 +6,7 @@ import { findKey, getProperty, isObject } from "./json";
 import {
 	deepEqual,
 	deleteKey,
+	orThrow,
 	type PatchTargets,
 	sameValue,
 	type Target,
@@ -33,7 +34,7 @@ export function removeValue(targets: PatchTargets, target: Target, value: unknow
 	if (top.multiValued && value !== undefined && value !== null) {
 		// Entra (and, reportedly, JumpCloud) remove members with a value array and no filter:
 		// {"op":"Remove","path":"members","value":[{"value":"<id>"}]} (IDP-COMPAT.md §3.1, §5).
-		const doomed = coerceList(top, value, target.label);
+		const doomed = orThrow(coerceValues(top, value, target.label));
 		const list = targets.list(target);
 		const kept = list.filter((e) => !doomed.some((d) => matchesRemoval(top, e, d)));
 		if (kept.length !== list.length) {

@@ -1,6 +1,7 @@
-import { scimErrors } from "./errors";
+import { ScimError, type ScimErrorData, scimErrors } from "./errors";
 import type { Filter } from "./filter/ast";
 import { findKey, getProperty, isObject } from "./json";
+import type { Result } from "./result";
 import { findAttribute, type ResolvedAttribute } from "./schemas/lookup";
 import type { AttributeDef, ResourceTypeDef } from "./schemas/types";
 
@@ -12,6 +13,14 @@ import type { AttributeDef, ResourceTypeDef } from "./schemas/types";
 // Working objects have no prototype, so no key can ever reach Object.prototype (scim-patch
 // advisory GHSA-2mhw-wcx5-v3xj); the result is converted back to plain objects at the end.
 export type Obj = Record<string, unknown>;
+
+/** A result's value, or its error thrown for the engine to attach to its operation. */
+export function orThrow<T>(result: Result<T, ScimErrorData>): T {
+	if (!result.ok) {
+		throw ScimError.from(result.error);
+	}
+	return result.value;
+}
 
 /** A working object with no prototype. RFC 7644 §3.5.2. */
 export function newObj(): Obj {

@@ -1,4 +1,4 @@
-import { coerce, coerceList, hasPrimary } from "./coerce";
+import { coerceValue, coerceValues, hasPrimary } from "./coerce";
 import { ScimError, type ScimErrorData, scimErrors } from "./errors";
 import type { Filter } from "./filter/ast";
 import { matchesValueFilter } from "./filter/evaluate";
@@ -12,6 +12,7 @@ import {
 	deleteKey,
 	newObj,
 	type Obj,
+	orThrow,
 	PatchTargets,
 	sameValue,
 	setKey,
@@ -227,8 +228,10 @@ class Patcher extends PatchTargets {
 				path.uri = scopeUri;
 			}
 			const resolved = resolveAttributePath(this.resourceType, path);
+			// The value's keys are attributes as a resource body holds them, so an unknown one is
+			// dropped as POST and PUT drop it; only an explicit "path" naming one is invalidPath.
 			if (resolved === undefined) {
-				throw scimErrors.invalidPath(this.unknownAttribute(key, path.subAttribute));
+				continue;
 			}
 			const target = targetOf(resolved, key);
 			// readOnly attributes in a value are ignored, as in PUT (RFC 7644 §3.5.1); Okta and Entra
@@ -303,7 +306,7 @@ class Patcher extends PatchTargets {
 		if (top.mutability === "writeOnly" || addressed.mutability === "writeOnly") {
 			// Okta sends a random password even without password sync (IDP-COMPAT.md §2.1 "Create");
 			// it is type-checked and dropped, never stored.
-			coerce(addressed, value, target.label);
+			orThrow(coerceValue(addressed, value, target.label));
 			return;
 		}
 		if (target.filter !== undefined) {
@@ -311,7 +314,7 @@ class Patcher extends PatchTargets {
 		} else if (sub !== undefined) {
 			this.writeSubAttribute(target, sub, value);
 		} else if (top.multiValued) {
-			const incoming = coerceList(top, value, target.label);
+			const incoming = orThrow(coerceValues(top, value, target.label));
 			if (op === "replace") {
 				this.storeList(target, incoming);
 				return;
@@ -329,7 +332,7 @@ class Patcher extends PatchTargets {
 				this.store(target, merged);
 			}
 		} else if (top.type === "complex") {
-			const incoming = coerce(top, value, target.label);
+			const incoming = orThrow(coerceValue(top, value, target.label));
 			if (!isObject(incoming)) {
 				return;
 			}
@@ -338,7 +341,7 @@ class Patcher extends PatchTargets {
 			mergeInto(top, merged, incoming, target.label);
 			this.store(target, merged);
 		} else {
-			const incoming = coerce(top, value, target.label);
+			const incoming = orThrow(coerceValue(top, value, target.label));
 			if (incoming === undefined) {
 				return;
 			}
@@ -348,7 +351,7 @@ class Patcher extends PatchTargets {
 	}
 
 	writeSubAttribute(target: Target, sub: AttributeDef, value: unknown): void {
-		const incoming = coerce(sub, value, target.label);
+		const incoming = orThrow(coerceValue(sub, value, target.label));
 		if (incoming === undefined) {
 			return;
 		}
@@ -366,7 +369,9 @@ class Patcher extends PatchTargets {
 			list.push(newObj());
 		}
 		if (sub.name === "primary" && incoming === true && list.length > 1) {
-			throw scimErrors.invalidValue(`Only one value of "${target.top.name}" may be primary.`);
+			throw scimErrors.invalidValue(
+				`"${target.top.name}" may have at most one value with primary true (RFC 7643 §2.4).`,
+			);
 		}
 		for (const element of list) {
 			checkImmutable(sub, getProperty(element, sub.name), incoming, target.label);
@@ -383,7 +388,7 @@ class Patcher extends PatchTargets {
 			this.addForUnmatchedFilter(target, filter, value, list);
 			return;
 		}
-		const incoming = coerce(sub ?? top, value, target.label);
+		const incoming = orThrow(coerceValue(sub ?? top, value, target.label));
 		if (incoming === undefined) {
 			return;
 		}
@@ -419,7 +424,9 @@ class Patcher extends PatchTargets {
 		});
 		const primaries = updated.filter((e, i) => hasPrimary(e) && matched.includes(list[i]));
 		if (primaries.length > 1) {
-			throw scimErrors.invalidValue(`Only one value of "${top.name}" may be primary.`);
+			throw scimErrors.invalidValue(
+				`"${top.name}" may have at most one value with primary true (RFC 7643 §2.4).`,
+			);
 		}
 		clearOtherPrimaries(updated, primaries);
 		this.store(target, updated);
@@ -443,13 +450,13 @@ class Patcher extends PatchTargets {
 			}
 		}
 		if (target.sub !== undefined) {
-			const incoming = coerce(target.sub, value, target.label);
+			const incoming = orThrow(coerceValue(target.sub, value, target.label));
 			if (incoming === undefined) {
 				return;
 			}
 			element[target.sub.name] = incoming;
 		} else {
-			const incoming = coerce(target.top, value, target.label);
+			const incoming = orThrow(coerceValue(target.top, value, target.label));
 			if (!isObject(incoming)) {
 				return;
 			}

@@ -334,7 +334,7 @@ describe("normalizeUserInput: values", () => {
 		["name not an object", { name: "Barbara Jensen" }, '"name" must be an object'],
 		["a number as email value", { emails: [{ value: 42 }] }, '"emails[0].value" must be a string'],
 		["a number as displayName", { displayName: 7 }, '"displayName" must be a string'],
-		["a string as emails item", { emails: ["a@b.c"] }, '"emails[0]" must be an object'],
+		["a number as emails item", { emails: [7] }, '"emails[0]" must be an object'],
 		[
 			"an extension that is not an object",
 			{ [SCHEMA_ENTERPRISE_USER]: "Sales" },
@@ -349,6 +349,31 @@ describe("normalizeUserInput: values", () => {
 		const result = normalizeUserInput(user(extra), USER_RESOURCE_TYPE);
 		expect(result).toMatchObject({ ok: false, error: { status: 400, scimType: "invalidValue" } });
 		expect(!result.ok && result.error.detail).toContain(detail);
+	});
+});
+
+describe("normalizeUserInput: the coercer PATCH shares", () => {
+	it("drops unknown sub-attributes, as PATCH does", () => {
+		const result = normalizeUserInput(
+			user({ emails: [{ value: "a@b.c", kind: "work", primary: "True" }] }),
+			USER_RESOURCE_TYPE,
+		);
+		expect(result.ok && result.value.resource.emails).toEqual([{ value: "a@b.c", primary: true }]);
+	});
+
+	it("takes a bare string as the value of a complex attribute, as PATCH does", () => {
+		const result = normalizeUserInput(user({ emails: ["a@b.c"] }), USER_RESOURCE_TYPE);
+		expect(result.ok && result.value.resource.emails).toEqual([{ value: "a@b.c" }]);
+	});
+
+	it("takes a single-valued complex attribute as an array of one, as PATCH does", () => {
+		const result = normalizeUserInput(
+			user({ [SCHEMA_ENTERPRISE_USER]: { manager: [{ value: "m1" }] } }),
+			USER_RESOURCE_TYPE,
+		);
+		expect(result.ok && result.value.resource[SCHEMA_ENTERPRISE_USER]).toEqual({
+			manager: { value: "m1" },
+		});
 	});
 });
 

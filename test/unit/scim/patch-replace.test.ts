@@ -319,14 +319,19 @@ describe("PATCH replace (RFC 7644 §3.5.2.3)", () => {
 		});
 	});
 
-	describe("rejects unknown attributes with invalidPath", () => {
+	it("drops an unknown attribute of a path-less value, as PUT does, and applies the rest", () => {
+		const out = patched(baseUser(), [
+			{ op: "replace", value: { favouriteColour: "blue", "name.nick": "B", displayName: "B J" } },
+		]);
+		expect(out.resource).not.toHaveProperty("favouriteColour");
+		expect(out.resource.name).toEqual({ givenName: "Barbara", familyName: "Jensen" });
+		expect(out.resource.displayName).toBe("B J");
+	});
+
+	describe("rejects a path naming an unknown attribute with invalidPath", () => {
 		it.each([
 			[{ op: "replace", path: "nickname2", value: "x" }, /"nickname2" is not an attribute of User/],
 			[{ op: "replace", path: "name.nick", value: "x" }, /"name" has no sub-attribute "nick"/],
-			[
-				{ op: "replace", value: { favouriteColour: "blue" } },
-				/"favouriteColour" is not an attribute of User/,
-			],
 			[
 				{ op: "replace", path: 'emails[type eq "work"].nope', value: "x" },
 				/"emails" has no sub-attribute "nope"/,
