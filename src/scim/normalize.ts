@@ -121,6 +121,32 @@ export function normalizeGroupInput(
 	return ok(group);
 }
 
+/**
+ * Checks the unique name a PATCH changed (a User's userName, a Group's displayName: the core
+ * schema's required strings) with the rule POST and PUT apply, so PATCH refuses a blank or
+ * overlong name with the same error. RFC 7643 §4.1.1, §4.2; RFC 7644 §3.5.2.
+ */
+export function checkChangedNames(
+	before: ScimObject,
+	after: ScimObject,
+	resourceType: ResourceTypeDef,
+): ScimErrorData | undefined {
+	for (const attribute of resourceType.schema.attributes) {
+		if (!attribute.required || attribute.type !== "string" || attribute.mutability === "readOnly") {
+			continue;
+		}
+		const value = getProperty(after, attribute.name);
+		if (value === getProperty(before, attribute.name)) {
+			continue;
+		}
+		const checked = requiredName({ [attribute.name]: value }, attribute.name);
+		if (!checked.ok) {
+			return checked.error;
+		}
+	}
+	return undefined;
+}
+
 /** The resource's unique name (userName, displayName): required, non-blank, bounded. */
 function requiredName(resource: ScimObject, key: string): Result<string, ScimErrorData> {
 	const value = resource[key];

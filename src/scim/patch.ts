@@ -6,6 +6,7 @@ import { isForbiddenSegment, parseAttrPath, parsePatchPath } from "./filter/pars
 import { printAttrPath } from "./filter/print";
 import { validateFilter } from "./filter/validate";
 import { getProperty, isObject } from "./json";
+import { checkChangedNames } from "./normalize";
 import { removeValue } from "./patch-remove";
 import {
 	deepEqual,
@@ -567,6 +568,10 @@ export function applyPatch(
 		});
 		patcher.finish();
 		const patched = toPlain(working) as Record<string, unknown>;
+		const nameError = checkChangedNames(resource, patched, resourceType);
+		if (nameError !== undefined) {
+			return err(nameError);
+		}
 		const before = memberValues(resource, resourceType);
 		const after = memberValues(patched, resourceType);
 		return ok({

@@ -147,3 +147,62 @@ describe("unknown sub-attributes are dropped on every path alike", () => {
 		expect(patched).not.toHaveProperty("groups");
 	});
 });
+
+// Issue 9 item 4: PATCH accepted a blank userName that POST and PUT refuse.
+describe("PATCH refuses a blank or overlong name with POST's and PUT's error", () => {
+	it.each<[string, string]>([
+		["empty", ""],
+		["blank", "   "],
+		["overlong", `${"u".repeat(251)}@x.org`],
+	])("when userName is %s", async (_case, userName) => {
+		const team = await newScimTeam();
+		const user = await newUser(team);
+		const posted = await json(
+			await scim(team.token, "POST", "/Users", { ...oktaUser(uniqueEmail("n")), userName }),
+			400,
+		);
+		const put = await json(
+			await scim(team.token, "PUT", `/Users/${user.id}`, {
+				...oktaUser(user.userName as string),
+				userName,
+			}),
+			400,
+		);
+		const patched = await json(
+			await scim(
+				team.token,
+				"PATCH",
+				`/Users/${user.id}`,
+				patchBody({ op: "replace", path: "userName", value: userName }),
+			),
+			400,
+		);
+		expect(put).toEqual(posted);
+		expect(patched).toEqual(posted);
+		expect(posted).toMatchObject({ scimType: "invalidValue" });
+		const got = await json(await scim(team.token, "GET", `/Users/${user.id}`), 200);
+		expect(got.userName).toBe(user.userName);
+	});
+
+	it("a blank Group displayName", async () => {
+		const team = await newScimTeam();
+		const group = await json(
+			await scim(team.token, "POST", "/Groups", { schemas: [GROUP], displayName: "Named" }),
+			201,
+		);
+		const posted = await json(
+			await scim(team.token, "POST", "/Groups", { schemas: [GROUP], displayName: " " }),
+			400,
+		);
+		const patched = await json(
+			await scim(
+				team.token,
+				"PATCH",
+				`/Groups/${group.id}`,
+				patchBody({ op: "replace", value: { displayName: " " } }),
+			),
+			400,
+		);
+		expect(patched).toEqual(posted);
+	});
+});
