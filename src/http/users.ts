@@ -47,10 +47,11 @@ usersApp.get("/:id", async (c) => {
 	if (ifNoneMatch && etagMatches(ifNoneMatch, user.version)) {
 		return c.body(null, 304, { ETag: versionTag(user.version) });
 	}
-	return sendUser(c, user, 200, projectionFromQuery(c), {}, groups);
+	return sendUser(c, user, 200, projectionFromQuery(c, USER_RESOURCE_TYPE), {}, groups);
 });
 
 usersApp.post("/", async (c) => {
+	const projection = projectionFromQuery(c, USER_RESOURCE_TYPE);
 	const body = await readJsonBody(c);
 	const input = unwrap(normalizeUserInput(body, USER_RESOURCE_TYPE));
 	const { user, created } = unwrap(
@@ -65,13 +66,14 @@ usersApp.post("/", async (c) => {
 		c,
 		user,
 		201,
-		projectionFromQuery(c),
+		projection,
 		{ Location: userLocation(c, user.id) },
 		created ? new Map() : undefined,
 	);
 });
 
 usersApp.put("/:id", async (c) => {
+	const projection = projectionFromQuery(c, USER_RESOURCE_TYPE);
 	const input = unwrap(normalizeUserInput(await readJsonBody(c), USER_RESOURCE_TYPE));
 	const [result, groups] = await Promise.all([
 		teamStub(c.env, c.var.scimCaller.teamId).replaceUser(
@@ -82,10 +84,11 @@ usersApp.put("/:id", async (c) => {
 		),
 		groupsOf(c, c.req.param("id")),
 	]);
-	return sendUser(c, unwrap(result), 200, projectionFromQuery(c), {}, groups);
+	return sendUser(c, unwrap(result), 200, projection, {}, groups);
 });
 
 usersApp.patch("/:id", async (c) => {
+	const projection = projectionFromQuery(c, USER_RESOURCE_TYPE);
 	const operations = patchOperations(await readJsonBody(c));
 	const [result, groups] = await Promise.all([
 		teamStub(c.env, c.var.scimCaller.teamId).patchUser(
@@ -96,7 +99,7 @@ usersApp.patch("/:id", async (c) => {
 		),
 		groupsOf(c, c.req.param("id")),
 	]);
-	return sendUser(c, unwrap(result), 200, projectionFromQuery(c), {}, groups);
+	return sendUser(c, unwrap(result), 200, projection, {}, groups);
 });
 
 usersApp.delete("/:id", async (c) => {
