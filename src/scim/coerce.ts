@@ -45,7 +45,7 @@ export function coerceAttribute(
  * Coerces the values of a multi-valued attribute as PATCH carries them: an array, or one value
  * taken as a list of one; nulls and values with nothing left in them are dropped, and at most one
  * value may be primary. RFC 7644 §3.5.2.1, RFC 7643 §2.4.
- * @example coerceValues(membersDef, { value: "u1", displayName: "x" }, "members") // ok([{ value: "u1" }])
+ * @example coerceValues(membersDef, { value: "u1", displayName: "x" }, "members") // [{ value: "u1" }]
  */
 export function coerceValues(
 	attribute: AttributeDef,
@@ -76,7 +76,7 @@ export function coerceValues(
  * sub-attributes under their canonical names and drops unknown, readOnly and null ones, and may
  * come as the bare string of its `value` (the Entra validator sends `manager` so) or, when
  * single-valued, as an array of one (Entra adds a manager so). RFC 7643 §2.3, §2.4.
- * @example coerceValue(emailsDef, { VALUE: "a@b.c", display: null }, "emails") // ok({ value: "a@b.c" })
+ * @example coerceValue(emailsDef, { VALUE: "a@b.c", type: null }, "emails") // { value: "a@b.c" }
  */
 export function coerceValue(
 	attribute: AttributeDef,

@@ -48,7 +48,28 @@ export function normalizeUserInput(
 	body: unknown,
 	resourceType: ResourceTypeDef = USER_RESOURCE_TYPE,
 ): Result<NormalizedUser, ScimErrorData> {
-	const normalized = normalizeResource(body, resourceType);
+	return normalizeUser(body, resourceType, true);
+}
+
+/**
+ * Normalises a stored or patched User resource (what `applyPatch` returns) with the rules of
+ * {@link normalizeUserInput}, except that it needs no `schemas` list: the one typed value a PATCH
+ * hands on, as POST and PUT hand on theirs. RFC 7643 §4.1; RFC 7644 §3.5.2.
+ * @example normalizeUserResource(patched.value.resource, USER_RESOURCE_TYPE)
+ */
+export function normalizeUserResource(
+	resource: ScimObject,
+	resourceType: ResourceTypeDef = USER_RESOURCE_TYPE,
+): Result<NormalizedUser, ScimErrorData> {
+	return normalizeUser(resource, resourceType, false);
+}
+
+function normalizeUser(
+	body: unknown,
+	resourceType: ResourceTypeDef,
+	requireSchemas: boolean,
+): Result<NormalizedUser, ScimErrorData> {
+	const normalized = normalizeResource(body, resourceType, requireSchemas);
 	if (!normalized.ok) {
 		return normalized;
 	}
@@ -90,7 +111,26 @@ export function normalizeGroupInput(
 	body: unknown,
 	resourceType: ResourceTypeDef = GROUP_RESOURCE_TYPE,
 ): Result<NormalizedGroup, ScimErrorData> {
-	const normalized = normalizeResource(body, resourceType);
+	return normalizeGroup(body, resourceType, true);
+}
+
+/**
+ * Normalises a stored or patched Group resource with the rules of {@link normalizeGroupInput},
+ * except that it needs no `schemas` list. RFC 7643 §4.2; RFC 7644 §3.5.2.
+ */
+export function normalizeGroupResource(
+	resource: ScimObject,
+	resourceType: ResourceTypeDef = GROUP_RESOURCE_TYPE,
+): Result<NormalizedGroup, ScimErrorData> {
+	return normalizeGroup(resource, resourceType, false);
+}
+
+function normalizeGroup(
+	body: unknown,
+	resourceType: ResourceTypeDef,
+	requireSchemas: boolean,
+): Result<NormalizedGroup, ScimErrorData> {
+	const normalized = normalizeResource(body, resourceType, requireSchemas);
 	if (!normalized.ok) {
 		return normalized;
 	}
@@ -191,11 +231,12 @@ function checkMemberValues(body: unknown): ScimErrorData | undefined {
 function normalizeResource(
 	body: unknown,
 	resourceType: ResourceTypeDef,
+	requireSchemas: boolean,
 ): Result<ScimObject, ScimErrorData> {
 	if (!isObject(body)) {
 		return fail(scimErrors.invalidSyntax("The request body must be a JSON object."));
 	}
-	const schemasError = checkSchemas(body, resourceType);
+	const schemasError = requireSchemas ? checkSchemas(body, resourceType) : undefined;
 	if (schemasError !== undefined) {
 		return fail(schemasError);
 	}

@@ -188,7 +188,7 @@ export class PatchTargets {
 	}
 }
 
-/** The identity of a multi-valued attribute's value: its `value`, folded unless caseExact. RFC 7643 §2.4. */
+/** A multi-valued attribute's value's identity: `value`, folded unless caseExact. RFC 7643 §2.4. */
 export function valueKey(def: AttributeDef, element: unknown): string | undefined {
 	const valueDef = findAttribute(def.subAttributes, "value");
 	const value = getProperty(element, "value");

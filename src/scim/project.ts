@@ -23,7 +23,7 @@ export interface Projection {
  * Splits a comma-separated `attributes`/`excludedAttributes` query parameter into trimmed, non-empty
  * names; a comma inside a value filter's brackets or quotes belongs to the filter. RFC 7644
  * §3.4.2.5.
- * @example parseAttributeList(' userName, emails[value co ","].type ,') // ["userName", 'emails[value co ","].type']
+ * @example parseAttributeList('userName, emails[value co ","].type') // 2 names
  */
 export function parseAttributeList(param: string | undefined): string[] {
 	if (param === undefined) {

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { normalizeGroupInput, normalizeUserInput } from "../../../src/scim/normalize";
+import {
+	normalizeGroupInput,
+	normalizeGroupResource,
+	normalizeUserInput,
+	normalizeUserResource,
+} from "../../../src/scim/normalize";
+import { applyPatch } from "../../../src/scim/patch";
 import { GROUP_RESOURCE_TYPE, USER_RESOURCE_TYPE } from "../../../src/scim/schemas/resource-types";
 import { SCHEMA_ENTERPRISE_USER, SCHEMA_GROUP, SCHEMA_USER } from "../../../src/scim/schemas/urns";
 
@@ -510,5 +516,49 @@ describe("normalizeGroupInput", () => {
 		const result = normalizeGroupInput({ schemas: [SCHEMA_GROUP], ...extra }, GROUP_RESOURCE_TYPE);
 		expect(result).toMatchObject({ ok: false, error: { status: 400, scimType } });
 		expect(!result.ok && result.error.detail).toContain(detail);
+	});
+});
+
+describe("normalizeUserResource / normalizeGroupResource: a patched resource's typed value", () => {
+	it("gives a PATCH result the typed value POST gives its body, without needing schemas", () => {
+		const posted = normalizeUserInput(
+			user({ emails: [{ value: "b@x.org", primary: "true" }], active: "False" }),
+			USER_RESOURCE_TYPE,
+		);
+		if (!posted.ok) {
+			throw new Error(posted.error.detail);
+		}
+		const patched = applyPatch(
+			posted.value.resource,
+			[{ op: "Replace", path: "name.givenName", value: "Babs" }],
+			USER_RESOURCE_TYPE,
+		);
+		if (!patched.ok) {
+			throw new Error(patched.error.detail);
+		}
+		const again = normalizeUserResource(patched.value.resource, USER_RESOURCE_TYPE);
+		expect(again).toEqual({
+			ok: true,
+			value: {
+				...posted.value,
+				resource: {
+					...posted.value.resource,
+					name: { ...(posted.value.resource.name as object), givenName: "Babs" },
+				},
+				givenName: "Babs",
+			},
+		});
+		expect(again.ok && again.value.active).toBe(false);
+	});
+
+	it("refuses a blank userName and a blank Group displayName as the input normalizers do", () => {
+		expect(normalizeUserResource({ userName: " " }, USER_RESOURCE_TYPE)).toMatchObject({
+			ok: false,
+			error: { scimType: "invalidValue", detail: "userName is required: a non-empty string." },
+		});
+		expect(normalizeGroupResource({ displayName: "" }, GROUP_RESOURCE_TYPE)).toMatchObject({
+			ok: false,
+			error: { detail: "displayName is required: a non-empty string." },
+		});
 	});
 });
