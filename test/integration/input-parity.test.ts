@@ -184,6 +184,32 @@ describe("PATCH refuses a blank or overlong name with POST's and PUT's error", (
 		expect(got.userName).toBe(user.userName);
 	});
 
+	it("a blank userName in a Bulk PATCH", async () => {
+		const team = await newScimTeam();
+		const user = await newUser(team);
+		const posted = await json(
+			await scim(team.token, "POST", "/Users", { ...oktaUser(uniqueEmail("n")), userName: " " }),
+			400,
+		);
+		const bulk = await json(
+			await scim(team.token, "POST", "/Bulk", {
+				schemas: [BULK_REQUEST],
+				Operations: [
+					{
+						method: "PATCH",
+						path: `/Users/${user.id}`,
+						data: patchBody({ op: "replace", path: "userName", value: " " }),
+					},
+				],
+			}),
+			200,
+		);
+		expect((bulk.Operations as Json[])[0]).toMatchObject({
+			status: "400",
+			response: { scimType: "invalidValue", detail: posted.detail },
+		});
+	});
+
 	it("a blank Group displayName", async () => {
 		const team = await newScimTeam();
 		const group = await json(
