@@ -41,20 +41,22 @@ groupsApp.get("/:id", async (c) => {
 	if (ifNoneMatch && etagMatches(ifNoneMatch, group.version)) {
 		return c.body(null, 304, { ETag: versionTag(group.version) });
 	}
-	return sendGroup(c, group, 200, projectionFromQuery(c));
+	return sendGroup(c, group, 200, projectionFromQuery(c, GROUP_RESOURCE_TYPE));
 });
 
 groupsApp.post("/", async (c) => {
+	const projection = projectionFromQuery(c, GROUP_RESOURCE_TYPE);
 	const input = unwrap(normalizeGroupInput(await readJsonBody(c), GROUP_RESOURCE_TYPE));
 	const group = unwrap(
 		await teamStub(c.env, c.var.scimCaller.teamId).createGroup(writeInput(c), input.resource),
 	);
-	return sendGroup(c, group, 201, projectionFromQuery(c), {
+	return sendGroup(c, group, 201, projection, {
 		Location: `${scimBaseUrl(c)}/Groups/${group.id}`,
 	});
 });
 
 groupsApp.put("/:id", async (c) => {
+	const projection = projectionFromQuery(c, GROUP_RESOURCE_TYPE);
 	const input = unwrap(normalizeGroupInput(await readJsonBody(c), GROUP_RESOURCE_TYPE));
 	const { row } = unwrap(
 		await teamStub(c.env, c.var.scimCaller.teamId).replaceGroup(
@@ -64,7 +66,7 @@ groupsApp.put("/:id", async (c) => {
 			c.req.header("If-Match") ?? null,
 		),
 	);
-	return sendGroup(c, row, 200, projectionFromQuery(c));
+	return sendGroup(c, row, 200, projection);
 });
 
 /**
@@ -72,6 +74,7 @@ groupsApp.put("/:id", async (c) => {
  * not worth sending back) unless the client asks for attributes, as RFC 7644 §3.5.2 allows.
  */
 groupsApp.patch("/:id", async (c) => {
+	const projection = projectionFromQuery(c, GROUP_RESOURCE_TYPE);
 	const operations = patchOperations(await readJsonBody(c));
 	const { row } = unwrap(
 		await teamStub(c.env, c.var.scimCaller.teamId).patchGroup(
@@ -81,7 +84,6 @@ groupsApp.patch("/:id", async (c) => {
 			c.req.header("If-Match") ?? null,
 		),
 	);
-	const projection = projectionFromQuery(c);
 	if (
 		(projection.attributes?.length ?? 0) === 0 &&
 		(projection.excludedAttributes?.length ?? 0) === 0

@@ -6,7 +6,7 @@ import { parseFilter } from "../scim/filter/parse";
 import { validateFilter } from "../scim/filter/validate";
 import { checkPatchMemberLimits } from "../scim/limits";
 import type { PatchOperation } from "../scim/patch";
-import { type Projection, parseAttributeList } from "../scim/project";
+import { checkProjection, type Projection, parseAttributeList } from "../scim/project";
 import {
 	listQuerySchema,
 	patchRequestSchema,
@@ -87,12 +87,18 @@ export function searchRequestFromBody(
 	};
 }
 
-/** The attributes/excludedAttributes of a single-resource request. RFC 7644 §3.9. */
-export function projectionFromQuery(c: Context): Projection {
-	return {
+/**
+ * The attributes/excludedAttributes of a single-resource request, checked against the resource
+ * type; read it before a write, so a malformed one refuses the request rather than its answer.
+ * RFC 7644 §3.9.
+ */
+export function projectionFromQuery(c: Context, resourceType: ResourceTypeDef): Projection {
+	const projection = {
 		attributes: parseAttributeList(c.req.query("attributes")),
 		excludedAttributes: parseAttributeList(c.req.query("excludedAttributes")),
 	};
+	checkProjection(resourceType, projection);
+	return projection;
 }
 
 /** The Operations of a PATCH body, after checking the PatchOp envelope. RFC 7644 §3.5.2. */
@@ -126,6 +132,11 @@ function toListParams(
 			`sortOrder must be "ascending" or "descending", not "${data.sortOrder}".`,
 		);
 	}
+	const projection = {
+		attributes: toList(data.attributes),
+		excludedAttributes: toList(data.excludedAttributes),
+	};
+	checkProjection(resourceType, projection);
 	return {
 		...(data.filter !== undefined && data.filter.trim() !== ""
 			? { filter: validateFilter(parseFilter(data.filter), resourceType) }
@@ -134,10 +145,7 @@ function toListParams(
 		count: data.count,
 		...(data.sortBy ? { sortBy: data.sortBy } : {}),
 		sortOrder,
-		projection: {
-			attributes: toList(data.attributes),
-			excludedAttributes: toList(data.excludedAttributes),
-		},
+		projection,
 	};
 }
 

@@ -5,11 +5,27 @@ import { scimAuth } from "./middleware/scim-auth";
 
 const SCIM_PREFIX = "/scim/v2/";
 
+/** The SCIM endpoint names, by their lowercase spelling. RFC 7644 §3.2. */
+const ENDPOINTS: ReadonlyMap<string, string> = new Map(
+	[
+		"Users",
+		"Groups",
+		"Schemas",
+		"ResourceTypes",
+		"ServiceProviderConfig",
+		"Bulk",
+		".search",
+		"Me",
+	].map((name) => [name.toLowerCase(), name]),
+);
+
 /**
  * The routing path of a request: Hono's, except that under /scim/v2/ repeated slashes collapse
  * and a trailing slash is dropped, so `/scim/v2//Users` (an IdP configured with a base URL that
- * ends in a slash) and `/scim/v2/Users/` are served as `/scim/v2/Users`. Dot segments are already
- * resolved by the URL parser, and `%2F` is never decoded into a separator.
+ * ends in a slash) and `/scim/v2/Users/` are served as `/scim/v2/Users`; and the endpoint name
+ * (and a resource type's `/.search`) is matched in any case, since Microsoft's SCIM validator
+ * sends `/scim/v2/users`. Ids after it keep their case. Dot segments are already resolved by the
+ * URL parser, and `%2F` is never decoded into a separator.
  */
 export function routingPath(request: Request): string {
 	const path = getPath(request);
@@ -17,9 +33,21 @@ export function routingPath(request: Request): string {
 		return path;
 	}
 	const collapsed = path.replace(/\/{2,}/g, "/");
-	return collapsed.length > SCIM_PREFIX.length && collapsed.endsWith("/")
-		? collapsed.slice(0, -1)
-		: collapsed;
+	const trimmed =
+		collapsed.length > SCIM_PREFIX.length && collapsed.endsWith("/")
+			? collapsed.slice(0, -1)
+			: collapsed;
+	const segments = trimmed.slice(SCIM_PREFIX.length).split("/");
+	const [endpoint, second] = segments;
+	segments[0] = ENDPOINTS.get(endpoint?.toLowerCase() ?? "") ?? endpoint ?? "";
+	if (
+		(segments[0] === "Users" || segments[0] === "Groups") &&
+		segments.length === 2 &&
+		second?.toLowerCase() === ".search"
+	) {
+		segments[1] = ".search";
+	}
+	return SCIM_PREFIX + segments.join("/");
 }
 
 /**

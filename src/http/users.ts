@@ -47,26 +47,21 @@ usersApp.get("/:id", async (c) => {
 	if (ifNoneMatch && etagMatches(ifNoneMatch, user.version)) {
 		return c.body(null, 304, { ETag: versionTag(user.version) });
 	}
-	return sendUser(c, user, 200, projectionFromQuery(c), {}, groups);
+	return sendUser(c, user, 200, projectionFromQuery(c, USER_RESOURCE_TYPE), {}, groups);
 });
 
 usersApp.post("/", async (c) => {
+	const projection = projectionFromQuery(c, USER_RESOURCE_TYPE);
 	const input = unwrap(normalizeUserInput(await readJsonBody(c), USER_RESOURCE_TYPE));
 	const user = unwrap(
 		await teamStub(c.env, c.var.scimCaller.teamId).createUser(writeInput(c), input),
 	);
 	// A user created just now is in no group yet.
-	return sendUser(
-		c,
-		user,
-		201,
-		projectionFromQuery(c),
-		{ Location: userLocation(c, user.id) },
-		new Map(),
-	);
+	return sendUser(c, user, 201, projection, { Location: userLocation(c, user.id) }, new Map());
 });
 
 usersApp.put("/:id", async (c) => {
+	const projection = projectionFromQuery(c, USER_RESOURCE_TYPE);
 	const input = unwrap(normalizeUserInput(await readJsonBody(c), USER_RESOURCE_TYPE));
 	const [result, groups] = await Promise.all([
 		teamStub(c.env, c.var.scimCaller.teamId).replaceUser(
@@ -77,10 +72,11 @@ usersApp.put("/:id", async (c) => {
 		),
 		groupsOf(c, c.req.param("id")),
 	]);
-	return sendUser(c, unwrap(result), 200, projectionFromQuery(c), {}, groups);
+	return sendUser(c, unwrap(result), 200, projection, {}, groups);
 });
 
 usersApp.patch("/:id", async (c) => {
+	const projection = projectionFromQuery(c, USER_RESOURCE_TYPE);
 	const operations = patchOperations(await readJsonBody(c));
 	const [result, groups] = await Promise.all([
 		teamStub(c.env, c.var.scimCaller.teamId).patchUser(
@@ -91,7 +87,7 @@ usersApp.patch("/:id", async (c) => {
 		),
 		groupsOf(c, c.req.param("id")),
 	]);
-	return sendUser(c, unwrap(result), 200, projectionFromQuery(c), {}, groups);
+	return sendUser(c, unwrap(result), 200, projection, {}, groups);
 });
 
 usersApp.delete("/:id", async (c) => {

@@ -26,7 +26,7 @@ import { getTeam } from "../db/teams";
 import { type ScimErrorData, scimErrors } from "../scim/errors";
 import { foldCase } from "../scim/fold";
 import { checkUserResourceLimits } from "../scim/limits";
-import { type NormalizedUser, normalizeUserInput } from "../scim/normalize";
+import { type NormalizedUser, normalizeUserResource } from "../scim/normalize";
 import { applyPatch, type PatchOperation } from "../scim/patch";
 import { err, ok, type Result } from "../scim/result";
 import { USER_RESOURCE_TYPE } from "../scim/schemas/resource-types";
@@ -284,10 +284,7 @@ export async function patchUser(
 	}
 	// The patched resource goes through the same normalizer as a POST or PUT body, so PATCH
 	// refuses exactly what they refuse (a blank userName, a wrong type, an over-long name).
-	const input = normalizeUserInput(
-		{ schemas: [USER_RESOURCE_TYPE.schema.id], ...patched.value.resource },
-		USER_RESOURCE_TYPE,
-	);
+	const input = normalizeUserResource(patched.value.resource, USER_RESOURCE_TYPE);
 	if (!input.ok) {
 		return input;
 	}
@@ -355,10 +352,7 @@ export function deactivateByRemoval(
 	loaded: LoadedUser,
 	action: "member.remove" | "member.leave",
 ): Promise<Result<ScimUserRow>> {
-	const input = normalizeUserInput(
-		{ schemas: [USER_RESOURCE_TYPE.schema.id], ...loaded.user.resource },
-		USER_RESOURCE_TYPE,
-	);
+	const input = normalizeUserResource(loaded.user.resource, USER_RESOURCE_TYPE);
 	if (!input.ok) {
 		return Promise.resolve(input);
 	}

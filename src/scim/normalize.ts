@@ -1,3 +1,4 @@
+import { coerceAttribute } from "./coerce";
 import { type ScimErrorData, scimErrors } from "./errors";
 import { getProperty, isObject, type ScimObject } from "./json";
 import { err, ok, type Result } from "./result";
@@ -58,7 +59,28 @@ export function normalizeUserInput(
 	body: unknown,
 	resourceType: ResourceTypeDef = USER_RESOURCE_TYPE,
 ): Result<NormalizedUser, ScimErrorData> {
-	const normalized = normalizeResource(body, resourceType);
+	return normalizeUser(body, resourceType, true);
+}
+
+/**
+ * Normalises a stored or patched User resource (what `applyPatch` returns) with the rules of
+ * {@link normalizeUserInput}, except that it needs no `schemas` list: the one typed value a PATCH
+ * hands on, as POST and PUT hand on theirs. RFC 7643 §4.1; RFC 7644 §3.5.2.
+ * @example normalizeUserResource(patched.value.resource, USER_RESOURCE_TYPE)
+ */
+export function normalizeUserResource(
+	resource: ScimObject,
+	resourceType: ResourceTypeDef = USER_RESOURCE_TYPE,
+): Result<NormalizedUser, ScimErrorData> {
+	return normalizeUser(resource, resourceType, false);
+}
+
+function normalizeUser(
+	body: unknown,
+	resourceType: ResourceTypeDef,
+	requireSchemas: boolean,
+): Result<NormalizedUser, ScimErrorData> {
+	const normalized = normalizeResource(body, resourceType, requireSchemas);
 	if (!normalized.ok) {
 		return normalized;
 	}
@@ -102,7 +124,26 @@ export function normalizeGroupInput(
 	body: unknown,
 	resourceType: ResourceTypeDef = GROUP_RESOURCE_TYPE,
 ): Result<NormalizedGroup, ScimErrorData> {
-	const normalized = normalizeResource(body, resourceType);
+	return normalizeGroup(body, resourceType, true);
+}
+
+/**
+ * Normalises a stored or patched Group resource with the rules of {@link normalizeGroupInput},
+ * except that it needs no `schemas` list. RFC 7643 §4.2; RFC 7644 §3.5.2.
+ */
+export function normalizeGroupResource(
+	resource: ScimObject,
+	resourceType: ResourceTypeDef = GROUP_RESOURCE_TYPE,
+): Result<NormalizedGroup, ScimErrorData> {
+	return normalizeGroup(resource, resourceType, false);
+}
+
+function normalizeGroup(
+	body: unknown,
+	resourceType: ResourceTypeDef,
+	requireSchemas: boolean,
+): Result<NormalizedGroup, ScimErrorData> {
+	const normalized = normalizeResource(body, resourceType, requireSchemas);
 	if (!normalized.ok) {
 		return normalized;
 	}
@@ -131,6 +172,32 @@ export function normalizeGroupInput(
 	const group: NormalizedGroup = { resource, displayName: displayName.value, memberValues };
 	assignString(group, "externalId", resource.externalId);
 	return ok(group);
+}
+
+/**
+ * Checks the unique name a PATCH changed (a User's userName, a Group's displayName: the core
+ * schema's required strings) with the rule POST and PUT apply, so PATCH refuses a blank or
+ * overlong name with the same error. RFC 7643 §4.1.1, §4.2; RFC 7644 §3.5.2.
+ */
+export function checkChangedNames(
+	before: ScimObject,
+	after: ScimObject,
+	resourceType: ResourceTypeDef,
+): ScimErrorData | undefined {
+	for (const attribute of resourceType.schema.attributes) {
+		if (!attribute.required || attribute.type !== "string" || attribute.mutability === "readOnly") {
+			continue;
+		}
+		const value = getProperty(after, attribute.name);
+		if (value === getProperty(before, attribute.name)) {
+			continue;
+		}
+		const checked = requiredName({ [attribute.name]: value }, attribute.name);
+		if (!checked.ok) {
+			return checked.error;
+		}
+	}
+	return undefined;
 }
 
 /** The resource's unique name (userName, displayName): required, non-blank, bounded. */
@@ -177,11 +244,12 @@ function checkMemberValues(body: unknown): ScimErrorData | undefined {
 function normalizeResource(
 	body: unknown,
 	resourceType: ResourceTypeDef,
+	requireSchemas: boolean,
 ): Result<ScimObject, ScimErrorData> {
 	if (!isObject(body)) {
 		return fail(scimErrors.invalidSyntax("The request body must be a JSON object."));
 	}
-	const schemasError = checkSchemas(body, resourceType);
+	const schemasError = requireSchemas ? checkSchemas(body, resourceType) : undefined;
 	if (schemasError !== undefined) {
 		return fail(schemasError);
 	}
@@ -261,143 +329,23 @@ function checkSchemas(body: ScimObject, resourceType: ResourceTypeDef): ScimErro
 	return undefined;
 }
 
-/** Validates one attribute's value and stores it under its canonical name, unless it is dropped. */
+/** Coerces one attribute's value and stores it under its canonical name, unless it is dropped. */
 function assignAttribute(
 	target: ScimObject,
 	attribute: AttributeDef,
 	value: unknown,
 	path: string,
 ): ScimErrorData | undefined {
-	// RFC 7644 §3.5.1: readOnly values in a request SHALL be ignored. The password is never stored:
-	// Okta sends a random one with every create (IDP-COMPAT §2.1) and sign-in goes through SSO.
-	if (attribute.mutability === "readOnly" || attribute.mutability === "writeOnly") {
-		return undefined;
+	const coerced = coerceAttribute(attribute, value, path);
+	if (!coerced.ok) {
+		return coerced.error;
 	}
-	const normalized = normalizeValue(attribute, value, path);
-	if (!normalized.ok) {
-		return normalized.error;
-	}
-	if (normalized.value === undefined) {
+	if (coerced.value === undefined) {
 		delete target[attribute.name];
 	} else {
-		target[attribute.name] = normalized.value;
+		target[attribute.name] = coerced.value;
 	}
 	return undefined;
-}
-
-function normalizeValue(
-	attribute: AttributeDef,
-	value: unknown,
-	path: string,
-): Result<unknown, ScimErrorData> {
-	if (value === null) {
-		return ok(undefined);
-	}
-	if (!attribute.multiValued) {
-		return normalizeSingle(attribute, value, path);
-	}
-	if (!Array.isArray(value)) {
-		return fail(scimErrors.invalidValue(`Attribute "${path}" must be an array.`));
-	}
-	const items: unknown[] = [];
-	for (const [index, item] of value.entries()) {
-		const normalized = normalizeSingle(attribute, item, `${path}[${index}]`);
-		if (!normalized.ok) {
-			return normalized;
-		}
-		if (normalized.value !== undefined) {
-			items.push(normalized.value);
-		}
-	}
-	if (items.filter((item) => isObject(item) && item.primary === true).length > 1) {
-		return fail(
-			scimErrors.invalidValue(`Attribute "${path}" may have at most one value with primary true.`),
-		);
-	}
-	// RFC 7643 §2.5: an empty array means unassigned, as Entra's `roles: []` and Okta's
-	// `groups: []` do; nothing is stored.
-	return ok(items.length > 0 ? items : undefined);
-}
-
-function normalizeSingle(
-	attribute: AttributeDef,
-	value: unknown,
-	path: string,
-): Result<unknown, ScimErrorData> {
-	if (value === null) {
-		return ok(undefined);
-	}
-	if (attribute.type !== "complex") {
-		return normalizeScalar(attribute, value, path);
-	}
-	const subAttributes = attribute.subAttributes ?? [];
-	// The Entra SCIM validator sends `manager` as the bare manager id (IDP-COMPAT §3.2).
-	if (
-		!attribute.multiValued &&
-		typeof value === "string" &&
-		findAttribute(subAttributes, "value") !== undefined
-	) {
-		return ok(value.length > 0 ? { value } : undefined);
-	}
-	if (!isObject(value)) {
-		return fail(scimErrors.invalidValue(`Attribute "${path}" must be an object.`));
-	}
-	const output: ScimObject = {};
-	for (const [key, item] of Object.entries(value)) {
-		const sub = findAttribute(subAttributes, key);
-		if (sub === undefined || item === null || sub.mutability === "readOnly") {
-			continue;
-		}
-		const normalized = normalizeScalar(sub, item, `${path}.${sub.name}`);
-		if (!normalized.ok) {
-			return normalized;
-		}
-		output[sub.name] = normalized.value;
-	}
-	return ok(Object.keys(output).length > 0 ? output : undefined);
-}
-
-const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$/;
-
-function normalizeScalar(
-	attribute: AttributeDef,
-	value: unknown,
-	path: string,
-): Result<unknown, ScimErrorData> {
-	switch (attribute.type) {
-		case "boolean": {
-			if (typeof value === "boolean") {
-				return ok(value);
-			}
-			// Entra sends "True"/"False" strings unless the compliance flag is set (IDP-COMPAT §3.2).
-			if (typeof value === "string" && /^(true|false)$/i.test(value)) {
-				return ok(value.toLowerCase() === "true");
-			}
-			return expected(path, "a boolean (true or false)", value);
-		}
-		case "integer":
-			return Number.isInteger(value) ? ok(value) : expected(path, "an integer", value);
-		case "decimal":
-			return typeof value === "number" && Number.isFinite(value)
-				? ok(value)
-				: expected(path, "a number", value);
-		case "dateTime":
-			return typeof value === "string" && DATE_TIME.test(value) && !Number.isNaN(Date.parse(value))
-				? ok(value)
-				: expected(path, "an xsd:dateTime string such as 2024-01-31T12:00:00Z", value);
-		case "complex":
-			return fail(
-				scimErrors.invalidValue(`Attribute "${path}" cannot hold a nested complex value.`),
-			);
-		default:
-			return typeof value === "string" ? ok(value) : expected(path, "a string", value);
-	}
-}
-
-function expected(path: string, what: string, value: unknown): Result<never, ScimErrorData> {
-	const got = JSON.stringify(value) ?? String(value);
-	const shown = got.length > 60 ? `${got.slice(0, 57)}...` : got;
-	return fail(scimErrors.invalidValue(`Attribute "${path}" must be ${what}, got ${shown}.`));
 }
 
 function multiValues(value: unknown): ScimObject[] {

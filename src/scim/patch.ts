@@ -1,18 +1,27 @@
+import { coerceValue, coerceValues, hasPrimary } from "./coerce";
 import { ScimError, type ScimErrorData, scimErrors } from "./errors";
 import type { Filter } from "./filter/ast";
 import { matchesValueFilter } from "./filter/evaluate";
 import { isForbiddenSegment, parseAttrPath, parsePatchPath } from "./filter/parse";
 import { printAttrPath } from "./filter/print";
-import { parseDateTime, validateFilter } from "./filter/validate";
-import { findKey, getProperty, isObject } from "./json";
-import { err, ok, type Result } from "./result";
+import { validateFilter } from "./filter/validate";
+import { getProperty, isObject } from "./json";
+import { checkChangedNames } from "./normalize";
+import { removeValue } from "./patch-remove";
 import {
-	attributePathOf,
-	findAttribute,
-	findSchema,
-	type ResolvedAttribute,
-	resolveAttributePath,
-} from "./schemas/lookup";
+	deepEqual,
+	deleteKey,
+	newObj,
+	type Obj,
+	orThrow,
+	PatchTargets,
+	sameValue,
+	setKey,
+	type Target,
+	targetOf,
+} from "./patch-target";
+import { err, ok, type Result } from "./result";
+import { attributePathOf, findAttribute, findSchema, resolveAttributePath } from "./schemas/lookup";
 import type { AttributeDef, ResourceTypeDef } from "./schemas/types";
 
 /** One PATCH operation as sent in `Operations`; `op` may be missing or in any case. RFC 7644 §3.5.2. */
@@ -45,18 +54,11 @@ export interface PatchOutcome {
 }
 
 type Op = "add" | "replace" | "remove";
-// Working objects have no prototype, so no key can ever reach Object.prototype (scim-patch
-// advisory GHSA-2mhw-wcx5-v3xj); the result is converted back to plain objects at the end.
-type Obj = Record<string, unknown>;
 
 /** How deep a PATCH value may nest; SCIM values nest two levels, so this only stops abuse. */
 const MAX_VALUE_DEPTH = 16;
 
 const IGNORED_PATHLESS_KEYS: ReadonlySet<string> = new Set(["id", "meta", "schemas"]);
-
-function newObj(): Obj {
-	return Object.create(null) as Obj;
-}
 
 function cloneJson(value: unknown): unknown {
 	if (Array.isArray(value)) {
@@ -83,39 +85,6 @@ function toPlain(value: unknown): unknown {
 	return value;
 }
 
-function deepEqual(a: unknown, b: unknown): boolean {
-	if (a === b) {
-		return true;
-	}
-	if (Array.isArray(a) && Array.isArray(b)) {
-		return a.length === b.length && a.every((v, i) => deepEqual(v, b[i]));
-	}
-	if (isObject(a) && isObject(b)) {
-		const keys = Object.keys(a);
-		return (
-			keys.length === Object.keys(b).length &&
-			keys.every((k) => Object.hasOwn(b, k) && deepEqual(a[k], b[k]))
-		);
-	}
-	return false;
-}
-
-/** Writes under the canonical name, dropping any differently-cased spelling of it. */
-function setKey(obj: Obj, name: string, value: unknown): void {
-	const existing = findKey(obj, name);
-	if (existing !== undefined && existing !== name) {
-		delete obj[existing];
-	}
-	obj[name] = value;
-}
-
-function deleteKey(obj: Obj, name: string): void {
-	const existing = findKey(obj, name);
-	if (existing !== undefined) {
-		delete obj[existing];
-	}
-}
-
 function assertSafeValue(value: unknown, depth = 0): void {
 	if (depth > MAX_VALUE_DEPTH) {
 		throw scimErrors.invalidValue(`The value nests deeper than ${MAX_VALUE_DEPTH} levels.`);
@@ -134,45 +103,14 @@ function assertSafeValue(value: unknown, depth = 0): void {
 	}
 }
 
-function hasPrimary(value: unknown): boolean {
-	return isObject(value) && value.primary === true;
-}
-
-/** A resolved PATCH target: the attribute, the optional sub-attribute and value filter. */
-interface Target {
-	top: AttributeDef;
-	sub?: AttributeDef;
-	filter?: Filter;
-	uri: string;
-	extension: boolean;
-	/** The attribute as users wrote it, for error details. */
-	label: string;
-	/** The path text as sent, for noTarget. */
-	pathText: string;
-}
-
-function targetOf(resolved: ResolvedAttribute, pathText: string): Target {
-	const { attribute, subAttribute, schema, extension } = resolved;
-	const name =
-		subAttribute === undefined ? attribute.name : `${attribute.name}.${subAttribute.name}`;
-	return {
-		top: attribute,
-		...(subAttribute === undefined ? {} : { sub: subAttribute }),
-		uri: schema.id,
-		extension,
-		label: extension ? `${schema.id}:${name}` : name,
-		pathText,
-	};
-}
-
-class Patcher {
-	readonly touchedExtensions = new Set<string>();
-
+class Patcher extends PatchTargets {
 	constructor(
-		readonly resource: Obj,
-		readonly resourceType: ResourceTypeDef,
+		resource: Obj,
+		resourceType: ResourceTypeDef,
 		readonly options: PatchOptions,
-	) {}
+	) {
+		super(resource, resourceType);
+	}
 
 	apply(operation: unknown): void {
 		if (!isObject(operation)) {
@@ -211,7 +149,7 @@ class Patcher {
 		}
 		const target = this.resolveTarget(pathText);
 		if (op === "remove") {
-			this.remove(target, value);
+			removeValue(this, target, value);
 		} else if (value !== null) {
 			// Entra sends null for unpopulated attributes and never means "clear" by it (IDP-COMPAT.md §3.2).
 			this.write(op, target, value);
@@ -291,8 +229,10 @@ class Patcher {
 				path.uri = scopeUri;
 			}
 			const resolved = resolveAttributePath(this.resourceType, path);
+			// The value's keys are attributes as a resource body holds them, so an unknown one is
+			// dropped as POST and PUT drop it; only an explicit "path" naming one is invalidPath.
 			if (resolved === undefined) {
-				throw scimErrors.invalidPath(this.unknownAttribute(key, path.subAttribute));
+				continue;
 			}
 			const target = targetOf(resolved, key);
 			// readOnly attributes in a value are ignored, as in PUT (RFC 7644 §3.5.1); Okta and Entra
@@ -360,65 +300,6 @@ class Patcher {
 		return target;
 	}
 
-	container(target: Target, create: boolean): Obj | undefined {
-		if (!target.extension) {
-			return this.resource;
-		}
-		const current = getProperty(this.resource, target.uri);
-		if (isObject(current)) {
-			setKey(this.resource, target.uri, current);
-			return current;
-		}
-		if (!create) {
-			return undefined;
-		}
-		const created = newObj();
-		setKey(this.resource, target.uri, created);
-		this.touchedExtensions.add(target.uri);
-		return created;
-	}
-
-	current(target: Target): unknown {
-		const container = this.container(target, false);
-		return container === undefined ? undefined : getProperty(container, target.top.name);
-	}
-
-	store(target: Target, value: unknown): void {
-		const container = this.container(target, true);
-		if (container !== undefined) {
-			setKey(container, target.top.name, value);
-		}
-	}
-
-	clear(target: Target): void {
-		const container = this.container(target, false);
-		if (container !== undefined) {
-			deleteKey(container, target.top.name);
-			if (target.extension) {
-				this.touchedExtensions.add(target.uri);
-			}
-		}
-	}
-
-	storeList(target: Target, list: unknown[]): void {
-		if (list.length === 0) {
-			if (target.top.required) {
-				throw scimErrors.mutability(`"${target.label}" is required and cannot be emptied.`);
-			}
-			this.clear(target);
-		} else {
-			this.store(target, list);
-		}
-	}
-
-	list(target: Target): unknown[] {
-		const current = this.current(target);
-		if (current === undefined || current === null) {
-			return [];
-		}
-		return Array.isArray(current) ? current : [current];
-	}
-
 	/** add and replace. RFC 7644 §3.5.2.1, §3.5.2.3. */
 	write(op: Op, target: Target, value: unknown): void {
 		const { top, sub } = target;
@@ -426,7 +307,7 @@ class Patcher {
 		if (top.mutability === "writeOnly" || addressed.mutability === "writeOnly") {
 			// Okta sends a random password even without password sync (IDP-COMPAT.md §2.1 "Create");
 			// it is type-checked and dropped, never stored.
-			coerce(addressed, value, target.label);
+			orThrow(coerceValue(addressed, value, target.label));
 			return;
 		}
 		if (target.filter !== undefined) {
@@ -434,7 +315,7 @@ class Patcher {
 		} else if (sub !== undefined) {
 			this.writeSubAttribute(target, sub, value);
 		} else if (top.multiValued) {
-			const incoming = coerceList(top, value, target.label);
+			const incoming = orThrow(coerceValues(top, value, target.label));
 			if (op === "replace") {
 				this.storeList(target, incoming);
 				return;
@@ -452,7 +333,7 @@ class Patcher {
 				this.store(target, merged);
 			}
 		} else if (top.type === "complex") {
-			const incoming = coerce(top, value, target.label);
+			const incoming = orThrow(coerceValue(top, value, target.label));
 			if (!isObject(incoming)) {
 				return;
 			}
@@ -461,7 +342,7 @@ class Patcher {
 			mergeInto(top, merged, incoming, target.label);
 			this.store(target, merged);
 		} else {
-			const incoming = coerce(top, value, target.label);
+			const incoming = orThrow(coerceValue(top, value, target.label));
 			if (incoming === undefined) {
 				return;
 			}
@@ -471,7 +352,7 @@ class Patcher {
 	}
 
 	writeSubAttribute(target: Target, sub: AttributeDef, value: unknown): void {
-		const incoming = coerce(sub, value, target.label);
+		const incoming = orThrow(coerceValue(sub, value, target.label));
 		if (incoming === undefined) {
 			return;
 		}
@@ -489,7 +370,9 @@ class Patcher {
 			list.push(newObj());
 		}
 		if (sub.name === "primary" && incoming === true && list.length > 1) {
-			throw scimErrors.invalidValue(`Only one value of "${target.top.name}" may be primary.`);
+			throw scimErrors.invalidValue(
+				`"${target.top.name}" may have at most one value with primary true (RFC 7643 §2.4).`,
+			);
 		}
 		for (const element of list) {
 			checkImmutable(sub, getProperty(element, sub.name), incoming, target.label);
@@ -506,7 +389,7 @@ class Patcher {
 			this.addForUnmatchedFilter(target, filter, value, list);
 			return;
 		}
-		const incoming = coerce(sub ?? top, value, target.label);
+		const incoming = orThrow(coerceValue(sub ?? top, value, target.label));
 		if (incoming === undefined) {
 			return;
 		}
@@ -542,7 +425,9 @@ class Patcher {
 		});
 		const primaries = updated.filter((e, i) => hasPrimary(e) && matched.includes(list[i]));
 		if (primaries.length > 1) {
-			throw scimErrors.invalidValue(`Only one value of "${top.name}" may be primary.`);
+			throw scimErrors.invalidValue(
+				`"${top.name}" may have at most one value with primary true (RFC 7643 §2.4).`,
+			);
 		}
 		clearOtherPrimaries(updated, primaries);
 		this.store(target, updated);
@@ -566,13 +451,13 @@ class Patcher {
 			}
 		}
 		if (target.sub !== undefined) {
-			const incoming = coerce(target.sub, value, target.label);
+			const incoming = orThrow(coerceValue(target.sub, value, target.label));
 			if (incoming === undefined) {
 				return;
 			}
 			element[target.sub.name] = incoming;
 		} else {
-			const incoming = coerce(target.top, value, target.label);
+			const incoming = orThrow(coerceValue(target.top, value, target.label));
 			if (!isObject(incoming)) {
 				return;
 			}
@@ -583,124 +468,6 @@ class Patcher {
 			clearOtherPrimaries(updated, [element]);
 		}
 		this.store(target, updated);
-	}
-
-	/** RFC 7644 §3.5.2.2. */
-	remove(target: Target, value: unknown): void {
-		const { top, sub, filter } = target;
-		if (top.mutability === "writeOnly" || sub?.mutability === "writeOnly") {
-			return;
-		}
-		if (filter !== undefined) {
-			this.removeFiltered(target, filter);
-			return;
-		}
-		if (sub !== undefined) {
-			this.removeSubAttribute(target, sub);
-			return;
-		}
-		if (top.multiValued && value !== undefined && value !== null) {
-			// Entra (and, reportedly, JumpCloud) remove members with a value array and no filter:
-			// {"op":"Remove","path":"members","value":[{"value":"<id>"}]} (IDP-COMPAT.md §3.1, §5).
-			const doomed = coerceList(top, value, target.label);
-			const list = this.list(target);
-			const kept = list.filter((e) => !doomed.some((d) => matchesRemoval(top, e, d)));
-			if (kept.length !== list.length) {
-				this.storeList(target, kept);
-			}
-			return;
-		}
-		if (top.required) {
-			throw scimErrors.mutability(`"${target.label}" is required and cannot be removed.`);
-		}
-		const current = this.current(target);
-		if (top.mutability === "immutable" && current !== undefined) {
-			throw scimErrors.mutability(`"${target.label}" is immutable and cannot be removed.`);
-		}
-		this.clear(target);
-	}
-
-	removeSubAttribute(target: Target, sub: AttributeDef): void {
-		if (sub.required) {
-			throw scimErrors.mutability(`"${target.label}" is required and cannot be removed.`);
-		}
-		const elements = this.list(target);
-		const remaining: unknown[] = [];
-		for (const element of elements) {
-			if (isObject(element) && findKey(element, sub.name) !== undefined) {
-				if (sub.mutability === "immutable") {
-					throw scimErrors.mutability(`"${target.label}" is immutable and cannot be removed.`);
-				}
-				deleteKey(element, sub.name);
-			}
-			if (!isObject(element) || Object.keys(element).length > 0) {
-				remaining.push(element);
-			}
-		}
-		if (target.top.multiValued) {
-			this.storeList(target, remaining);
-		} else if (remaining.length === 0) {
-			this.clear(target);
-		}
-	}
-
-	removeFiltered(target: Target, filter: Filter): void {
-		const { top, sub } = target;
-		const list = this.list(target);
-		const matched = list.filter((e) => matchesValueFilter(filter, e, top));
-		if (matched.length === 0) {
-			// Nothing to remove is not an error: Okta removes members that may be gone already.
-			return;
-		}
-		if (sub === undefined) {
-			this.storeList(
-				target,
-				list.filter((e) => !matched.includes(e)),
-			);
-			return;
-		}
-		if (sub.required || sub.mutability === "immutable") {
-			throw scimErrors.mutability(
-				`"${target.label}" is ${sub.required ? "required" : "immutable"} and cannot be removed.`,
-			);
-		}
-		const remaining: unknown[] = [];
-		for (const element of list) {
-			if (matched.includes(element) && isObject(element)) {
-				deleteKey(element, sub.name);
-				if (Object.keys(element).length === 0) {
-					continue;
-				}
-			}
-			remaining.push(element);
-		}
-		this.storeList(target, remaining);
-	}
-
-	/** Drops emptied extension objects and keeps `schemas` in step with the extensions present. */
-	finish(): void {
-		for (const uri of this.touchedExtensions) {
-			const key = findKey(this.resource, uri);
-			const container = key === undefined ? undefined : this.resource[key];
-			const present = isObject(container) && Object.keys(container).length > 0;
-			if (key !== undefined && !present) {
-				delete this.resource[key];
-			}
-			const schemas = this.resource.schemas;
-			if (!Array.isArray(schemas)) {
-				continue;
-			}
-			const listed = schemas.some(
-				(s) => typeof s === "string" && s.toLowerCase() === uri.toLowerCase(),
-			);
-			if (present && !listed) {
-				this.resource.schemas = [...schemas, uri];
-			} else if (!present && listed) {
-				this.resource.schemas = schemas.filter(
-					(s) => typeof s !== "string" || s.toLowerCase() !== uri.toLowerCase(),
-				);
-			}
-		}
 	}
 }
 
@@ -730,30 +497,6 @@ function clearOtherPrimaries(list: unknown[], keep: unknown[]): void {
 	}
 }
 
-function valueKey(def: AttributeDef, element: unknown): string | undefined {
-	const valueDef = findAttribute(def.subAttributes, "value");
-	const value = getProperty(element, "value");
-	if (valueDef === undefined || typeof value !== "string") {
-		return undefined;
-	}
-	return valueDef.caseExact ? value : value.toLowerCase();
-}
-
-/** Values of a multi-valued complex attribute are identified by their `value` (RFC 7643 §2.4). */
-function sameValue(def: AttributeDef, a: unknown, b: unknown): boolean {
-	const ka = valueKey(def, a);
-	const kb = valueKey(def, b);
-	return ka !== undefined && kb !== undefined ? ka === kb : deepEqual(a, b);
-}
-
-/** A removal value names an element by `value`, or else by the sub-attributes it gives. */
-function matchesRemoval(def: AttributeDef, element: unknown, doomed: unknown): boolean {
-	if (valueKey(def, doomed) !== undefined || !isObject(doomed) || !isObject(element)) {
-		return sameValue(def, element, doomed);
-	}
-	return Object.entries(doomed).every(([k, v]) => deepEqual(getProperty(element, k), v));
-}
-
 function checkImmutable(def: AttributeDef, before: unknown, after: unknown, label: string): void {
 	if (
 		def.mutability === "immutable" &&
@@ -773,117 +516,6 @@ function mergeInto(def: AttributeDef, target: Obj, incoming: Obj, label: string)
 		}
 		setKey(target, k, v);
 	}
-}
-
-function describeValue(value: unknown): string {
-	return JSON.stringify(value) ?? String(value);
-}
-
-/** Coerces the value for a multi-valued attribute; a single value is taken as a list of one. */
-function coerceList(def: AttributeDef, value: unknown, label: string): unknown[] {
-	const items = Array.isArray(value) ? value : [value];
-	const out: unknown[] = [];
-	for (const item of items) {
-		const coerced = coerce(def, item, label);
-		if (coerced !== undefined) {
-			out.push(coerced);
-		}
-	}
-	if (out.filter(hasPrimary).length > 1) {
-		throw scimErrors.invalidValue(`Only one value of "${label}" may be primary (RFC 7643 §2.4).`);
-	}
-	return out;
-}
-
-/**
- * Coerces one value to an attribute's type, or returns undefined when there is nothing to store
- * (null, or a complex value with only nulls and readOnly parts).
- */
-function coerce(def: AttributeDef, value: unknown, label: string): unknown {
-	if (value === null || value === undefined) {
-		return undefined;
-	}
-	switch (def.type) {
-		case "complex":
-			return coerceComplex(def, value, label);
-		case "boolean": {
-			if (typeof value === "boolean") {
-				return value;
-			}
-			// Entra's default job sends "True"/"False" (IDP-COMPAT.md §3.2 "Disable"); lowercase
-			// strings were reported in 2025.
-			const lower = typeof value === "string" ? value.toLowerCase() : "";
-			if (lower === "true" || lower === "false") {
-				return lower === "true";
-			}
-			throw scimErrors.invalidValue(
-				`"${label}" must be a boolean (true or false), not ${describeValue(value)}.`,
-			);
-		}
-		case "integer":
-			if (typeof value === "number" && Number.isInteger(value)) {
-				return value;
-			}
-			throw scimErrors.invalidValue(`"${label}" must be an integer, not ${describeValue(value)}.`);
-		case "decimal":
-			if (typeof value === "number" && Number.isFinite(value)) {
-				return value;
-			}
-			throw scimErrors.invalidValue(`"${label}" must be a number, not ${describeValue(value)}.`);
-		case "dateTime":
-			if (typeof value === "string" && parseDateTime(value) !== null) {
-				return value;
-			}
-			throw scimErrors.invalidValue(
-				`"${label}" must be an xsd:dateTime such as "2011-05-13T04:42:34Z", not ${describeValue(value)}.`,
-			);
-		default:
-			if (typeof value === "string") {
-				return value;
-			}
-			throw scimErrors.invalidValue(`"${label}" must be a string, not ${describeValue(value)}.`);
-	}
-}
-
-function coerceComplex(def: AttributeDef, value: unknown, label: string): Obj | undefined {
-	let input = value;
-	if (Array.isArray(input) && !def.multiValued) {
-		// Entra adds a manager as a one-element array (IDP-COMPAT.md §3.1 "Manager (reference)").
-		if (input.length !== 1) {
-			throw scimErrors.invalidValue(
-				`"${label}" is single-valued, so it takes one value, not ${input.length}.`,
-			);
-		}
-		input = input[0];
-	}
-	if (typeof input === "string" && findAttribute(def.subAttributes, "value") !== undefined) {
-		// The Entra validator sends manager as a bare id (IDP-COMPAT.md §3.2 "Other Entra quirks").
-		input = { value: input };
-	}
-	if (!isObject(input)) {
-		throw scimErrors.invalidValue(
-			`"${label}" is complex, so its value must be an object, not ${describeValue(input)}.`,
-		);
-	}
-	const out = newObj();
-	for (const [k, v] of Object.entries(input)) {
-		if (v === null || v === undefined) {
-			// Entra sends "$ref": null with members (IDP-COMPAT.md §3.1 "Add members").
-			continue;
-		}
-		const subDef = findAttribute(def.subAttributes, k);
-		if (subDef === undefined) {
-			throw scimErrors.invalidValue(`"${label}" has no sub-attribute "${k}".`);
-		}
-		if (subDef.mutability === "readOnly" || subDef.mutability === "writeOnly") {
-			continue;
-		}
-		const coerced = coerce(subDef, v, `${label}.${subDef.name}`);
-		if (coerced !== undefined) {
-			out[subDef.name] = coerced;
-		}
-	}
-	return Object.keys(out).length > 0 ? out : undefined;
 }
 
 function memberValues(resource: unknown, resourceType: ResourceTypeDef): string[] {
@@ -936,6 +568,10 @@ export function applyPatch(
 		});
 		patcher.finish();
 		const patched = toPlain(working) as Record<string, unknown>;
+		const nameError = checkChangedNames(resource, patched, resourceType);
+		if (nameError !== undefined) {
+			return err(nameError);
+		}
 		const before = memberValues(resource, resourceType);
 		const after = memberValues(patched, resourceType);
 		return ok({

@@ -85,13 +85,14 @@ describe("path tricks never bypass authentication or reach another team", () => 
 		"/scim/v2/%55sers",
 		"/%73cim/v2/Users", // unreserved characters are decoded before routing
 		"/scim\\v2\\Users", // the URL parser turns backslashes into slashes
+		"/scim/v2/users", // endpoint names match in any case; Microsoft's validator sends this
+		"/scim/v2/USERS/",
 	];
 	// Not served (404), but only after a valid key.
 	const refused = [
 		"/SCIM/V2/Users",
 		"/scim/V2/Users",
 		"/Scim/v2/Users",
-		"/scim/v2/users",
 		"//scim/v2/Users",
 		"/scim%2Fv2/Users",
 		"/scim/v2%2FUsers",

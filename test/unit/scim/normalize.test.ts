@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { normalizeGroupInput, normalizeUserInput } from "../../../src/scim/normalize";
+import {
+	normalizeGroupInput,
+	normalizeGroupResource,
+	normalizeUserInput,
+	normalizeUserResource,
+} from "../../../src/scim/normalize";
+import { applyPatch } from "../../../src/scim/patch";
 import { GROUP_RESOURCE_TYPE, USER_RESOURCE_TYPE } from "../../../src/scim/schemas/resource-types";
 import { SCHEMA_ENTERPRISE_USER, SCHEMA_GROUP, SCHEMA_USER } from "../../../src/scim/schemas/urns";
 
@@ -336,7 +342,7 @@ describe("normalizeUserInput: values", () => {
 		["name not an object", { name: "Barbara Jensen" }, '"name" must be an object'],
 		["a number as email value", { emails: [{ value: 42 }] }, '"emails[0].value" must be a string'],
 		["a number as displayName", { displayName: 7 }, '"displayName" must be a string'],
-		["a string as emails item", { emails: ["a@b.c"] }, '"emails[0]" must be an object'],
+		["a number as emails item", { emails: [7] }, '"emails[0]" must be an object'],
 		[
 			"an extension that is not an object",
 			{ [SCHEMA_ENTERPRISE_USER]: "Sales" },
@@ -351,6 +357,31 @@ describe("normalizeUserInput: values", () => {
 		const result = normalizeUserInput(user(extra), USER_RESOURCE_TYPE);
 		expect(result).toMatchObject({ ok: false, error: { status: 400, scimType: "invalidValue" } });
 		expect(!result.ok && result.error.detail).toContain(detail);
+	});
+});
+
+describe("normalizeUserInput: the coercer PATCH shares", () => {
+	it("drops unknown sub-attributes, as PATCH does", () => {
+		const result = normalizeUserInput(
+			user({ emails: [{ value: "a@b.c", kind: "work", primary: "True" }] }),
+			USER_RESOURCE_TYPE,
+		);
+		expect(result.ok && result.value.resource.emails).toEqual([{ value: "a@b.c", primary: true }]);
+	});
+
+	it("takes a bare string as the value of a complex attribute, as PATCH does", () => {
+		const result = normalizeUserInput(user({ emails: ["a@b.c"] }), USER_RESOURCE_TYPE);
+		expect(result.ok && result.value.resource.emails).toEqual([{ value: "a@b.c" }]);
+	});
+
+	it("takes a single-valued complex attribute as an array of one, as PATCH does", () => {
+		const result = normalizeUserInput(
+			user({ [SCHEMA_ENTERPRISE_USER]: { manager: [{ value: "m1" }] } }),
+			USER_RESOURCE_TYPE,
+		);
+		expect(result.ok && result.value.resource[SCHEMA_ENTERPRISE_USER]).toEqual({
+			manager: { value: "m1" },
+		});
 	});
 });
 
@@ -487,5 +518,49 @@ describe("normalizeGroupInput", () => {
 		const result = normalizeGroupInput({ schemas: [SCHEMA_GROUP], ...extra }, GROUP_RESOURCE_TYPE);
 		expect(result).toMatchObject({ ok: false, error: { status: 400, scimType } });
 		expect(!result.ok && result.error.detail).toContain(detail);
+	});
+});
+
+describe("normalizeUserResource / normalizeGroupResource: a patched resource's typed value", () => {
+	it("gives a PATCH result the typed value POST gives its body, without needing schemas", () => {
+		const posted = normalizeUserInput(
+			user({ emails: [{ value: "b@x.org", primary: "true" }], active: "False" }),
+			USER_RESOURCE_TYPE,
+		);
+		if (!posted.ok) {
+			throw new Error(posted.error.detail);
+		}
+		const patched = applyPatch(
+			posted.value.resource,
+			[{ op: "Replace", path: "name.givenName", value: "Babs" }],
+			USER_RESOURCE_TYPE,
+		);
+		if (!patched.ok) {
+			throw new Error(patched.error.detail);
+		}
+		const again = normalizeUserResource(patched.value.resource, USER_RESOURCE_TYPE);
+		expect(again).toEqual({
+			ok: true,
+			value: {
+				...posted.value,
+				resource: {
+					...posted.value.resource,
+					name: { ...(posted.value.resource.name as object), givenName: "Babs" },
+				},
+				givenName: "Babs",
+			},
+		});
+		expect(again.ok && again.value.active).toBe(false);
+	});
+
+	it("refuses a blank userName and a blank Group displayName as the input normalizers do", () => {
+		expect(normalizeUserResource({ userName: " " }, USER_RESOURCE_TYPE)).toMatchObject({
+			ok: false,
+			error: { scimType: "invalidValue", detail: "userName is required: a non-empty string." },
+		});
+		expect(normalizeGroupResource({ displayName: "" }, GROUP_RESOURCE_TYPE)).toMatchObject({
+			ok: false,
+			error: { detail: "displayName is required: a non-empty string." },
+		});
 	});
 });

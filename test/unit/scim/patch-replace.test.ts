@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { PatchOperation } from "../../../src/scim/patch";
 import { baseGroup, baseUser, enterpriseUser, patchError, patched } from "./fixtures/patch";
 import { GROUP, SCHEMA_ENTERPRISE_USER, SCHEMA_USER } from "./fixtures/resource-types";
 
@@ -319,14 +320,19 @@ describe("PATCH replace (RFC 7644 §3.5.2.3)", () => {
 		});
 	});
 
-	describe("rejects unknown attributes with invalidPath", () => {
+	it("drops an unknown attribute of a path-less value, as PUT does, and applies the rest", () => {
+		const out = patched(baseUser(), [
+			{ op: "replace", value: { favouriteColour: "blue", "name.nick": "B", displayName: "B J" } },
+		]);
+		expect(out.resource).not.toHaveProperty("favouriteColour");
+		expect(out.resource.name).toEqual({ givenName: "Barbara", familyName: "Jensen" });
+		expect(out.resource.displayName).toBe("B J");
+	});
+
+	describe("rejects a path naming an unknown attribute with invalidPath", () => {
 		it.each([
 			[{ op: "replace", path: "nickname2", value: "x" }, /"nickname2" is not an attribute of User/],
 			[{ op: "replace", path: "name.nick", value: "x" }, /"name" has no sub-attribute "nick"/],
-			[
-				{ op: "replace", value: { favouriteColour: "blue" } },
-				/"favouriteColour" is not an attribute of User/,
-			],
 			[
 				{ op: "replace", path: 'emails[type eq "work"].nope', value: "x" },
 				/"emails" has no sub-attribute "nope"/,
@@ -368,5 +374,39 @@ describe("PATCH replace of a whole member selected by a filter", () => {
 		);
 		expect(error).toMatchObject({ scimType: "mutability" });
 		expect(error.detail).toMatch(/"members.value" is immutable/);
+	});
+});
+
+// Issue 9 item 4 and issue 10: PATCH accepted a blank userName that POST and PUT refuse.
+describe("PATCH validates a changed name as POST and PUT do", () => {
+	it.each<[string, PatchOperation]>([
+		["an empty userName", { op: "replace", path: "userName", value: "" }],
+		["a blank userName", { op: "replace", path: "userName", value: "   " }],
+		["a blank path-less userName", { op: "replace", value: { userName: "\t" } }],
+		["an overlong userName", { op: "replace", path: "userName", value: "u".repeat(257) }],
+	])("refuses %s with invalidValue", (_case, operation) => {
+		const error = patchError(baseUser(), [operation]);
+		expect(error).toMatchObject({ status: 400, scimType: "invalidValue" });
+		expect(error.detail).toMatch(/^userName (is required: a non-empty string|must be at most 256)/);
+	});
+
+	it("refuses a blank Group displayName the same way", () => {
+		const error = patchError(
+			baseGroup(),
+			[{ op: "replace", path: "displayName", value: " " }],
+			GROUP,
+		);
+		expect(error).toMatchObject({
+			status: 400,
+			scimType: "invalidValue",
+			detail: "displayName is required: a non-empty string.",
+		});
+	});
+
+	it("lets a PATCH that leaves the name alone through, whatever the stored name", () => {
+		const out = patched({ ...baseUser(), userName: "" }, [
+			{ op: "replace", path: "displayName", value: "B" },
+		]);
+		expect(out.resource.displayName).toBe("B");
 	});
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseAttributeList, projectResource } from "../../../src/scim/project";
+import { checkProjection, parseAttributeList, projectResource } from "../../../src/scim/project";
 import { COMMON_ATTRIBUTES } from "../../../src/scim/schemas/common";
 import { GROUP_RESOURCE_TYPE, USER_RESOURCE_TYPE } from "../../../src/scim/schemas/resource-types";
 import type { ResourceTypeDef } from "../../../src/scim/schemas/types";
@@ -236,7 +236,85 @@ describe("parseAttributeList", () => {
 			`${SCHEMA_ENTERPRISE_USER}:department,emails.value`,
 			[`${SCHEMA_ENTERPRISE_USER}:department`, "emails.value"],
 		],
+		[
+			'emails[type eq "work" or value co ","].value, userName',
+			['emails[type eq "work" or value co ","].value', "userName"],
+		],
+		['emails[value co "\\",x"],id', ['emails[value co "\\",x"]', "id"]],
 	])("parseAttributeList(%j) is %j", (param, expected) => {
 		expect(parseAttributeList(param)).toEqual(expected);
+	});
+});
+
+// Issue 10: an entry with a value filter was silently dropped, leaving resources with only `id`.
+describe("projectResource with value-filtered entries (RFC 7644 §3.4.2.5, §3.10)", () => {
+	const work = { value: "bjensen@example.com", type: "work", primary: true };
+	const home = { value: "babs@example.org", type: "home" };
+	it.each<[string, { attributes?: string[]; excludedAttributes?: string[] }, object]>([
+		[
+			'attributes=emails[type eq "work"]',
+			{ attributes: ['emails[type eq "work"]'] },
+			{ schemas: user.schemas, id: "u1", emails: [work] },
+		],
+		[
+			'attributes=emails[type eq "work"].value',
+			{ attributes: ['emails[type eq "work"].value'] },
+			{ schemas: user.schemas, id: "u1", emails: [{ value: work.value }] },
+		],
+		[
+			'attributes=emails[TYPE EQ "HOME"],userName (case-insensitive names and values)',
+			{ attributes: ['EMAILS[TYPE eq "HOME"]', "userName"] },
+			{ schemas: user.schemas, id: "u1", userName: user.userName, emails: [home] },
+		],
+		[
+			'attributes=emails.type,emails[type eq "work"].value',
+			{ attributes: ["emails.type", 'emails[type eq "work"].value'] },
+			{
+				schemas: user.schemas,
+				id: "u1",
+				emails: [{ value: work.value, type: "work" }, { type: "home" }],
+			},
+		],
+		[
+			'attributes=emails,emails[type eq "work"]: the whole attribute wins',
+			{ attributes: ["emails", 'emails[type eq "work"]'] },
+			{ schemas: user.schemas, id: "u1", emails: [work, home] },
+		],
+		[
+			'attributes=emails[type eq "other"]: no value matches',
+			{ attributes: ['emails[type eq "other"]'] },
+			{ schemas: user.schemas, id: "u1" },
+		],
+		[
+			'excludedAttributes=emails[type eq "home"]',
+			{ excludedAttributes: ['emails[type eq "home"]'] },
+			{ ...userWithoutPassword, emails: [work] },
+		],
+		[
+			"excludedAttributes=emails[primary eq true].type",
+			{ excludedAttributes: ["emails[primary eq true].type"] },
+			{ ...userWithoutPassword, emails: [{ value: work.value, primary: true }, home] },
+		],
+	])("%s", (_case, projection, expected) => {
+		expect(projectResource(user, USER_RESOURCE_TYPE, projection)).toEqual(expected);
+	});
+
+	it.each<[string, string]>([
+		["a malformed filter", 'emails[type eq "work"'],
+		["a filter on an attribute that is not multi-valued complex", 'userName[type eq "x"]'],
+		["a filter naming an unknown sub-attribute", 'emails[kind eq "work"]'],
+		["a filter comparing a boolean with gt", "emails[primary gt true]"],
+	])("refuses %s with 400 invalidFilter", (_case, name) => {
+		for (const projection of [{ attributes: [name] }, { excludedAttributes: [name] }]) {
+			expect(() => checkProjection(USER_RESOURCE_TYPE, projection)).toThrow(
+				expect.objectContaining({ status: 400, scimType: "invalidFilter" }),
+			);
+		}
+	});
+
+	it("ignores a filtered entry on an attribute the resource type lacks, like any unknown name", () => {
+		expect(() =>
+			checkProjection(GROUP_RESOURCE_TYPE, { attributes: ['emails[type eq "work"]'] }),
+		).not.toThrow();
 	});
 });
