@@ -14,6 +14,12 @@ import { type AdminEnv, renderPage } from "../session";
 /** Members and invites: list, remove a member, resend or revoke an invite. */
 export const membersRoutes = new Hono<AdminEnv>();
 
+const NOTICES: Record<string, string> = {
+	"member-removed": "The member was removed from the team.",
+	"invite-resent": "The invite was sent again with a new link; the old link no longer works.",
+	"invite-revoked": "The invite was revoked.",
+};
+
 membersRoutes.get("/members", async (c) => {
 	const { teamId, accountId, csrf } = c.var.admin;
 	const db = c.var.db;
@@ -32,7 +38,7 @@ membersRoutes.get("/members", async (c) => {
 			members={members}
 			deactivated={deactivated}
 			invites={invites.filter((i) => i.status === "pending").map((i) => publicInvite(i, now))}
-			notice={notice(c)}
+			notice={notice(c, NOTICES)}
 		/>,
 	);
 });

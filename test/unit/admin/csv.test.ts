@@ -44,7 +44,6 @@ describe("csvRow", () => {
 		expect(csvRow(["a\r\nb", "c\nd", "e"])).toBe('"a\r\nb","c\nd",e\r\n');
 	});
 
-
 	it("joins cells with commas and ends with CRLF (RFC 4180)", () => {
 		expect(csvRow(["a", 1, null, "b,c"])).toBe('a,1,,"b,c"\r\n');
 	});
