@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import { listEvents } from "../db/events";
 import type { ProvisioningEventRow } from "../db/schema";
 import { csvRow } from "./csv";
+import { shownChanges } from "./log-changes";
 import { actorNames, eventQuery, logFilters } from "./log-query";
 import { actorLabel } from "./pages/log";
 import type { AdminEnv } from "./session";
@@ -51,7 +52,7 @@ export async function logCsv(c: Context<AdminEnv>): Promise<Response> {
 				e.targetLabel,
 				e.outcome,
 				e.status,
-				(e.changes ?? []).join(" "),
+				changesText(e),
 				e.detail,
 			]);
 		}
@@ -66,4 +67,17 @@ export async function logCsv(c: Context<AdminEnv>): Promise<Response> {
 		"Content-Type": "text/csv; charset=utf-8",
 		"Content-Disposition": `attachment; filename="provisioning-log-${date}.csv"`,
 	});
+}
+
+/** "department: Eng → Sales; first name": what changed, as on the page, one cell. */
+function changesText(event: ProvisioningEventRow): string {
+	return shownChanges(event.changes)
+		.map((c) =>
+			c.hidden
+				? `${c.label}: (secret, not shown)`
+				: c.hasValues
+					? `${c.label}: ${c.before ?? "—"} → ${c.after ?? "—"}`
+					: c.label,
+		)
+		.join("; ");
 }

@@ -2,6 +2,8 @@ import type { Context } from "hono";
 import { listMembers } from "../db/accounts";
 import type { EventQuery } from "../db/events";
 import { listKeys } from "../db/keys";
+import type { ProvisioningEventRow } from "../db/schema";
+import { listScimUserEmails } from "../db/scim-users";
 import type { LogFilters } from "./pages/log";
 import type { AdminEnv } from "./session";
 
@@ -37,4 +39,34 @@ export async function actorNames(c: Context<AdminEnv>) {
 		byId.set(m.accountId, m.email);
 	}
 	return { byId, keys: keys.map((k) => ({ id: k.id, name: k.name })) };
+}
+
+/**
+ * The email of the person each event is about, by event id: the SCIM user's (also on failed
+ * writes, which name it only by id), or the member's for an account.
+ */
+export async function eventEmails(
+	c: Context<AdminEnv>,
+	events: ProvisioningEventRow[],
+	names: Map<string, string>,
+): Promise<Map<number, string>> {
+	const userIds = events
+		.filter((e) => e.targetType === "User" && e.targetId)
+		.map((e) => e.targetId as string);
+	const userEmails = await listScimUserEmails(c.var.db, c.var.admin.teamId, userIds);
+	const emails = new Map<number, string>();
+	for (const e of events) {
+		const email =
+			e.targetId === null
+				? undefined
+				: e.targetType === "User"
+					? userEmails.get(e.targetId)
+					: e.targetType === "Account"
+						? names.get(e.targetId)
+						: undefined;
+		if (email) {
+			emails.set(e.id, email);
+		}
+	}
+	return emails;
 }

@@ -1,8 +1,9 @@
 import { Hono } from "hono";
-import { listEventActions, listEvents } from "../../db/events";
+import { HTTPException } from "hono/http-exception";
+import { getEvent, listEventActions, listEvents } from "../../db/events";
 import { logCsv } from "../log-csv";
-import { actorNames, eventQuery, logFilters } from "../log-query";
-import { LogPage } from "../pages/log";
+import { actorNames, eventEmails, eventQuery, logFilters } from "../log-query";
+import { actorLabel, LogEventPage, LogPage } from "../pages/log";
 import { type AdminEnv, renderPage } from "../session";
 
 const LOG_PAGE_SIZE = 50;
@@ -22,6 +23,7 @@ logRoutes.get("/log", async (c) => {
 	]);
 	const events = rows.slice(0, LOG_PAGE_SIZE);
 	const last = events.at(-1);
+	const emails = await eventEmails(c, events, names.byId);
 	return renderPage(
 		c,
 		"Provisioning log",
@@ -31,6 +33,7 @@ logRoutes.get("/log", async (c) => {
 			actions={actions}
 			keys={names.keys}
 			actorNames={names.byId}
+			emails={emails}
 			nextBefore={rows.length > LOG_PAGE_SIZE && last ? last.id : null}
 			firstPage={before === undefined}
 		/>,
@@ -38,6 +41,25 @@ logRoutes.get("/log", async (c) => {
 });
 
 logRoutes.get("/log.csv", logCsv);
+
+logRoutes.get("/log/:id", async (c) => {
+	const id = cursor(c.req.param("id"));
+	const event = id === undefined ? null : await getEvent(c.var.db, c.var.admin.teamId, id);
+	if (!event) {
+		throw new HTTPException(404, { message: "This log event does not exist in your team." });
+	}
+	const names = await actorNames(c);
+	const emails = await eventEmails(c, [event], names.byId);
+	return renderPage(
+		c,
+		`Log event ${event.id}`,
+		<LogEventPage
+			event={event}
+			actor={actorLabel(event, names.byId)}
+			email={emails.get(event.id) ?? null}
+		/>,
+	);
+});
 
 function cursor(value: string | undefined): number | undefined {
 	const n = Number(value);
