@@ -11,7 +11,7 @@ export interface LayoutAdmin {
 const CSS = `
 :root{color-scheme:light dark;--fg:#1c1e21;--muted:#5f6368;--bg:#fff;--panel:#f6f7f9;--line:#d9dce1;--accent:#2557d6;--bad:#b3261e;--good:#1e7b34;--warn:#8a5a00}
 @media (prefers-color-scheme:dark){:root{--fg:#e6e6e6;--muted:#a0a4a8;--bg:#17181a;--panel:#212326;--line:#3a3d42;--accent:#7aa2ff;--bad:#ff8a80;--good:#81c995;--warn:#f2c14e}}
-*{box-sizing:border-box}body{margin:0;font:15px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;color:var(--fg);background:var(--bg);overflow-wrap:anywhere}
+*{box-sizing:border-box}body{margin:0;font:15px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;color:var(--fg);background:var(--bg);overflow-wrap:break-word}
 header{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;justify-content:space-between;padding:.75rem 1.5rem;border-bottom:1px solid var(--line);background:var(--panel)}
 header .who{color:var(--muted);font-size:.9rem}header form{display:inline;margin-left:.75rem}
 nav{display:flex;flex-wrap:wrap;gap:.25rem 1.25rem;padding:.5rem 1.5rem;border-bottom:1px solid var(--line)}nav a{text-decoration:none;color:var(--muted);padding:.25rem 0}nav a[aria-current=page]{color:var(--fg);font-weight:600;border-bottom:2px solid var(--accent)}
@@ -26,17 +26,18 @@ form.inline{display:inline-flex;flex-wrap:wrap;gap:.4rem;align-items:center;marg
 time span,.nowrap{white-space:nowrap}
 .token{margin-bottom:.5rem}form button+a{margin-left:.75rem}
 input[type=text],input[type=date],select{font:inherit;padding:.3rem .45rem;border:1px solid var(--line);border-radius:5px;background:var(--bg);color:var(--fg);max-width:100%}
-button{font:inherit;padding:.3rem .8rem;border-radius:5px;border:1px solid var(--line);background:var(--panel);color:var(--fg);cursor:pointer}button.primary{background:var(--accent);border-color:var(--accent);color:#fff}button.danger{border-color:var(--bad);color:var(--bad)}button:disabled{opacity:.5;cursor:not-allowed}
+button{font:inherit;padding:.3rem .8rem;border-radius:5px;border:1px solid var(--line);background:var(--panel);color:var(--fg);cursor:pointer}button.primary{background:var(--accent);border-color:var(--accent);color:#fff}button.danger,a.button.danger{border-color:var(--bad);color:var(--bad)}a.button{display:inline-block;padding:.3rem .8rem;border-radius:5px;border:1px solid var(--line);background:var(--panel);text-decoration:none}button:disabled{opacity:.5;cursor:not-allowed}
 .muted{color:var(--muted)}.small{font-size:.85rem}.filters{display:flex;flex-wrap:wrap;gap:.75rem;align-items:end;margin-bottom:1rem}.filters label{display:flex;flex-direction:column;gap:.15rem;font-size:.85rem;color:var(--muted)}.filters input,.filters select,.filters button{height:2.1rem}.filters a{line-height:2.1rem}
 details{margin:.4rem 0}summary{cursor:pointer;font-weight:600}
 dl.fields{display:grid;grid-template-columns:max-content 1fr;gap:.35rem 1rem;margin:0 0 1rem}dl.fields dt{color:var(--muted)}dl.fields dd{margin:0}
 .change-old{color:var(--bad)}.change-new{color:var(--good)}
+table.log{table-layout:fixed}table.log td{overflow-wrap:anywhere}table.log code{white-space:nowrap}
+table.log th:nth-child(1){width:7.5rem}table.log th:nth-child(2){width:12%}table.log th:nth-child(3){width:8.5rem}table.log th:nth-child(4){width:25%}table.log th:nth-child(5){width:20%}table.log th:nth-child(7){width:4.5rem}
 @media (max-width:40rem){
 header,nav{padding-left:1rem;padding-right:1rem}header form{margin-left:0}main{padding:.75rem 1rem 2rem}
-table.cards,table.cards tbody,table.cards tr,table.cards td{display:block;width:100%}table.cards thead{display:none}
-table.cards tr{border:1px solid var(--line);border-radius:6px;margin:0 0 .75rem;padding:.35rem .6rem}table.cards td{border:0;padding:.2rem 0}
-table.cards td[data-label]::before{content:attr(data-label);display:block;color:var(--muted);font-size:.8rem;font-weight:600}
-table:not(.cards){display:block;overflow-x:auto}
+table,tbody,tr,td{display:block;width:100%}thead{display:none}
+tr{border:1px solid var(--line);border-radius:6px;margin:0 0 .75rem;padding:.35rem .6rem}td{border:0;padding:.2rem 0}
+td[data-label]::before{content:attr(data-label);display:block;color:var(--muted);font-size:.8rem;font-weight:600}
 dl.fields{grid-template-columns:1fr}dl.fields dd{margin-bottom:.4rem}
 }
 `;

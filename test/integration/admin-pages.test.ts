@@ -322,7 +322,9 @@ describe("Turning SCIM off", () => {
 		const team = await teamWithSso(["saml"], true);
 		const s = await adminSession(team.teamId, team.email);
 		const authPage = await html(adminGet(s.cookie, "/admin"));
-		expect(authPage).toContain('<form method="get" action="/admin/scim/off">');
+		expect(authPage).toContain(
+			'<a class="button danger" href="/admin/scim/off">Turn SCIM off…</a>',
+		);
 		const confirm = await adminGet(s.cookie, "/admin/scim/off");
 		expect(confirm.status).toBe(200);
 		const page = await confirm.text();

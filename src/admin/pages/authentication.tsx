@@ -38,11 +38,11 @@ export const AuthenticationPage: FC<AuthenticationProps> = (p) => (
 			team or change their email or password on their own.
 		</p>
 		{p.scimEnabled ? (
-			<form method="get" action="/admin/scim/off">
-				<button type="submit" class="danger">
+			<p>
+				<a class="button danger" href="/admin/scim/off">
 					Turn SCIM off…
-				</button>
-			</form>
+				</a>
+			</p>
 		) : (
 			<form method="post" action="/admin/scim">
 				<CsrfField token={p.csrf} />

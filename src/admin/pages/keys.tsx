@@ -7,7 +7,7 @@ import { Copyable, CsrfField, formatTime, Message, Time } from "../layout";
 export const GRACE_CHOICES: [number, string][] = [
 	[3600, "1 hour"],
 	[86_400, "24 hours"],
-	[0, "none: the old key stops at once"],
+	[0, "none"],
 ];
 
 /** How long before its expiry a key is warned about. */
@@ -88,7 +88,7 @@ export const KeysPage: FC<KeysProps> = (p) => {
 			)}
 			<h2>Keys in use ({live.length})</h2>
 			{live.length === 0 ? (
-				<p class="muted">No working SCIM keys{dead.length > 0 ? "" : " yet"}.</p>
+				<p class="muted">{dead.length > 0 ? "No working SCIM keys." : "No SCIM keys yet."}</p>
 			) : (
 				<KeyTable keys={live} csrf={p.csrf} canRegenerate={p.problem === null} now={p.now} />
 			)}
@@ -105,7 +105,7 @@ export const KeysPage: FC<KeysProps> = (p) => {
 const KeyTable: FC<{ keys: PublicKey[]; csrf: string; canRegenerate: boolean; now: string }> = (
 	p,
 ) => (
-	<table class="cards">
+	<table>
 		<thead>
 			<tr>
 				<th>Name</th>

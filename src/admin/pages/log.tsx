@@ -62,7 +62,7 @@ export const LogPage: FC<LogProps> = (p) => {
 			{p.events.length === 0 ? (
 				<p class="muted">No events{query ? " match these filters" : " yet"}.</p>
 			) : (
-				<table class="cards log">
+				<table class="log">
 					<thead>
 						<tr>
 							<th>When</th>
@@ -223,7 +223,7 @@ export const LogEventPage: FC<{
 			{changes.length === 0 ? (
 				<p class="muted">No attribute changes recorded.</p>
 			) : (
-				<table class="cards">
+				<table>
 					<thead>
 						<tr>
 							<th>Attribute</th>
