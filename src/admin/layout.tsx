@@ -38,6 +38,7 @@ header,nav{padding-left:1rem;padding-right:1rem}header form{margin-left:0}main{p
 table,tbody,tr,td{display:block;width:100%}thead{display:none}
 tr{border:1px solid var(--line);border-radius:6px;margin:0 0 .75rem;padding:.35rem .6rem}td{border:0;padding:.2rem 0}
 td[data-label]::before{content:attr(data-label);display:block;color:var(--muted);font-size:.8rem;font-weight:600}
+table.grid tr{display:grid;grid-template-columns:1fr 1fr;grid-auto-flow:dense;gap:0 .75rem}table.grid td.wide{grid-column:1/-1}td:empty{display:none}
 dl.fields{grid-template-columns:1fr}dl.fields dd{margin-bottom:.4rem}
 }
 `;

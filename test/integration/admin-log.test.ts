@@ -253,6 +253,23 @@ describe("GET /admin/log.csv", () => {
 		expect(lines.filter((l) => l.includes(",user.create,")).length).toBe(2);
 	});
 
+	it("writes changes with their old and new values, never a secret's", async () => {
+		const team = await newAdminTeam();
+		const s = await adminSession(team.teamId, team.email);
+		const changes = [
+			{ attribute: "department", before: "Eng", after: "Sales" },
+			{ attribute: "password", before: null, after: null, hidden: true },
+			"name",
+		];
+		await env.DB.prepare(
+			"insert into provisioning_events (team_id, at, actor_type, actor_id, action, outcome, status, changes) values (?, ?, 'scim_key', ?, 'user.patch', 'success', 200, ?)",
+		)
+			.bind(team.teamId, new Date().toISOString(), team.keyId, JSON.stringify(changes))
+			.run();
+		const csv = await text(adminGet(s.cookie, "/admin/log.csv?action=user.patch"));
+		expect(csv).toContain(',"department: Eng → Sales; password: (secret, not shown); name",');
+	});
+
 	it("needs a signed-in admin", async () => {
 		const res = await adminGet(null, "/admin/log.csv");
 		expect(res.status).toBe(401);

@@ -105,7 +105,7 @@ export const KeysPage: FC<KeysProps> = (p) => {
 const KeyTable: FC<{ keys: PublicKey[]; csrf: string; canRegenerate: boolean; now: string }> = (
 	p,
 ) => (
-	<table>
+	<table class="grid">
 		<thead>
 			<tr>
 				<th>Name</th>
@@ -150,7 +150,7 @@ const KeyRow: FC<{ item: PublicKey; csrf: string; canRegenerate: boolean; now: s
 			{idpFromUserAgent(key.lastUserAgent) ??
 				(key.lastUserAgent ? <span class="muted">unknown</span> : "—")}
 		</td>
-		<td data-label="Actions">
+		<td class="wide" data-label="Actions">
 			{isLive(key) && canRegenerate && !inGrace(key) && (
 				<form method="post" action={`/admin/keys/${key.id}/regenerate`} class="inline">
 					<CsrfField token={csrf} />

@@ -62,7 +62,7 @@ export const LogPage: FC<LogProps> = (p) => {
 			{p.events.length === 0 ? (
 				<p class="muted">No events{query ? " match these filters" : " yet"}.</p>
 			) : (
-				<table class="log">
+				<table class="log grid">
 					<thead>
 						<tr>
 							<th>When</th>
@@ -84,13 +84,13 @@ export const LogPage: FC<LogProps> = (p) => {
 								<td data-label="Action">
 									<code>{e.action}</code>
 								</td>
-								<td data-label="Person or item">
+								<td class="wide" data-label="Person or item">
 									<Target event={e} email={p.emails.get(e.id) ?? null} />
 								</td>
 								<td data-label="Outcome">
 									<Outcome event={e} />
 								</td>
-								<td data-label="Changes">
+								<td class="wide" data-label="Changes">
 									<ChangeSummary changes={shownChanges(e.changes)} />
 								</td>
 								<td>
