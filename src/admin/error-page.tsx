@@ -39,11 +39,26 @@ export function renderAdminError(
 
 const SignInHelp = ({ access }: { access: boolean }) =>
 	access ? (
-		<p>This deployment signs admins in with Cloudflare Access: open the admin page again.</p>
+		<>
+			<p>
+				This admin page signs you in with your company's single sign-on (Cloudflare Access). Open it
+				again from your product's team settings (Team settings → Authentication → SCIM provisioning)
+				and sign in with your work account.
+			</p>
+			<p>
+				Still here? Ask whoever manages your company's single sign-on to give you access to this
+				page, and check that you are an admin of the team in the product.
+			</p>
+		</>
 	) : (
-		<p>
-			Team admins sign in with a login link, valid for 15 minutes and usable once. Ask your operator
-			for one (<code>npm run admin-link -- &lt;teamId&gt; &lt;email&gt;</code>, or{" "}
-			<code>POST /api/v1/admin-login-links</code>).
-		</p>
+		<>
+			<p>
+				Team admins open this page from the product: go to your team's settings (Team settings →
+				Authentication → SCIM provisioning) to get a sign-in link. Each link works once, for 15
+				minutes; your session then lasts 8 hours.
+			</p>
+			<p>
+				No link there? Ask another admin of your team, or your product's support, to send you one.
+			</p>
+		</>
 	);

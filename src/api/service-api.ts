@@ -54,7 +54,11 @@ const ssoBody = z.object({
 		.check(z.maxLength(20)),
 });
 const scimBody = z.object({ enabled: z.boolean() });
-const keyBody = z.object({ name: z.string().check(z.trim(), z.minLength(1), z.maxLength(100)) });
+const keyBody = z.object({
+	name: z.string().check(z.trim(), z.minLength(1), z.maxLength(100)),
+	/** Optional: when the key stops working (ISO 8601 with an offset, in the future). */
+	expiresAt: z.optional(z.nullable(z.iso.datetime({ offset: true }))),
+});
 const regenerateBody = z.object({
 	graceSeconds: z._default(z.int().check(z.minimum(0), z.maximum(MAX_GRACE_SECONDS)), 0),
 });
@@ -112,9 +116,13 @@ serviceApi.put("/teams/:teamId/scim", async (c) => {
 });
 
 serviceApi.post("/teams/:teamId/scim-keys", async (c) => {
-	const { name } = await parseBody(c, keyBody);
+	const { name, expiresAt } = await parseBody(c, keyBody);
 	const teamId = c.req.param("teamId");
-	return c.json(unwrap(await teamStub(c.env, teamId).createKey(teamId, name, SERVICE)), 201);
+	const expiry = expiresAt ? new Date(expiresAt).toISOString() : null;
+	return c.json(
+		unwrap(await teamStub(c.env, teamId).createKey(teamId, name, SERVICE, expiry)),
+		201,
+	);
 });
 
 serviceApi.post("/teams/:teamId/scim-keys/:keyId/regenerate", async (c) => {

@@ -3,6 +3,7 @@ import type { Db } from "./client";
 import {
 	type ActorType,
 	type EventOutcome,
+	type LoggedChange,
 	type ProvisioningEventRow,
 	provisioningEvents,
 } from "./schema";
@@ -19,7 +20,7 @@ export interface NewEvent {
 	outcome: EventOutcome;
 	status: number;
 	detail?: string | null;
-	changes?: string[] | null;
+	changes?: LoggedChange[] | null;
 }
 
 /** The insert statement for one log event, to put in an operation's batch. */
@@ -75,6 +76,20 @@ export async function listEvents(
 		.where(and(...where))
 		.orderBy(desc(provisioningEvents.id))
 		.limit(query.limit);
+}
+
+/** One event of the team's log, or null. */
+export async function getEvent(
+	db: Db,
+	teamId: string,
+	id: number,
+): Promise<ProvisioningEventRow | null> {
+	const row = await db
+		.select()
+		.from(provisioningEvents)
+		.where(and(eq(provisioningEvents.teamId, teamId), eq(provisioningEvents.id, id)))
+		.get();
+	return row ?? null;
 }
 
 /** The distinct actions in the team's log, for the log filter. */

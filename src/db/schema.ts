@@ -320,6 +320,14 @@ export const scimKeys = sqliteTable(
 export type ActorType = "scim_key" | "admin" | "service" | "invitee";
 export type EventOutcome = "success" | "failure";
 
+/**
+ * One changed attribute in the log: its name (all older rows), or its name with short display
+ * values before and after (null when absent), which `hidden` leaves out for secrets.
+ */
+export type LoggedChange =
+	| string
+	| { attribute: string; before: string | null; after: string | null; hidden?: true };
+
 /** The provisioning log: who did what to whom, when, and how it ended. */
 export const provisioningEvents = sqliteTable(
 	"provisioning_events",
@@ -336,8 +344,8 @@ export const provisioningEvents = sqliteTable(
 		outcome: text("outcome").$type<EventOutcome>().notNull(),
 		status: integer("status").notNull(),
 		detail: text("detail"),
-		/** Names of the attributes the action changed, as a JSON array. */
-		changes: text("changes", { mode: "json" }).$type<string[]>(),
+		/** The attributes the action changed, as a JSON array (see LoggedChange). */
+		changes: text("changes", { mode: "json" }).$type<LoggedChange[]>(),
 	},
 	(t) => [index("provisioning_events_team").on(t.teamId, t.id)],
 );

@@ -303,3 +303,26 @@ export async function listScimUsersByState(
 		.orderBy(desc(scimUsers.updatedAt), scimUsers.id)
 		.limit(limit);
 }
+
+/** The email of each of these SCIM users of the team that has one (for the log's rows). */
+export async function listScimUserEmails(
+	db: Db,
+	teamId: string,
+	ids: string[],
+): Promise<Map<string, string>> {
+	const emails = new Map<string, string>();
+	const unique = [...new Set(ids)];
+	// D1 binds at most 100 parameters: the team id and 90 ids a statement.
+	for (let i = 0; i < unique.length; i += 90) {
+		const rows = await db
+			.select({ id: scimUsers.id, email: scimUsers.email })
+			.from(scimUsers)
+			.where(and(eq(scimUsers.teamId, teamId), inArray(scimUsers.id, unique.slice(i, i + 90))));
+		for (const row of rows) {
+			if (row.email) {
+				emails.set(row.id, row.email);
+			}
+		}
+	}
+	return emails;
+}

@@ -15,7 +15,7 @@ import { checkGroupResourceLimits } from "../scim/limits";
 import { applyPatch, type PatchOperation } from "../scim/patch";
 import { err, ok, type Result } from "../scim/result";
 import { GROUP_RESOURCE_TYPE } from "../scim/schemas/resource-types";
-import { changedAttributes } from "./changes";
+import { attributeChanges } from "./changes";
 import type { UserWriteContext } from "./users";
 
 /**
@@ -212,7 +212,7 @@ async function writeGroup(
 		insertEvent(db, {
 			...eventBase(ctx, action, row),
 			changes: [
-				...(attributesChanged ? changedAttributes(current.resource, attributes) : []),
+				...(attributesChanged ? attributeChanges(current.resource, attributes) : []),
 				...(added.length > 0 || removed.length > 0 ? ["members"] : []),
 			],
 			detail: `${added.length} members added, ${removed.length} removed`,

@@ -32,7 +32,7 @@ import { err, ok, type Result } from "../scim/result";
 import { USER_RESOURCE_TYPE } from "../scim/schemas/resource-types";
 import type { Actor } from "./actor";
 import { blockScopeFor } from "./authority";
-import { changedAttributes } from "./changes";
+import { attributeChanges, changedAttributes } from "./changes";
 import { inviteStatements, revokePendingInvites } from "./invites";
 
 /**
@@ -145,7 +145,7 @@ async function createUserOnce(
 		insertEvent(db, {
 			...eventBase(ctx, "user.create", row),
 			detail: `Created; ${stateDetail(settled.state)}`,
-			changes: Object.keys(resource),
+			changes: attributeChanges({}, resource),
 		}),
 	);
 	const written = await runUserBatch(db, statements);
@@ -261,7 +261,7 @@ export async function updateUser(
 		insertEvent(db, {
 			...eventBase(ctx, action, row),
 			detail: updateDetail(action, current.active, active, state),
-			changes,
+			changes: attributeChanges(current.resource, resource),
 		}),
 	);
 	const written = await runUserBatch(db, statements);

@@ -113,17 +113,24 @@ export async function setScimEnabled(
 
 export type PublicKey = ReturnType<typeof publicKey>;
 
-/** Generates a named SCIM key; the token is returned this once and only its hash is kept. */
+/**
+ * Generates a named SCIM key; the token is returned this once and only its hash is kept. A key
+ * given an expiry (an ISO time in the future) stops working then, like a grace period's end.
+ */
 export async function createKey(
 	db: Db,
 	ctx: SettingsContext,
 	name: string,
+	expiresAt: string | null = null,
 ): Promise<Result<PublicKey & { token: string }>> {
+	if (expiresAt !== null && expiresAt <= ctx.now) {
+		return err(scimErrors.invalidValue("A key's expiry must be in the future.").toData());
+	}
 	const problem = await keyPrecondition(db, ctx.teamId);
 	if (problem) {
 		return err(problem);
 	}
-	const { key, token, statement } = await newKeyStatement(db, ctx, name);
+	const { key, token, statement } = await newKeyStatement(db, ctx, name, expiresAt);
 	await runBatch(db, [
 		statement,
 		insertEvent(
@@ -452,7 +459,12 @@ async function keyPrecondition(db: Db, teamId: string) {
 	return null;
 }
 
-async function newKeyStatement(db: Db, ctx: SettingsContext, name: string) {
+async function newKeyStatement(
+	db: Db,
+	ctx: SettingsContext,
+	name: string,
+	expiresAt: string | null = null,
+) {
 	const { keyId, secret, token } = newKeyToken();
 	const key: ScimKeyRow = {
 		id: keyId,
@@ -462,7 +474,7 @@ async function newKeyStatement(db: Db, ctx: SettingsContext, name: string) {
 		createdAt: ctx.now,
 		lastUsedAt: null,
 		lastUserAgent: null,
-		expiresAt: null,
+		expiresAt,
 		revokedAt: null,
 		replacedByKeyId: null,
 	};

@@ -122,9 +122,9 @@ export class TeamDO extends DurableObject<Env> {
 		);
 	}
 
-	async createKey(teamId: string, name: string, actor: Actor) {
+	async createKey(teamId: string, name: string, actor: Actor, expiresAt: string | null = null) {
 		return this.serialize(() =>
-			settings.createKey(this.db, this.settingsContext(teamId, actor), name),
+			settings.createKey(this.db, this.settingsContext(teamId, actor), name, expiresAt),
 		);
 	}
 

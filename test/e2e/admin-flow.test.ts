@@ -89,7 +89,7 @@ describe("a team admin in Chromium", () => {
 		await page.waitForURL(`${origin}/admin?notice=scim-on`);
 		expect(await page.getByRole("status").first().innerText()).toContain("SCIM is on");
 		expect(await page.locator(".status-on").innerText()).toBe("on");
-		expect(await page.getByRole("button", { name: "Turn SCIM off" }).isVisible()).toBe(true);
+		expect(await page.getByRole("link", { name: "Turn SCIM off…" }).isVisible()).toBe(true);
 		expect(await api("GET", `/teams/${teamId}`)).toMatchObject({ scimEnabled: true });
 		expect(await page.locator("#scim-base-url").innerText()).toBe(`${origin}/scim/v2`);
 		await screenshot(page, "02-authentication");
@@ -184,7 +184,11 @@ describe("a team admin in Chromium", () => {
 
 		await page.goto(`${origin}/admin/keys`);
 		expect(await page.locator("tbody tr").count()).toBe(2);
-		expect(await page.locator(".status-expiring").innerText()).toMatch(/^expiring at .* UTC$/);
+		expect(await page.locator(".status-expiring").innerText()).toMatch(
+			/^expiring at .* UTC\s+replaced by a new key$/,
+		);
+		// A key already being replaced offers no second Regenerate.
+		expect(await page.getByRole("button", { name: "Regenerate" }).count()).toBe(1);
 		expect(await page.locator(".status-active").count()).toBe(1);
 		await screenshot(page, "08-keys-list-with-grace");
 	});
@@ -206,6 +210,9 @@ describe("a team admin in Chromium", () => {
 		await page.getByRole("button", { name: "Revoke key" }).click();
 		await page.waitForURL(`${origin}/admin/keys?notice=key-revoked`);
 		expect(await page.getByRole("status").first().innerText()).toContain("no longer works");
+		// The notice links to where the revoked key now is: folded away under the live ones.
+		await page.getByRole("status").getByRole("link", { name: "Revoked and expired keys" }).click();
+		await page.locator("#old-keys summary").click();
 		expect(await page.locator(".status-revoked").innerText()).toMatch(/^revoked /);
 
 		const old = await scim(keys.first as string, "GET", "/Users");

@@ -70,6 +70,7 @@ describe("the admin page in Chromium", () => {
 				body: `<!doctype html><form method="post" action="${origin}/admin/scim">
 					<input type="hidden" name="_csrf" value="${csrf}">
 					<input type="hidden" name="enabled" value="false">
+					<input type="hidden" name="confirm" value="yes">
 					<button>Win a prize</button></form>`,
 			}),
 		);
@@ -87,10 +88,11 @@ describe("the admin page in Chromium", () => {
 		expect(await api("GET", `/teams/${teamId}`)).toMatchObject({ scimEnabled: true });
 
 		// A form of this origin without the session's token is refused too (the second layer).
-		await page.goto(`${origin}/admin`);
+		await page.goto(`${origin}/admin/scim/off`);
 		await page
 			.locator('form[action="/admin/scim"] input[name="_csrf"]')
 			.evaluate((e) => e.remove());
+		await page.getByRole("checkbox").check();
 		const [tokenless] = await Promise.all([
 			page.waitForResponse(`${origin}/admin/scim`),
 			page.getByRole("button", { name: "Turn SCIM off" }).click(),

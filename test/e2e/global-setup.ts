@@ -8,12 +8,13 @@ import type { TestProject } from "vitest/node";
 
 /**
  * Starts scim-edge on `wrangler dev` for the browser tests: a fresh D1 in a temp persist dir with
- * the migrations applied, random SERVICE_TOKEN and SESSION_SECRET, port 8795. The tests wait for
+ * the migrations applied, random SERVICE_TOKEN and SESSION_SECRET, port 8795 (or E2E_PORT). The tests wait for
  * it to answer (see `server.ts`), so the other projects' tests run while it boots. Teardown kills
  * wrangler's whole process group and removes the temp dir.
  */
 
-export const E2E_PORT = 8795;
+// E2E_PORT moves it, e.g. when another checkout's browser tests hold 8795 on the same machine.
+export const E2E_PORT = Number(process.env.E2E_PORT ?? 8795);
 
 declare module "vitest" {
 	export interface ProvidedContext {

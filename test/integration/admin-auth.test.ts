@@ -28,7 +28,11 @@ describe("admin sign-in required", () => {
 		expect(res.headers.get("Content-Type")).toMatch(/^text\/html/);
 		const html = await res.text();
 		expect(html).toContain("Sign-in required");
-		expect(html).toContain("npm run admin-link");
+		// Written for a company admin: where a link comes from, not operator commands.
+		expect(html).toContain("Team settings → Authentication → SCIM provisioning");
+		expect(html).toContain("Ask another admin of your team");
+		expect(html).not.toContain("npm run");
+		expect(html).not.toContain("/api/v1");
 	});
 
 	it("refuses a forged or tampered session cookie", async () => {

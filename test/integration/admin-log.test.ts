@@ -14,9 +14,14 @@ async function text(res: Promise<Response>): Promise<string> {
 	return (await res).text();
 }
 
-/** The event ids listed on a log page, in order. */
+/** How many events a log page lists. */
 function rowCount(page: string): number {
-	return (page.match(/<tr><td>\d{4}-/g) ?? []).length;
+	return (page.match(/<tr data-event="/g) ?? []).length;
+}
+
+/** The rows of a log page, newest first. */
+function rows(page: string): string[] {
+	return page.split("<tr data-event=").slice(1);
 }
 
 describe("Provisioning log page", () => {
@@ -34,15 +39,18 @@ describe("Provisioning log page", () => {
 		const dup = await scim(team.token, "POST", "/Users", oktaUser(email));
 		expect(dup.status).toBe(409);
 		const page = await text(adminGet(s.cookie, "/admin/log"));
-		const rows = page.split("<tr><td>").slice(1, 4);
-		expect(rows[0]).toContain("<code>user.create</code>");
-		expect(rows[0]).toContain("failure (409)");
-		expect(rows[0]).toContain("SCIM key Okta");
-		expect(rows[1]).toContain("<code>user.patch</code>");
-		expect(rows[1]).toContain("success (200)");
-		expect(rows[1]).toMatch(/<td>[^<]*name[^<]*<\/td>/);
-		expect(rows[2]).toContain("<code>user.create</code>");
-		expect(rows[2]).toContain(email);
+		const [refused, patched, created] = rows(page);
+		expect(refused).toContain("<code>user.create</code>");
+		expect(refused).toContain("failure (409)");
+		expect(refused).toContain("SCIM key Okta");
+		expect(patched).toContain("<code>user.patch</code>");
+		expect(patched).toContain("success (200)");
+		// The writer logs old → new values now: the first name went from Ada to Augusta.
+		expect(patched).toMatch(
+			/data-label="Changes"><div>first name: <span class="change-old">Ada<\/span> → <span class="change-new">Augusta<\/span><\/div>/,
+		);
+		expect(created).toContain("<code>user.create</code>");
+		expect(created).toContain(email);
 	});
 
 	it("filters by action, by user (label or id contains) and by key", async () => {
@@ -121,6 +129,102 @@ describe("Provisioning log page", () => {
 		expect(await text(adminGet(s.cookie, `/admin/log?key=${b.keyId}`))).not.toContain(email);
 		expect(await text(adminGet(s.cookie, "/admin/log.csv"))).not.toContain(email);
 	});
+	it("names attributes as people know them: never the enterprise extension's URN", async () => {
+		const team = await newAdminTeam();
+		const s = await adminSession(team.teamId, team.email);
+		const user = (await (
+			await scim(team.token, "POST", "/Users", oktaUser(uniqueEmail("dept")))
+		).json()) as { id: string };
+		await scim(team.token, "PATCH", `/Users/${user.id}`, {
+			schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+			Operations: [
+				{
+					op: "replace",
+					path: "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department",
+					value: "Sales",
+				},
+			],
+		});
+		const page = await text(adminGet(s.cookie, "/admin/log"));
+		expect(page).not.toContain("urn:ietf:params:scim:schemas:extension:enterprise");
+		expect(rows(page)[0]).toMatch(/data-label="Changes"><div>department: </);
+	});
+
+	it("shows old → new values of changed attributes, never a secret's", async () => {
+		const team = await newAdminTeam();
+		const s = await adminSession(team.teamId, team.email);
+		const email = uniqueEmail("values");
+		const user = (await (await scim(team.token, "POST", "/Users", oktaUser(email))).json()) as {
+			id: string;
+		};
+		const changes = [
+			{ attribute: "department", before: "Eng", after: "Sales" },
+			{ attribute: "employeeNumber", before: null, after: "42" },
+			{ attribute: "password", before: null, after: null, hidden: true },
+			{ attribute: "title", before: "Dev", after: "Lead" },
+		];
+		await env.DB.prepare(
+			"insert into provisioning_events (team_id, at, actor_type, actor_id, action, target_type, target_id, target_label, outcome, status, changes) values (?, ?, 'scim_key', ?, 'user.patch', 'User', ?, ?, 'success', 200, ?)",
+		)
+			.bind(
+				team.teamId,
+				new Date().toISOString(),
+				team.keyId,
+				user.id,
+				email,
+				JSON.stringify(changes),
+			)
+			.run();
+		const page = await text(adminGet(s.cookie, "/admin/log"));
+		const row = rows(page)[0] ?? "";
+		expect(row).toContain(
+			'department: <span class="change-old">Eng</span> → <span class="change-new">Sales</span>',
+		);
+		expect(row).toContain('employee number: <span class="change-old">—</span>');
+		expect(row).toContain("<div>password</div>");
+		expect(row).toContain("and 1 more");
+		const id = /^"(\d+)"/.exec(row)?.[1];
+
+		const detail = await text(adminGet(s.cookie, `/admin/log/${id}`));
+		expect(detail).toContain(`<title>Log event ${id} · scim-edge</title>`);
+		expect(detail).toContain('<a href="/admin/log" aria-current="page">Provisioning log</a>');
+		expect(detail).toContain(`<dt>Email</dt><dd>${email}</dd>`);
+		expect(detail).toContain('<td data-label="Attribute">title</td>');
+		expect(detail).toContain('<span class="change-new">Lead</span>');
+		expect(detail).toContain("changed (secret, not shown)");
+	});
+
+	it("shows the person's email on a failed write that names them only by id", async () => {
+		const team = await newAdminTeam();
+		const s = await adminSession(team.teamId, team.email);
+		const email = uniqueEmail("failed");
+		const user = (await (await scim(team.token, "POST", "/Users", oktaUser(email))).json()) as {
+			id: string;
+		};
+		const bad = await scim(team.token, "PATCH", `/Users/${user.id}`, {
+			schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+			Operations: [{ op: "replace", path: "nonsense[", value: "x" }],
+		});
+		expect(bad.status).toBe(400);
+		const page = await text(adminGet(s.cookie, "/admin/log?action=user.patch"));
+		const [row] = rows(page);
+		expect(row).toContain("failure (400)");
+		expect(row).toContain(`<div>${email}</div>`);
+	});
+
+	it("answers 404 for another team's event and for an id that is not one", async () => {
+		const a = await newAdminTeam();
+		const b = await newAdminTeam();
+		await scim(b.token, "POST", "/Users", oktaUser(uniqueEmail("b")));
+		const sb = await adminSession(b.teamId, b.email);
+		const id = /<tr data-event="(\d+)"/.exec(await text(adminGet(sb.cookie, "/admin/log")))?.[1];
+		expect((await adminGet(sb.cookie, `/admin/log/${id}`)).status).toBe(200);
+		const sa = await adminSession(a.teamId, a.email);
+		const other = await adminGet(sa.cookie, `/admin/log/${id}`);
+		expect(other.status).toBe(404);
+		expect(await other.text()).toContain("does not exist in your team");
+		expect((await adminGet(sa.cookie, "/admin/log/abc")).status).toBe(404);
+	});
 });
 
 describe("GET /admin/log.csv", () => {
@@ -150,6 +254,23 @@ describe("GET /admin/log.csv", () => {
 		expect(csv).toContain("SCIM key Okta");
 		expect(csv).not.toContain("scim.enable");
 		expect(lines.filter((l) => l.includes(",user.create,")).length).toBe(2);
+	});
+
+	it("writes changes with their old and new values, never a secret's", async () => {
+		const team = await newAdminTeam();
+		const s = await adminSession(team.teamId, team.email);
+		const changes = [
+			{ attribute: "department", before: "Eng", after: "Sales" },
+			{ attribute: "password", before: null, after: null, hidden: true },
+			"name",
+		];
+		await env.DB.prepare(
+			"insert into provisioning_events (team_id, at, actor_type, actor_id, action, outcome, status, changes) values (?, ?, 'scim_key', ?, 'user.patch', 'success', 200, ?)",
+		)
+			.bind(team.teamId, new Date().toISOString(), team.keyId, JSON.stringify(changes))
+			.run();
+		const csv = await text(adminGet(s.cookie, "/admin/log.csv?action=user.patch"));
+		expect(csv).toContain(',"department: Eng → Sales; password: (secret, not shown); name",');
 	});
 
 	it("needs a signed-in admin", async () => {

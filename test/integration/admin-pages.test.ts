@@ -76,7 +76,9 @@ describe("Authentication page", () => {
 		expect(
 			(await apiJson<{ scimEnabled: boolean }>("GET", `/teams/${team.teamId}`)).scimEnabled,
 		).toBe(true);
-		expect((await adminPost(s, "/admin/scim", { enabled: "false" })).status).toBe(303);
+		expect((await adminPost(s, "/admin/scim", { enabled: "false", confirm: "yes" })).status).toBe(
+			303,
+		);
 		expect(
 			(await apiJson<{ scimEnabled: boolean }>("GET", `/teams/${team.teamId}`)).scimEnabled,
 		).toBe(false);
@@ -128,14 +130,15 @@ describe("SCIM keys page", () => {
 		});
 		expect(used.status).toBe(200);
 		let list = "";
-		for (let i = 0; i < 50 && !list.includes("<td>Okta</td>"); i++) {
+		const okta = '<td data-label="Identity provider">Okta</td>';
+		for (let i = 0; i < 50 && !list.includes(okta); i++) {
 			await new Promise((r) => setTimeout(r, 20));
 			list = await html(adminGet(s.cookie, "/admin/keys"));
 		}
 		expect(list).toContain("Okta production");
 		expect(list).toContain(`<tr id="key-${keyId}">`);
 		expect(list).toContain('<span class="status-active">active</span>');
-		expect(list).toContain("<td>Okta</td>");
+		expect(list).toContain(okta);
 		expect(list).not.toMatch(TOKEN_PATTERN);
 
 		// Regenerate with a one-hour grace period: a new token; the old one keeps working.
@@ -181,7 +184,17 @@ describe("SCIM keys page", () => {
 			TOKEN_PATTERN,
 		)?.[0];
 		const keyId = token?.slice(5, 29) ?? "";
-		const page = await html(adminPost(s, `/admin/keys/${keyId}/regenerate`, { graceSeconds: "0" }));
+		// Without grace, a confirmation step first: nothing has changed yet.
+		const confirm = await adminPost(s, `/admin/keys/${keyId}/regenerate`, { graceSeconds: "0" });
+		expect(confirm.status).toBe(200);
+		const confirmPage = await confirm.text();
+		expect(confirmPage).toContain("The old key stops working at once");
+		expect(confirmPage).toContain('name="confirm" value="yes" required');
+		expect(confirmPage).not.toMatch(TOKEN_PATTERN);
+		expect((await scim(token ?? "", "GET", "/Users")).status).toBe(200);
+		const page = await html(
+			adminPost(s, `/admin/keys/${keyId}/regenerate`, { graceSeconds: "0", confirm: "yes" }),
+		);
 		expect(page).toContain("The old key stopped working.");
 		expect((await scim(token ?? "", "GET", "/Users")).status).toBe(401);
 	});
@@ -196,6 +209,186 @@ describe("SCIM keys page", () => {
 		expect(res.status).toBe(400);
 		expect(await res.text()).toContain("Choose a grace period");
 		expect((await adminPost(s, "/admin/keys", { name: "  " })).status).toBe(400);
+	});
+
+	it("offers 1 hour of grace first and no Regenerate on a key already being replaced", async () => {
+		const team = await teamWithSso(["saml"], true);
+		const s = await adminSession(team.teamId, team.email);
+		const keyId = (await html(adminPost(s, "/admin/keys", { name: "Okta" })))
+			.match(TOKEN_PATTERN)?.[0]
+			?.slice(5, 29);
+		const before = await html(adminGet(s.cookie, "/admin/keys"));
+		expect(before).toMatch(/<select name="graceSeconds"><option value="3600">1 hour<\/option>/);
+		await adminPost(s, `/admin/keys/${keyId}/regenerate`, { graceSeconds: "3600" });
+		const after = await html(adminGet(s.cookie, "/admin/keys"));
+		const oldRow = after.slice(after.indexOf(`<tr id="key-${keyId}">`)).split("</tr>")[0] ?? "";
+		expect(oldRow).toContain("expiring at");
+		expect(oldRow).toContain("replaced by a new key");
+		expect(oldRow).not.toContain("Regenerate");
+		expect(oldRow).toContain("Revoke…");
+		// The new key (the other live row) can be regenerated.
+		expect(after.match(/<button type="submit">Regenerate<\/button>/g)?.length).toBe(1);
+	});
+
+	it("lists live keys first and folds revoked and expired ones away", async () => {
+		const team = await teamWithSso(["saml"], true);
+		const s = await adminSession(team.teamId, team.email);
+		const ids: string[] = [];
+		for (const name of ["Old", "Live"]) {
+			const token = (await html(adminPost(s, "/admin/keys", { name }))).match(TOKEN_PATTERN)?.[0];
+			ids.push(token?.slice(5, 29) ?? "");
+		}
+		await adminPost(s, `/admin/keys/${ids[0]}/revoke`, { confirm: "yes" });
+		const page = await html(adminGet(s.cookie, "/admin/keys"));
+		const [live, folded] = page.split('<details id="old-keys">');
+		expect(live).toContain("Keys in use (1)");
+		expect(live).toContain(`key-${ids[1]}`);
+		expect(live).not.toContain(`key-${ids[0]}`);
+		expect(folded).toContain("<summary>Revoked and expired keys (1)</summary>");
+		expect(folded).toContain(`key-${ids[0]}`);
+		expect(folded).not.toContain("Revoke…");
+		expect(folded).not.toContain("Regenerate");
+	});
+
+	it("creates a key with an expiry date, shows it and warns 14 days ahead", async () => {
+		const team = await teamWithSso(["saml"], true);
+		const s = await adminSession(team.teamId, team.email);
+		const inDays = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
+		const soon = await adminPost(s, "/admin/keys", { name: "Soon", expiresOn: inDays(5) });
+		expect(soon.status).toBe(201);
+		const soonPage = await soon.text();
+		expect(soonPage).toContain(`It works until <time datetime="${inDays(5)}T00:00:00.000Z">`);
+		const token = soonPage.match(TOKEN_PATTERN)?.[0] ?? "";
+		expect((await scim(token, "GET", "/Users")).status).toBe(200);
+		await adminPost(s, "/admin/keys", { name: "Later", expiresOn: inDays(60) });
+
+		const page = await html(adminGet(s.cookie, "/admin/keys"));
+		const warning = page.match(/<div class="warn" role="status">(.*?)<\/div><h2>/s)?.[1] ?? "";
+		expect(warning).toContain(
+			`<a href="#key-${token.slice(5, 29)}">“Soon”</a> expires ${inDays(5)} 00:00 UTC`,
+		);
+		expect(warning).not.toContain("Later");
+		expect(page).toContain(`expires <time datetime="${inDays(60)}T00:00:00.000Z">`);
+		// Both keys still count as in use, and can be regenerated before they expire.
+		expect(page).toContain("Keys in use (2)");
+		expect(page.match(/<button type="submit">Regenerate<\/button>/g)?.length).toBe(2);
+	});
+
+	it.each([
+		["a past date", "2020-01-01", "must be in the future"],
+		["not a date", "soon", "Give the expiry as a date"],
+		["a date that does not exist", "2030-02-30", "Give the expiry as a date"],
+	])("refuses a key expiry that is %s", async (_, expiresOn, message) => {
+		const team = await teamWithSso(["saml"], true);
+		const s = await adminSession(team.teamId, team.email);
+		const res = await adminPost(s, "/admin/keys", { name: "X", expiresOn });
+		expect(res.status).toBe(400);
+		const page = await res.text();
+		expect(page).toContain(message);
+		expect(page).not.toMatch(TOKEN_PATTERN);
+	});
+});
+
+describe("POST /api/v1/teams/:teamId/scim-keys with expiresAt", () => {
+	it("creates a key that works until expiresAt, then answers 401 saying it expired", async () => {
+		const team = await teamWithSso(["saml"], true);
+		const expiresAt = new Date(Date.now() + 30 * 86_400_000).toISOString();
+		const res = await api("POST", `/teams/${team.teamId}/scim-keys`, { name: "Temp", expiresAt });
+		expect(res.status).toBe(201);
+		const key = (await res.json()) as { id: string; token: string; expiresAt: string };
+		expect(key.expiresAt).toBe(expiresAt);
+		expect((await scim(key.token, "GET", "/Users")).status).toBe(200);
+		await env.DB.prepare("update scim_keys set expires_at = ? where id = ?")
+			.bind(new Date(Date.now() - 1000).toISOString(), key.id)
+			.run();
+		const expired = await scim(key.token, "GET", "/Users");
+		expect(expired.status).toBe(401);
+		expect(await expired.json()).toMatchObject({ detail: "This SCIM API key has expired." });
+	});
+
+	it.each([
+		["in the past", "2020-01-01T00:00:00Z", "must be in the future"],
+		["not a time", "next week", "expiresAt"],
+	])("refuses an expiresAt %s with 400", async (_, expiresAt, message) => {
+		const team = await teamWithSso(["saml"], true);
+		const res = await api("POST", `/teams/${team.teamId}/scim-keys`, { name: "T", expiresAt });
+		expect(res.status).toBe(400);
+		expect(JSON.stringify(await res.json())).toContain(message);
+	});
+});
+
+describe("Turning SCIM off", () => {
+	it("asks for a confirmation that says what stops; without it nothing changes", async () => {
+		const team = await teamWithSso(["saml"], true);
+		const s = await adminSession(team.teamId, team.email);
+		const authPage = await html(adminGet(s.cookie, "/admin"));
+		expect(authPage).toContain(
+			'<a class="button danger" href="/admin/scim/off">Turn SCIM off…</a>',
+		);
+		const confirm = await adminGet(s.cookie, "/admin/scim/off");
+		expect(confirm.status).toBe(200);
+		const page = await confirm.text();
+		expect(page).toContain("<code>403 Forbidden</code>");
+		expect(page).toContain("are kept but cannot be used");
+		expect(page).toContain("Nobody is removed or deactivated");
+		expect(page).toContain('name="confirm" value="yes" required');
+
+		const unconfirmed = await adminPost(s, "/admin/scim", { enabled: "false" });
+		expect(unconfirmed.status).toBe(400);
+		expect(await unconfirmed.text()).toContain("Tick the box to confirm");
+		expect(
+			(await apiJson<{ scimEnabled: boolean }>("GET", `/teams/${team.teamId}`)).scimEnabled,
+		).toBe(true);
+
+		const off = await adminPost(s, "/admin/scim", { enabled: "false", confirm: "yes" });
+		expect(off.headers.get("Location")).toBe("/admin?notice=scim-off");
+		expect(
+			(await apiJson<{ scimEnabled: boolean }>("GET", `/teams/${team.teamId}`)).scimEnabled,
+		).toBe(false);
+		// Already off: the confirmation page sends the admin back.
+		expect((await adminGet(s.cookie, "/admin/scim/off")).headers.get("Location")).toBe("/admin");
+	});
+});
+
+describe("Navigation and notices", () => {
+	it.each([
+		["/admin", "Authentication"],
+		["/admin/scim/off", "Authentication"],
+		["/admin/keys", "SCIM keys"],
+		["/admin/members", "Members"],
+		["/admin/log", "Provisioning log"],
+	])("highlights the current tab on %s", async (path, tab) => {
+		const team = await teamWithSso(["saml"], true);
+		const s = await adminSession(team.teamId, team.email);
+		const page = await html(adminGet(s.cookie, path));
+		expect(page.match(/aria-current="page">([^<]+)</g)).toEqual([`aria-current="page">${tab}<`]);
+	});
+
+	it("highlights SCIM keys on the answer and confirm pages of a key", async () => {
+		const team = await teamWithSso(["saml"], true);
+		const s = await adminSession(team.teamId, team.email);
+		const created = await html(adminPost(s, "/admin/keys", { name: "Okta" }));
+		const keyId = created.match(TOKEN_PATTERN)?.[0]?.slice(5, 29);
+		const pages = [
+			created,
+			await html(adminPost(s, `/admin/keys/${keyId}/regenerate`, { graceSeconds: "0" })),
+			await html(adminGet(s.cookie, `/admin/keys/${keyId}/revoke`)),
+			await html(adminPost(s, `/admin/keys/${keyId}/regenerate`, { graceSeconds: "3600" })),
+		];
+		for (const page of pages) {
+			expect(page).toContain('<a href="/admin/keys" aria-current="page">SCIM keys</a>');
+		}
+	});
+
+	it("shows one green notice after turning SCIM on, linking to the keys page it names", async () => {
+		const team = await teamWithSso(["saml"]);
+		const s = await adminSession(team.teamId, team.email);
+		await adminPost(s, "/admin/scim", { enabled: "true" });
+		const page = await html(adminGet(s.cookie, "/admin?notice=scim-on"));
+		expect(page.match(/class="ok"/g)?.length).toBe(1);
+		expect(page).toMatch(
+			/<div class="ok" role="status">SCIM is on\..*?<a href="\/admin\/keys">SCIM keys<\/a>/,
+		);
 	});
 });
 

@@ -1,4 +1,4 @@
-import type { FC } from "hono/jsx";
+import type { Child, FC } from "hono/jsx";
 import { scimDriftWarning } from "../../db/teams";
 import { Copyable, CsrfField, Message } from "../layout";
 
@@ -10,7 +10,7 @@ export interface AuthenticationProps {
 	scimEnabled: boolean;
 	scimBaseUrl: string;
 	error?: string;
-	notice?: string;
+	notice?: Child;
 }
 
 /** Team settings → Authentication: SSO methods, the SCIM switch and the base URL. */
@@ -24,7 +24,9 @@ export const AuthenticationPage: FC<AuthenticationProps> = (p) => (
 			{p.ssoMethods.length === 0 ? <em>none</em> : <strong>{p.ssoMethods.join(", ")}</strong>}
 		</p>
 		{p.problem === null ? (
-			<Message kind="ok">Exactly one SSO method is configured: SCIM can be used.</Message>
+			<p>
+				<span class="good">✓</span> Exactly one SSO method is configured: SCIM can be used.
+			</p>
 		) : p.scimEnabled ? (
 			<Message kind="error">{scimDriftWarning(true, p.ssoMethods)}</Message>
 		) : (
@@ -38,17 +40,21 @@ export const AuthenticationPage: FC<AuthenticationProps> = (p) => (
 			. While it is on, your identity provider manages the team's members: they cannot leave the
 			team or change their email or password on their own.
 		</p>
-		<form method="post" action="/admin/scim">
-			<CsrfField token={p.csrf} />
-			<input type="hidden" name="enabled" value={p.scimEnabled ? "false" : "true"} />
-			<button
-				type="submit"
-				class={p.scimEnabled ? "danger" : "primary"}
-				disabled={!p.scimEnabled && p.problem !== null}
-			>
-				{p.scimEnabled ? "Turn SCIM off" : "Turn SCIM on"}
-			</button>
-		</form>
+		{p.scimEnabled ? (
+			<p>
+				<a class="button danger" href="/admin/scim/off">
+					Turn SCIM off…
+				</a>
+			</p>
+		) : (
+			<form method="post" action="/admin/scim">
+				<CsrfField token={p.csrf} />
+				<input type="hidden" name="enabled" value="true" />
+				<button type="submit" class="primary" disabled={p.problem !== null}>
+					Turn SCIM on
+				</button>
+			</form>
+		)}
 
 		<h2>SCIM base URL</h2>
 		<Copyable id="scim-base-url" value={p.scimBaseUrl} />
@@ -113,5 +119,42 @@ export const AuthenticationPage: FC<AuthenticationProps> = (p) => (
 				</li>
 			</ol>
 		</details>
+	</>
+);
+
+/** The confirmation step before turning SCIM off: what stops, and what stays. */
+export const ScimOffPage: FC<{ csrf: string; error?: string }> = ({ csrf, error }) => (
+	<>
+		{error && <Message kind="error">{error}</Message>}
+		<p>While SCIM is off:</p>
+		<ul>
+			<li>
+				Every call from your identity provider is refused (<code>403 Forbidden</code>): new people
+				are not added, changes are not applied, and people it deactivates stay members until you
+				remove them on the <a href="/admin/members">Members</a> page.
+			</li>
+			<li>
+				Your <a href="/admin/keys">SCIM keys</a> are kept but cannot be used, and no new key can be
+				generated. The keys work again when you turn SCIM back on.
+			</li>
+			<li>
+				Nobody is removed or deactivated. Members can leave the team and change their email and
+				password on their own again (unless another team they belong to uses SCIM).
+			</li>
+		</ul>
+		<form method="post" action="/admin/scim">
+			<CsrfField token={csrf} />
+			<input type="hidden" name="enabled" value="false" />
+			<p>
+				<label>
+					<input type="checkbox" name="confirm" value="yes" required /> I understand my identity
+					provider's calls are refused until SCIM is on again.
+				</label>
+			</p>
+			<button type="submit" class="danger">
+				Turn SCIM off
+			</button>{" "}
+			<a href="/admin">Cancel</a>
+		</form>
 	</>
 );

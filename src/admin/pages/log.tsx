@@ -1,6 +1,7 @@
 import type { FC } from "hono/jsx";
 import type { ProvisioningEventRow } from "../../db/schema";
-import { formatTime } from "../layout";
+import { Time } from "../layout";
+import { type ShownChange, shownChanges } from "../log-changes";
 
 export interface LogFilters {
 	action: string;
@@ -15,6 +16,8 @@ export interface LogProps {
 	keys: { id: string; name: string }[];
 	/** Names for actor ids: SCIM keys and admin accounts. */
 	actorNames: Map<string, string>;
+	/** The email of the person each event is about, by event id, where there is one. */
+	emails: Map<number, string>;
 	/** The `before` cursor of the next (older) page, or null on the last page. */
 	nextBefore: number | null;
 	firstPage: boolean;
@@ -59,39 +62,40 @@ export const LogPage: FC<LogProps> = (p) => {
 			{p.events.length === 0 ? (
 				<p class="muted">No events{query ? " match these filters" : " yet"}.</p>
 			) : (
-				<table>
+				<table class="log grid">
 					<thead>
 						<tr>
 							<th>When</th>
-							<th>Actor</th>
+							<th>By</th>
 							<th>Action</th>
-							<th>Target</th>
+							<th>Person or item</th>
 							<th>Outcome</th>
-							<th>Changed</th>
-							<th>Detail</th>
+							<th>Changes</th>
+							<th />
 						</tr>
 					</thead>
 					<tbody>
 						{p.events.map((e) => (
-							<tr>
-								<td>{formatTime(e.at)}</td>
-								<td>{actorLabel(e, p.actorNames)}</td>
-								<td>
+							<tr data-event={String(e.id)}>
+								<td data-label="When">
+									<Time iso={e.at} />
+								</td>
+								<td data-label="By">{actorLabel(e, p.actorNames)}</td>
+								<td data-label="Action">
 									<code>{e.action}</code>
 								</td>
+								<td class="wide" data-label="Person or item">
+									<Target event={e} email={p.emails.get(e.id) ?? null} />
+								</td>
+								<td data-label="Outcome">
+									<Outcome event={e} />
+								</td>
+								<td class="wide" data-label="Changes">
+									<ChangeSummary changes={shownChanges(e.changes)} />
+								</td>
 								<td>
-									{e.targetLabel ?? ""}
-									{e.targetId && (
-										<div class="muted">
-											<code>{e.targetId}</code>
-										</div>
-									)}
+									<a href={`/admin/log/${e.id}`}>Details</a>
 								</td>
-								<td class={e.outcome === "success" ? "status-active" : "status-revoked"}>
-									{e.outcome} ({e.status})
-								</td>
-								<td>{(e.changes ?? []).join(", ")}</td>
-								<td>{e.detail ?? ""}</td>
 							</tr>
 						))}
 					</tbody>
@@ -103,6 +107,157 @@ export const LogPage: FC<LogProps> = (p) => {
 					<a href={`/admin/log?${query ? `${query}&` : ""}before=${p.nextBefore}`}>Older →</a>
 				)}
 			</p>
+		</>
+	);
+};
+
+const SUMMARY_MAX = 3;
+
+const Target: FC<{ event: ProvisioningEventRow; email: string | null }> = ({ event: e, email }) => (
+	<>
+		{e.targetLabel && <div>{e.targetLabel}</div>}
+		{email && email !== e.targetLabel && <div>{email}</div>}
+		{!e.targetLabel && !email && e.targetId && (
+			<div class="muted small">
+				{e.targetType ?? "id"} <code>{e.targetId}</code>
+			</div>
+		)}
+	</>
+);
+
+const Outcome: FC<{ event: ProvisioningEventRow }> = ({ event: e }) => (
+	<>
+		<span class={e.outcome === "success" ? "status-active" : "status-revoked"}>
+			{e.outcome} ({e.status})
+		</span>
+		{e.outcome === "failure" && e.detail && <div class="small">{e.detail}</div>}
+	</>
+);
+
+const ChangeSummary: FC<{ changes: ShownChange[] }> = ({ changes }) => {
+	const shown = changes.slice(0, SUMMARY_MAX);
+	return (
+		<>
+			{shown.map((c) => (
+				<div>
+					{c.hasValues ? (
+						<>
+							{c.label}: <ChangeValues change={c} />
+						</>
+					) : (
+						c.label
+					)}
+				</div>
+			))}
+			{changes.length > SUMMARY_MAX && (
+				<div class="muted small">and {changes.length - SUMMARY_MAX} more</div>
+			)}
+		</>
+	);
+};
+
+/** "old → new", with a dash for a value that was not there. */
+const ChangeValues: FC<{ change: ShownChange }> = ({ change: c }) => (
+	<>
+		<span class="change-old">{c.before ?? "—"}</span> →{" "}
+		<span class="change-new">{c.after ?? "—"}</span>
+	</>
+);
+
+/** One event with everything the log knows about it. */
+export const LogEventPage: FC<{
+	event: ProvisioningEventRow;
+	actor: string;
+	email: string | null;
+}> = ({ event: e, actor, email }) => {
+	const changes = shownChanges(e.changes);
+	return (
+		<>
+			<p>
+				<a href="/admin/log">← Provisioning log</a>
+			</p>
+			<dl class="fields">
+				<dt>When</dt>
+				<dd>
+					<Time iso={e.at} />
+				</dd>
+				<dt>By</dt>
+				<dd>{actor}</dd>
+				<dt>Action</dt>
+				<dd>
+					<code>{e.action}</code>
+				</dd>
+				{e.targetType && (
+					<>
+						<dt>{e.targetType === "ScimKey" ? "SCIM key" : e.targetType}</dt>
+						<dd>
+							{e.targetLabel && <div>{e.targetLabel}</div>}
+							{e.targetId && (
+								<div class="muted small">
+									<code>{e.targetId}</code>
+								</div>
+							)}
+						</dd>
+					</>
+				)}
+				{email && (
+					<>
+						<dt>Email</dt>
+						<dd>{email}</dd>
+					</>
+				)}
+				<dt>Outcome</dt>
+				<dd>
+					<span class={e.outcome === "success" ? "status-active" : "status-revoked"}>
+						{e.outcome} ({e.status})
+					</span>
+				</dd>
+				{e.detail && (
+					<>
+						<dt>Detail</dt>
+						<dd>{e.detail}</dd>
+					</>
+				)}
+			</dl>
+			<h2>Changes</h2>
+			{changes.length === 0 ? (
+				<p class="muted">No attribute changes recorded.</p>
+			) : (
+				<table>
+					<thead>
+						<tr>
+							<th>Attribute</th>
+							<th>Before</th>
+							<th>After</th>
+						</tr>
+					</thead>
+					<tbody>
+						{changes.map((c) => (
+							<tr>
+								<td data-label="Attribute">{c.label}</td>
+								<td data-label="Before">
+									{c.hidden ? (
+										<span class="muted">not shown</span>
+									) : c.hasValues ? (
+										<span class="change-old">{c.before ?? "—"}</span>
+									) : (
+										<span class="muted">not recorded</span>
+									)}
+								</td>
+								<td data-label="After">
+									{c.hidden ? (
+										<span class="muted">changed (secret, not shown)</span>
+									) : c.hasValues ? (
+										<span class="change-new">{c.after ?? "—"}</span>
+									) : (
+										<span class="muted">not recorded</span>
+									)}
+								</td>
+							</tr>
+						))}
+					</tbody>
+				</table>
+			)}
 		</>
 	);
 };

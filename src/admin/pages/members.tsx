@@ -22,7 +22,7 @@ export const MembersPage: FC<MembersProps> = (p) => (
 	<>
 		{p.notice && <Message kind="ok">{p.notice}</Message>}
 		<h2>Active members ({p.members.length})</h2>
-		<table>
+		<table class="grid">
 			<thead>
 				<tr>
 					<th>Email</th>
@@ -36,16 +36,20 @@ export const MembersPage: FC<MembersProps> = (p) => (
 			<tbody>
 				{p.members.map((m) => (
 					<tr>
-						<td>{m.email}</td>
-						<td>{[m.givenName, m.familyName].filter(Boolean).join(" ") || "—"}</td>
-						<td>{m.role}</td>
-						<td>
+						<td class="wide" data-label="Email">
+							{m.email}
+						</td>
+						<td data-label="Name">
+							{[m.givenName, m.familyName].filter(Boolean).join(" ") || "—"}
+						</td>
+						<td data-label="Role">{m.role}</td>
+						<td data-label="Account">
 							<AccountKind member={m} />
 						</td>
-						<td>
+						<td data-label="Joined">
 							<Time iso={m.joinedAt} />
 						</td>
-						<td>
+						<td class="wide" data-label="Actions">
 							{m.accountId === p.selfAccountId ? (
 								<span class="muted">you</span>
 							) : (
@@ -74,7 +78,7 @@ export const MembersPage: FC<MembersProps> = (p) => (
 					They are not members and cannot sign in; their accounts and data are kept. Your identity
 					provider can reactivate them.
 				</p>
-				<table>
+				<table class="grid">
 					<thead>
 						<tr>
 							<th>userName</th>
@@ -86,10 +90,14 @@ export const MembersPage: FC<MembersProps> = (p) => (
 					<tbody>
 						{p.deactivated.map((u) => (
 							<tr>
-								<td>{u.userName}</td>
-								<td>{u.email ?? "—"}</td>
-								<td>{[u.givenName, u.familyName].filter(Boolean).join(" ") || "—"}</td>
-								<td>
+								<td data-label="userName">{u.userName}</td>
+								<td class="wide" data-label="Email">
+									{u.email ?? "—"}
+								</td>
+								<td data-label="Name">
+									{[u.givenName, u.familyName].filter(Boolean).join(" ") || "—"}
+								</td>
+								<td data-label="Deactivated">
 									<Time iso={u.updatedAt} />
 								</td>
 							</tr>
@@ -108,7 +116,7 @@ export const MembersPage: FC<MembersProps> = (p) => (
 					Your identity provider sent these users without an email. They have no account, membership
 					or sign-in until it sends one; then they join or are invited as usual.
 				</p>
-				<table>
+				<table class="grid">
 					<thead>
 						<tr>
 							<th>userName</th>
@@ -119,9 +127,11 @@ export const MembersPage: FC<MembersProps> = (p) => (
 					<tbody>
 						{p.unlinked.map((u) => (
 							<tr>
-								<td>{u.userName}</td>
-								<td>{[u.givenName, u.familyName].filter(Boolean).join(" ") || "—"}</td>
-								<td>
+								<td data-label="userName">{u.userName}</td>
+								<td data-label="Name">
+									{[u.givenName, u.familyName].filter(Boolean).join(" ") || "—"}
+								</td>
+								<td data-label="Provisioned">
 									<Time iso={u.createdAt} />
 								</td>
 							</tr>
@@ -135,7 +145,7 @@ export const MembersPage: FC<MembersProps> = (p) => (
 		{p.invites.length === 0 ? (
 			<p class="muted">No open invites.</p>
 		) : (
-			<table>
+			<table class="grid">
 				<thead>
 					<tr>
 						<th>Email</th>
@@ -148,8 +158,10 @@ export const MembersPage: FC<MembersProps> = (p) => (
 				<tbody>
 					{p.invites.map((i) => (
 						<tr>
-							<td>{i.email}</td>
-							<td>
+							<td class="wide" data-label="Email">
+								{i.email}
+							</td>
+							<td data-label="Status">
 								{i.status}
 								{i.emailStatus === "throttled" && (
 									<>
@@ -161,13 +173,13 @@ export const MembersPage: FC<MembersProps> = (p) => (
 									</>
 								)}
 							</td>
-							<td>
+							<td data-label="Sent">
 								<Time iso={i.createdAt} />
 							</td>
-							<td>
+							<td data-label="Expires">
 								<Time iso={i.expiresAt} />
 							</td>
-							<td>
+							<td class="wide" data-label="Actions">
 								<form method="post" action={`/admin/invites/${i.id}/resend`} class="inline">
 									<CsrfField token={p.csrf} />
 									<button type="submit">Resend</button>

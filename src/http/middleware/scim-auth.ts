@@ -26,9 +26,13 @@ export const scimAuth = createMiddleware<AppEnv>(async (c, next) => {
 	const now = new Date().toISOString();
 	const status = keyStatus(found.key, now);
 	if (status === "revoked" || status === "expired") {
-		throw scimErrors.unauthorized(
-			`This SCIM API key was ${status === "revoked" ? "revoked" : "replaced and its grace period has ended"}.`,
-		);
+		const why =
+			status === "revoked"
+				? "was revoked"
+				: found.key.replacedByKeyId
+					? "was replaced and its grace period has ended"
+					: "has expired";
+		throw scimErrors.unauthorized(`This SCIM API key ${why}.`);
 	}
 	if (!found.scimEnabled) {
 		throw scimErrors.forbidden(
