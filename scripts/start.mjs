@@ -230,7 +230,7 @@ function serviceApi(origin, token) {
 
 async function seedDemoTeam(origin, serviceToken) {
 	const call = serviceApi(origin, serviceToken);
-	let saved = existsSync(DEMO_FILE) ? JSON.parse(readFileSync(DEMO_FILE, "utf8")) : null;
+	let saved = readSavedDemo();
 	if (saved && !(await call("GET", `/teams/${saved.teamId}`).catch(() => null))) {
 		saved = null; // The local state was reset: a new team.
 	}
@@ -252,6 +252,15 @@ async function seedDemoTeam(origin, serviceToken) {
 		(error) => ({ url: `(none: ${error.message})` }),
 	);
 	return { teamId, token: key.token, keyReused, adminLink: link.url };
+}
+
+/** What an earlier start saved, or null (none, or not readable: a new demo team is made). */
+function readSavedDemo() {
+	try {
+		return JSON.parse(readFileSync(DEMO_FILE, "utf8"));
+	} catch {
+		return null;
+	}
 }
 
 async function keyWorks(origin, token) {
