@@ -21,6 +21,8 @@ app.route("/api/v1", serviceApi);
 app.route("/invites", invitesApp);
 app.route("/admin", adminApp);
 app.get("/", (c) => c.text("scim-edge: SCIM 2.0 provisioning. SCIM base URL: /scim/v2"));
+// Liveness, and how `npm start` tells scim-edge from another program on its port.
+app.get("/healthz", (c) => c.json({ service: "scim-edge", status: "ok" }));
 
 app.onError(handleError);
 app.notFound(handleNotFound);

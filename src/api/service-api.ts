@@ -17,14 +17,19 @@ import { scimErrors } from "../scim/errors";
 import { MAX_GRACE_SECONDS } from "../team/settings";
 import { teamStub } from "../team/stub";
 import * as z from "../zod";
+import { openApiDocument } from "./openapi";
 
 /**
  * The service API (DESIGN.md "Surfaces"): how the rest of the product, and operators, use
- * scim-edge. JSON in and out; errors as `{"error": {"code", "message"}}`.
+ * scim-edge. JSON in and out; errors as `{"error": {"code", "message"}}`, `code` in snake_case.
+ * Described in ./openapi.ts (GET /api/v1/openapi.json); a test keeps the two in step.
  */
 export const serviceApi = new Hono<AppEnv>();
 
 const SERVICE: Actor = { type: "service", id: null };
+
+/** The API's OpenAPI 3.1 description; public, so tools can read it without the token. */
+serviceApi.get("/openapi.json", (c) => c.json(openApiDocument));
 
 /**
  * Every failure is the same 401, whether the header is missing, malformed or wrong (Hono's

@@ -20,10 +20,10 @@ export async function listSsoMethods(db: Db, teamId: string): Promise<string[]> 
 /** Why SCIM cannot be used for this team yet, or null when the SSO precondition holds. */
 export function ssoPreconditionProblem(methods: string[]): string | null {
 	if (methods.length === 0) {
-		return "SCIM needs SSO: configure exactly one SSO method for this team first (it has none).";
+		return "This team has no SSO method; SCIM needs exactly one SSO method. Configure one first.";
 	}
 	if (methods.length > 1) {
-		return `SCIM needs exactly one SSO method, but this team has ${methods.length} (${methods.join(", ")}). Remove all but one first.`;
+		return `This team has ${methods.length} SSO methods (${methods.join(", ")}); SCIM needs exactly one SSO method. Remove all but one first.`;
 	}
 	return null;
 }

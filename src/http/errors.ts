@@ -4,7 +4,7 @@ import { routePath } from "hono/route";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { renderAdminError } from "../admin/error-page";
 import { renderInviteError } from "../invites/pages";
-import { ScimError, type ScimStatus, scimErrors } from "../scim/errors";
+import { ScimError, type ScimStatus, type ScimType, scimErrors } from "../scim/errors";
 import { scimJson } from "./respond";
 
 /**
@@ -117,19 +117,39 @@ function isServiceApi(c: Context): boolean {
 	return c.req.path.startsWith("/api/");
 }
 
+/**
+ * The service API's `code`: snake_case throughout, so a SCIM `scimType` (camelCase in RFC 7644
+ * Table 9) is renamed, and an error without one is named by its status.
+ */
 function apiErrorCode(error: ScimError): string {
 	if (error.scimType) {
-		return error.scimType;
+		return SCIM_TYPE_CODES[error.scimType];
 	}
-	const codes: Partial<Record<ScimStatus, string>> = {
-		400: "bad_request",
-		401: "unauthorized",
-		403: "forbidden",
-		404: "not_found",
-		409: "conflict",
-		412: "precondition_failed",
-		413: "payload_too_large",
-		429: "rate_limited",
-	};
-	return codes[error.status] ?? "internal_error";
+	return STATUS_CODES[error.status] ?? "internal_error";
 }
+
+const SCIM_TYPE_CODES: Record<ScimType, string> = {
+	invalidFilter: "invalid_filter",
+	tooMany: "too_many",
+	uniqueness: "uniqueness",
+	mutability: "mutability",
+	invalidSyntax: "invalid_syntax",
+	invalidPath: "invalid_path",
+	noTarget: "no_target",
+	invalidValue: "invalid_value",
+	invalidVers: "invalid_version",
+	sensitive: "sensitive",
+};
+
+const STATUS_CODES: Partial<Record<ScimStatus, string>> = {
+	400: "bad_request",
+	401: "unauthorized",
+	403: "forbidden",
+	404: "not_found",
+	409: "conflict",
+	412: "precondition_failed",
+	413: "payload_too_large",
+	429: "rate_limited",
+	501: "not_implemented",
+	503: "unavailable",
+};

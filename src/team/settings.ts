@@ -98,7 +98,7 @@ export async function setScimEnabled(
 	if (enabled) {
 		const problem = ssoPreconditionProblem(await listSsoMethods(db, ctx.teamId));
 		if (problem) {
-			return err(scimErrors.conflict(`SCIM cannot be turned on: ${problem}`).toData());
+			return err(scimErrors.conflict(`SCIM cannot be turned on. ${problem}`).toData());
 		}
 	}
 	await runBatch(db, [
@@ -449,11 +449,11 @@ async function keyPrecondition(db: Db, teamId: string) {
 	}
 	const problem = ssoPreconditionProblem(await listSsoMethods(db, teamId));
 	if (problem) {
-		return scimErrors.conflict(`No SCIM key can be generated: ${problem}`).toData();
+		return scimErrors.conflict(`No SCIM key can be generated. ${problem}`).toData();
 	}
 	if (!team.scimEnabled) {
 		return scimErrors
-			.conflict("No SCIM key can be generated: turn SCIM on for this team first.")
+			.conflict("No SCIM key can be generated while SCIM is off: turn SCIM on first.")
 			.toData();
 	}
 	return null;

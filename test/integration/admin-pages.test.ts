@@ -49,8 +49,11 @@ describe("Authentication page", () => {
 	});
 
 	it.each([
-		[[], "SCIM needs SSO: configure exactly one SSO method for this team first (it has none)"],
-		[["saml", "oidc"], "SCIM needs exactly one SSO method, but this team has 2 (oidc, saml)"],
+		[[], "This team has no SSO method; SCIM needs exactly one SSO method. Configure one first."],
+		[
+			["saml", "oidc"],
+			"This team has 2 SSO methods (oidc, saml); SCIM needs exactly one SSO method.",
+		],
 	])("explains why SCIM cannot be turned on with SSO methods %j", async (methods, message) => {
 		const team = await teamWithSso(methods);
 		const s = await adminSession(team.teamId, team.email);
@@ -59,7 +62,7 @@ describe("Authentication page", () => {
 		expect(page).toMatch(/<button type="submit" class="primary" disabled="">Turn SCIM on/);
 		const res = await adminPost(s, "/admin/scim", { enabled: "true" });
 		expect(res.status).toBe(409);
-		expect(await res.text()).toContain(`SCIM cannot be turned on: ${message}`);
+		expect(await res.text()).toContain(`SCIM cannot be turned on. ${message}`);
 		const after = await apiJson<{ scimEnabled: boolean }>("GET", `/teams/${team.teamId}`);
 		expect(after.scimEnabled).toBe(false);
 	});
@@ -102,7 +105,7 @@ describe("SCIM keys page", () => {
 		const two = await teamWithSso(["saml", "oidc"]);
 		const s2 = await adminSession(two.teamId, two.email);
 		expect(await html(adminGet(s2.cookie, "/admin/keys"))).toContain(
-			"No SCIM key can be generated: SCIM needs exactly one SSO method, but this team has 2 (oidc, saml)",
+			"No SCIM key can be generated. This team has 2 SSO methods (oidc, saml); SCIM needs exactly one",
 		);
 		const res = await adminPost(s2, "/admin/keys", { name: "Okta" });
 		expect(res.status).toBe(409);

@@ -50,4 +50,26 @@ describe("rate limiting per SCIM key", () => {
 		}
 		expect((await scim(team.token, "GET", "/Users?count=1")).status).toBe(200);
 	});
+
+	// Issue 12 §15: a client could not see its budget before the 429.
+	it("tells the client its budget in RateLimit-Limit, -Remaining and -Reset on every answer", async () => {
+		const team = await newScimTeam();
+		const first = await scim(team.token, "GET", "/Users?count=1");
+		expect(first.status).toBe(200);
+		expect(first.headers.get("RateLimit-Limit")).toBe("5");
+		expect(first.headers.get("RateLimit-Remaining")).toBe("4");
+		expect(first.headers.get("RateLimit-Reset")).toMatch(/^[1-9]\d*$/);
+		const missing = await scim(team.token, "GET", `/Users/${crypto.randomUUID()}`);
+		expect(missing.status).toBe(404);
+		expect(missing.headers.get("RateLimit-Limit")).toBe("5");
+		let res = missing;
+		for (let i = 0; i < 10 && res.status !== 429; i++) {
+			res = await scim(team.token, "GET", "/Users?count=1");
+		}
+		expect(res.status).toBe(429);
+		expect(res.headers.get("Retry-After")).toMatch(/^[1-9]\d*$/);
+		expect(res.headers.get("RateLimit-Limit")).toBe("5");
+		expect(res.headers.get("RateLimit-Remaining")).toBe("0");
+		expect(res.headers.get("RateLimit-Reset")).toMatch(/^[1-9]\d*$/);
+	});
 });

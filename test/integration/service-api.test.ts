@@ -38,7 +38,7 @@ describe("POST /api/v1/teams", () => {
 	it("answers 400 with a clear message for a missing name", async () => {
 		const res = await api("POST", "/teams", {});
 		expect(res.status).toBe(400);
-		expect(await res.json()).toMatchObject({ error: { code: "invalidValue" } });
+		expect(await res.json()).toMatchObject({ error: { code: "invalid_value" } });
 	});
 
 	it("answers 400 for malformed JSON", async () => {
@@ -48,14 +48,46 @@ describe("POST /api/v1/teams", () => {
 			body: "{nope",
 		});
 		expect(res.status).toBe(400);
-		expect(await res.json()).toMatchObject({ error: { code: "invalidSyntax" } });
+		expect(await res.json()).toMatchObject({ error: { code: "invalid_syntax" } });
+	});
+});
+
+describe("service API errors", () => {
+	// Issue 12 §14: `invalidSyntax` (a SCIM scimType) stood next to `not_found`.
+	it("writes every error code in snake_case, SCIM scimTypes included", async () => {
+		const team = await newTeam();
+		const malformed = await exports.default.fetch(`${ORIGIN}/api/v1/teams`, {
+			method: "POST",
+			headers: { Authorization: "Bearer test-service-token-0123456789" },
+			body: "{nope",
+		});
+		const answers = [
+			await api("POST", "/teams", {}),
+			malformed,
+			await api("GET", `/teams/${crypto.randomUUID()}`),
+			await api("PUT", `/teams/${team.id}/scim`, { enabled: true }),
+			await api("GET", "/no-such-endpoint"),
+			await exports.default.fetch(`${ORIGIN}/api/v1/teams/${team.id}`),
+		];
+		const codes = [];
+		for (const res of answers) {
+			codes.push(((await res.json()) as { error: { code: string } }).error.code);
+		}
+		expect(codes).toEqual([
+			"invalid_value",
+			"invalid_syntax",
+			"not_found",
+			"conflict",
+			"not_found",
+			"unauthorized",
+		]);
 	});
 });
 
 describe("PUT /api/v1/teams/:teamId/scim", () => {
 	it.each([
-		[[], "none"],
-		[["saml", "oidc"], "2"],
+		[[], "This team has no SSO method"],
+		[["saml", "oidc"], "This team has 2 SSO methods (oidc, saml)"],
 	])("refuses to turn SCIM on with SSO methods %j (409, clear message)", async (methods, hint) => {
 		const team = await newTeam();
 		await apiJson("PUT", `/teams/${team.id}/sso`, { methods });
@@ -63,7 +95,18 @@ describe("PUT /api/v1/teams/:teamId/scim", () => {
 		expect(res.status).toBe(409);
 		const body = (await res.json()) as { error: { message: string } };
 		expect(body.error.message).toContain("exactly one SSO method");
-		expect(body.error.message).toContain(hint);
+		// One prefix, then the reason (issue 12 §14: "SCIM cannot be turned on: SCIM needs SSO: …").
+		expect(body.error.message).toContain(`SCIM cannot be turned on. ${hint}`);
+		expect(body.error.message.match(/SCIM/g)).toHaveLength(2);
+	});
+
+	it("says in GET /teams/:id why SCIM cannot be turned on, and null once it can", async () => {
+		const team = await newTeam();
+		expect(await apiJson("GET", `/teams/${team.id}`)).toMatchObject({
+			scimPrecondition: expect.stringMatching(/^This team has no SSO method/),
+		});
+		await apiJson("PUT", `/teams/${team.id}/sso`, { methods: ["saml"] });
+		expect(await apiJson("GET", `/teams/${team.id}`)).toMatchObject({ scimPrecondition: null });
 	});
 
 	it("turns SCIM on with exactly one SSO method, and off again", async () => {

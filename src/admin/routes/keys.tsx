@@ -116,10 +116,10 @@ async function renderKeys(c: Context<AdminEnv>, messages: { error?: string; noti
 	const now = new Date().toISOString();
 	const sso = ssoPreconditionProblem(ssoMethods);
 	const problem = sso
-		? `No SCIM key can be generated: ${sso}`
+		? `No SCIM key can be generated. ${sso}`
 		: team?.scimEnabled
 			? null
-			: "No SCIM key can be generated: turn SCIM on first, on the Authentication page.";
+			: "No SCIM key can be generated while SCIM is off: turn SCIM on first, on the Authentication page.";
 	return renderPage(
 		c,
 		"SCIM keys",

@@ -54,6 +54,20 @@ export function takeToken(bucket: Bucket, now: number, config: RateLimitConfig):
 	return Math.max(1, Math.ceil((1 - bucket.tokens) / config.ratePerSecond));
 }
 
+/**
+ * The RateLimit header fields for a bucket just taken from: the burst is the quota, the whole
+ * tokens left are what remains, and the reset is the seconds until the bucket is full again.
+ */
+export function rateLimitHeaders(bucket: Bucket, config: RateLimitConfig): Record<string, string> {
+	const remaining = Math.max(0, Math.floor(bucket.tokens));
+	const reset = Math.ceil(Math.max(0, config.burst - bucket.tokens) / config.ratePerSecond);
+	return {
+		"RateLimit-Limit": String(config.burst),
+		"RateLimit-Remaining": String(remaining),
+		"RateLimit-Reset": String(reset),
+	};
+}
+
 /** The limits configured in the Worker's vars, with the defaults for missing or bad values. */
 export function rateLimitConfig(env: Env): RateLimitConfig {
 	return {
@@ -64,7 +78,10 @@ export function rateLimitConfig(env: Env): RateLimitConfig {
 
 const buckets = new Map<string, Bucket>();
 
-/** Answers 429 with Retry-After once the caller's SCIM key has used up its budget. */
+/**
+ * Answers 429 with Retry-After once the caller's SCIM key has used up its budget, and adds the
+ * RateLimit header fields to every answer.
+ */
 export const scimRateLimit = createMiddleware<AppEnv>(async (c, next) => {
 	const { keyId } = c.var.scimCaller;
 	const config = rateLimitConfig(c.env);
@@ -78,17 +95,29 @@ export const scimRateLimit = createMiddleware<AppEnv>(async (c, next) => {
 		buckets.set(keyId, bucket);
 	}
 	const wait = takeToken(bucket, now, config);
+	const headers = rateLimitHeaders(bucket, config);
 	if (wait > 0) {
-		return tooManyRequests(c, wait);
+		return tooManyRequests(c, wait, headers);
 	}
 	const { success } = await c.env.SCIM_RATE_LIMITER.limit({ key: keyId });
 	if (!success) {
-		return tooManyRequests(c, BINDING_PERIOD_SECONDS);
+		return tooManyRequests(c, BINDING_PERIOD_SECONDS, {
+			...headers,
+			"RateLimit-Remaining": "0",
+			"RateLimit-Reset": String(BINDING_PERIOD_SECONDS),
+		});
 	}
 	await next();
+	for (const [name, value] of Object.entries(headers)) {
+		c.res.headers.set(name, value);
+	}
 });
 
-async function tooManyRequests(c: Context<AppEnv>, retryAfterSeconds: number): Promise<Response> {
+async function tooManyRequests(
+	c: Context<AppEnv>,
+	retryAfterSeconds: number,
+	headers: Record<string, string>,
+): Promise<Response> {
 	const response = await handleError(
 		scimErrors.tooManyRequests(
 			`Too many requests for this SCIM API key: retry after ${retryAfterSeconds} s (Retry-After).`,
@@ -96,6 +125,9 @@ async function tooManyRequests(c: Context<AppEnv>, retryAfterSeconds: number): P
 		c,
 	);
 	response.headers.set("Retry-After", String(retryAfterSeconds));
+	for (const [name, value] of Object.entries(headers)) {
+		response.headers.set(name, value);
+	}
 	return response;
 }
 

@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { type Bucket, rateLimitConfig, takeToken } from "../../../src/http/middleware/rate-limit";
+import {
+	type Bucket,
+	rateLimitConfig,
+	rateLimitHeaders,
+	takeToken,
+} from "../../../src/http/middleware/rate-limit";
 
 describe("takeToken (per-isolate token bucket)", () => {
 	const config = { ratePerSecond: 2, burst: 3 };
@@ -41,5 +46,23 @@ describe("rateLimitConfig", () => {
 		expect(rateLimitConfig(env)).toEqual({ ratePerSecond: 5, burst: 7 });
 		const bad = { SCIM_RATE_LIMIT_PER_SECOND: "x", SCIM_RATE_LIMIT_BURST: "-1" } as unknown as Env;
 		expect(rateLimitConfig(bad)).toEqual({ ratePerSecond: 100, burst: 200 });
+	});
+});
+
+describe("rateLimitHeaders (IETF RateLimit header fields)", () => {
+	const config = { ratePerSecond: 2, burst: 3 };
+
+	it("gives the burst as the limit, whole tokens left, and the seconds until the bucket is full", () => {
+		expect(rateLimitHeaders({ tokens: 2, updatedAt: 0 }, config)).toEqual({
+			"RateLimit-Limit": "3",
+			"RateLimit-Remaining": "2",
+			"RateLimit-Reset": "1",
+		});
+		expect(rateLimitHeaders({ tokens: 0.4, updatedAt: 0 }, config)).toEqual({
+			"RateLimit-Limit": "3",
+			"RateLimit-Remaining": "0",
+			"RateLimit-Reset": "2",
+		});
+		expect(rateLimitHeaders({ tokens: 3, updatedAt: 0 }, config)["RateLimit-Reset"]).toBe("0");
 	});
 });
