@@ -1,6 +1,7 @@
 import { and, eq, type SQL } from "drizzle-orm";
 import { foldCase } from "../scim/fold";
 import type { Db } from "./client";
+import type { FilterSql } from "./filter-sql";
 import { type ListPage, listPage } from "./list";
 import { inList } from "./lists";
 import { type ScimGroupRow, scimGroupMembers, scimGroups, scimUsers } from "./schema";
@@ -42,15 +43,15 @@ export async function findScimGroupByDisplayName(
 	);
 }
 
-/** One page of the team's groups matching `where`, and the total. */
+/** One page of the team's groups matching `filter`, and the total. */
 export async function listScimGroups(
 	db: Db,
 	teamId: string,
-	where: SQL | undefined,
+	filter: FilterSql | undefined,
 	orderBy: SQL[],
 	page: ListPage,
 ): Promise<{ rows: ScimGroupRow[]; total: number }> {
-	return listPage(db, scimGroups, teamId, where, orderBy, page);
+	return listPage(db, scimGroups, teamId, filter, orderBy, page);
 }
 
 /** The members of these groups, each with the member's userName as `display`. */

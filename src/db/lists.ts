@@ -1,5 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
+import type { Db } from "./client";
 
 /**
  * Statements over client-sized lists. D1 binds at most 100 parameters per statement, so a list
@@ -61,3 +62,13 @@ export class ListOperands {
 
 /** The `with` table that holds a statement's {@link ListOperands} as one JSON value `p`. */
 export const OPERANDS_TABLE = "list_operands";
+
+/**
+ * The `with` tables a statement reading these operands needs: none when there are none, else
+ * {@link OPERANDS_TABLE} holding them as one bound JSON value. For `db.with(...withOperands(…))`.
+ */
+export function withOperands(db: Db, operands: ListOperands | undefined) {
+	return operands === undefined || operands.empty
+		? []
+		: [db.$with(OPERANDS_TABLE, { p: sql<string>`p` }).as(sql`select ${operands.json()} as p`)];
+}
