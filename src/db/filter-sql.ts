@@ -453,9 +453,11 @@ function unknown(path: AttrPath, target: Target) {
 function compile(scope: Scope, filter: Filter, twoValued: boolean): SQL {
 	switch (filter.kind) {
 		case "and":
-			return sql`(${compile(scope, filter.left, twoValued)} and ${compile(scope, filter.right, twoValued)})`;
 		case "or":
-			return sql`(${compile(scope, filter.left, twoValued)} or ${compile(scope, filter.right, twoValued)})`;
+			return balanced(
+				chain(filter, filter.kind).map((term) => compile(scope, term, twoValued)),
+				filter.kind,
+			);
 		case "not":
 			return sql`(not ${compile(scope, filter.filter, true)})`;
 		case "present":
@@ -476,6 +478,28 @@ function compile(scope: Scope, filter: Filter, twoValued: boolean): SQL {
 			return withPrefilter(scope, ref, equalValues(filter.filter), exists);
 		}
 	}
+}
+
+/** The terms of a run of the same connective: `a or b or c` is one chain of three. */
+function chain(filter: Filter, kind: "and" | "or"): Filter[] {
+	return filter.kind === kind
+		? [...chain(filter.left, kind), ...chain(filter.right, kind)]
+		: [filter];
+}
+
+/**
+ * The terms joined as a balanced tree: D1 caps an expression's depth at 100, and the parser's
+ * left-deep chain of 64 comparisons (plus each comparison's own depth) would pass it; a balanced
+ * one is 6 deep. `and` and `or` are associative, so the result is the same.
+ */
+function balanced(terms: SQL[], kind: "and" | "or"): SQL {
+	if (terms.length === 1 && terms[0] !== undefined) {
+		return terms[0];
+	}
+	const middle = Math.ceil(terms.length / 2);
+	const left = balanced(terms.slice(0, middle), kind);
+	const right = balanced(terms.slice(middle), kind);
+	return kind === "and" ? sql`(${left} and ${right})` : sql`(${left} or ${right})`;
 }
 
 function comparison(
