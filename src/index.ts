@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { adminApp } from "./admin/app";
 import { serviceApi } from "./api/service-api";
 import type { AppEnv } from "./env";
+import { formBodyLimit } from "./http/body";
 import { handleError, handleNotFound } from "./http/errors";
 import { dbMiddleware } from "./http/middleware/db";
 import { securityHeaders } from "./http/middleware/security-headers";
@@ -16,6 +17,10 @@ const app = new Hono<AppEnv>({ getPath: routingPath });
 app.use("*", securityHeaders);
 app.use("*", dbMiddleware);
 app.use("*", scimPathGate);
+// SCIM and service API bodies are capped where they are read, after authentication
+// (src/http/body.ts); the HTML forms are small, so their cap applies before any handler reads.
+app.use("/admin/*", formBodyLimit);
+app.use("/invites/*", formBodyLimit);
 app.route("/scim/v2", scimApp);
 app.route("/api/v1", serviceApi);
 app.route("/invites", invitesApp);
