@@ -4,6 +4,7 @@ import { serviceApi } from "./api/service-api";
 import type { AppEnv } from "./env";
 import { formBodyLimit } from "./http/body";
 import { handleError, handleNotFound } from "./http/errors";
+import { throttleUnauthorized } from "./http/middleware/auth-throttle";
 import { dbMiddleware } from "./http/middleware/db";
 import { securityHeaders } from "./http/middleware/security-headers";
 import { routingPath, scimPathGate } from "./http/paths";
@@ -21,6 +22,11 @@ app.use("*", scimPathGate);
 // (src/http/body.ts); the HTML forms are small, so their cap applies before any handler reads.
 app.use("/admin/*", formBodyLimit);
 app.use("/invites/*", formBodyLimit);
+// Failed authentication, per client address, before the credential is looked up.
+// "/admin/login/*" also matches "/admin/login" (the form post).
+for (const path of ["/scim/v2/*", "/api/v1/*", "/admin/login/*"]) {
+	app.use(path, throttleUnauthorized);
+}
 app.route("/scim/v2", scimApp);
 app.route("/api/v1", serviceApi);
 app.route("/invites", invitesApp);

@@ -88,18 +88,22 @@ export const scimRateLimit = createMiddleware<AppEnv>(async (c, next) => {
 	await next();
 });
 
-async function tooManyRequests(c: Context<AppEnv>, retryAfterSeconds: number): Promise<Response> {
+/** The 429 in the surface's error format, with Retry-After. */
+export async function tooManyRequests(
+	c: Context<AppEnv>,
+	retryAfterSeconds: number,
+	reason = "Too many requests for this SCIM API key",
+): Promise<Response> {
 	const response = await handleError(
-		scimErrors.tooManyRequests(
-			`Too many requests for this SCIM API key: retry after ${retryAfterSeconds} s (Retry-After).`,
-		),
+		scimErrors.tooManyRequests(`${reason}: retry after ${retryAfterSeconds} s (Retry-After).`),
 		c,
 	);
 	response.headers.set("Retry-After", String(retryAfterSeconds));
 	return response;
 }
 
-function positive(value: string | undefined, fallback: number): number {
+/** A positive number from a var, else `fallback`. */
+export function positive(value: string | undefined, fallback: number): number {
 	const number = Number(value);
 	return Number.isFinite(number) && number > 0 ? number : fallback;
 }
