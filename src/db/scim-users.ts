@@ -3,6 +3,7 @@ import { foldCase } from "../scim/fold";
 import type { Db } from "./client";
 import type { FilterSql } from "./filter-sql";
 import { type ListPage, listQueries } from "./list";
+import { inList } from "./lists";
 import {
 	type Account,
 	accounts,
@@ -215,12 +216,7 @@ export async function listGroupsOfUsers(
 		})
 		.from(scimGroupMembers)
 		.innerJoin(scimGroups, eq(scimGroups.id, scimGroupMembers.groupId))
-		.where(
-			and(
-				eq(scimGroupMembers.teamId, teamId),
-				sql`${scimGroupMembers.scimUserId} in (select value from json_each(${JSON.stringify(userIds)}))`,
-			),
-		)
+		.where(and(eq(scimGroupMembers.teamId, teamId), inList(scimGroupMembers.scimUserId, userIds)))
 		.orderBy(scimGroups.displayName);
 	for (const row of rows) {
 		const list = byUser.get(row.userId) ?? [];

@@ -1,4 +1,10 @@
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { createDb } from "../../src/db/client";
+import { groupFilterSql, userFilterSql } from "../../src/db/filter-sql";
+import { scimUsers } from "../../src/db/schema";
+import { parseFilter } from "../../src/scim/filter/parse";
+import { validateFilter } from "../../src/scim/filter/validate";
 import { GROUP_RESOURCE_TYPE, USER_RESOURCE_TYPE } from "../../src/scim/schemas/resource-types";
 import type { ResourceTypeDef } from "../../src/scim/schemas/types";
 import { SCHEMA_GROUP } from "../../src/scim/schemas/urns";
@@ -225,3 +231,40 @@ const refusedPaths: Record<string, string[]> = {
 	],
 	Group: ["meta"],
 };
+
+// The filter compiler binds nothing itself: every value goes into the one JSON operand parameter
+// (src/db/lists.ts), so the number of parameters cannot grow with the filter.
+describe("Filter SQL parameters", () => {
+	it.each([
+		[
+			"User",
+			USER_RESOURCE_TYPE,
+			Array.from({ length: 64 }, (_, i) => `emails[value ew "x${i}"]`).join(" or "),
+		],
+		[
+			"User",
+			USER_RESOURCE_TYPE,
+			Array.from({ length: 64 }, (_, i) => `meta.location co "u${i}" or groups.display sw "g${i}"`)
+				.slice(0, 32)
+				.join(" and "),
+		],
+		[
+			"Group",
+			GROUP_RESOURCE_TYPE,
+			Array.from({ length: 64 }, (_, i) => `members.value eq "m${i}"`).join(" or "),
+		],
+	])(
+		"binds no parameter of its own for a %s filter of 64 comparisons",
+		(_, resourceType, filter) => {
+			const compile = resourceType === USER_RESOURCE_TYPE ? userFilterSql : groupFilterSql;
+			const compiled = compile(validateFilter(parseFilter(filter), resourceType), {
+				teamId: "t",
+				baseUrl: "https://x.test/scim/v2",
+			});
+			const db = createDb(env.DB);
+			const query = db.select().from(scimUsers).where(compiled.where).toSQL();
+			expect(query.params).toEqual([]);
+			expect(JSON.parse(compiled.operands.json()).length).toBeGreaterThan(0);
+		},
+	);
+});
