@@ -188,32 +188,37 @@ export async function newAdminTeam(name = "Acme") {
 }
 
 /**
- * A cheap fingerprint of everything one team owns in D1: row counts, plus the sum of versions
- * where rows carry one, so an update shows as well as an insert or a delete. The provisioning
- * log is left out on purpose: refused writes are recorded there.
+ * Everything one team owns in D1, row by row and column by column, in a stable order, so an
+ * update that leaves counts alone (a silent rewrite of one attribute) shows as well as an insert
+ * or a delete. Left out on purpose: the provisioning log (refused writes are recorded there), a
+ * key's last use (every authenticated request may touch it) and the outbox's delivery progress
+ * (the team object's alarm moves it on its own).
  */
 export async function teamSnapshot(teamId: string): Promise<Record<string, unknown>> {
 	const { env } = await import("cloudflare:workers");
+	const teamAccounts =
+		"(select account_id from memberships where team_id = ?1 union select account_id from scim_users where team_id = ?1 union select id from accounts where created_by_team_id = ?1)";
 	const queries: Record<string, string> = {
-		teams: "select count(*) as n, max(updated_at) as v from teams where id = ?1",
-		ssoMethods: "select count(*) as n from team_sso_methods where team_id = ?1",
-		accounts:
-			"select count(*) as n, sum(length(email) + length(coalesce(given_name, '')) + length(coalesce(family_name, ''))) as v from accounts where created_by_team_id = ?1",
-		accountBlocks: "select count(*) as n from account_blocks where team_id = ?1",
-		memberships:
-			"select count(*) as n, group_concat(role) as v from memberships where team_id = ?1",
-		scimUsers: "select count(*) as n, sum(version) as v from scim_users where team_id = ?1",
-		scimUserEmails: "select count(*) as n from scim_user_emails where team_id = ?1",
-		scimGroups: "select count(*) as n, sum(version) as v from scim_groups where team_id = ?1",
-		scimGroupMembers: "select count(*) as n from scim_group_members where team_id = ?1",
-		invites: "select count(*) as n, group_concat(status) as v from invites where team_id = ?1",
-		emailOutbox: "select count(*) as n from email_outbox where team_id = ?1",
+		teams: "select * from teams where id = ?1",
+		ssoMethods: "select * from team_sso_methods where team_id = ?1 order by method",
+		accounts: `select * from accounts where id in ${teamAccounts} order by id`,
+		accountBlocks: "select * from account_blocks where team_id = ?1 order by account_id",
+		memberships: "select * from memberships where team_id = ?1 order by account_id",
+		scimUsers: "select * from scim_users where team_id = ?1 order by id",
+		scimUserEmails:
+			"select * from scim_user_emails where team_id = ?1 order by scim_user_id, position",
+		scimGroups: "select * from scim_groups where team_id = ?1 order by id",
+		scimGroupMembers:
+			"select * from scim_group_members where team_id = ?1 order by group_id, scim_user_id",
+		invites: "select * from invites where team_id = ?1 order by id",
+		emailOutbox:
+			"select id, invite_id, to_email, subject, body from email_outbox where team_id = ?1 order by id",
 		scimKeys:
-			"select count(*) as n, group_concat(revoked_at) as v from scim_keys where team_id = ?1",
+			"select id, name, secret_hash, created_at, expires_at, revoked_at, replaced_by_key_id from scim_keys where team_id = ?1 order by id",
 	};
 	const names = Object.keys(queries);
 	const results = await env.DB.batch(
 		names.map((name) => env.DB.prepare(queries[name] as string).bind(teamId)),
 	);
-	return Object.fromEntries(names.map((name, i) => [name, results[i]?.results[0]]));
+	return Object.fromEntries(names.map((name, i) => [name, results[i]?.results ?? []]));
 }

@@ -4,11 +4,15 @@ import { defineConfig } from "vitest/config";
 
 const root = resolve(import.meta.dirname, "..");
 
-/** A workers project over wrangler.toml with the given rate limits (per SCIM key). */
+/**
+ * A workers project over wrangler.toml with the given rate limits (per SCIM key) and limits on
+ * failed authentication (per client address).
+ */
 function workersProject(
 	name: string,
 	include: string[],
 	limits: { perSecond: number; burst: number; perTenSeconds: number },
+	authFailures: { burst: number; perMinute: number; bindingPerMinute: number },
 	exclude: string[] = [],
 ) {
 	return {
@@ -26,6 +30,8 @@ function workersProject(
 						SESSION_SECRET: "test-session-secret-0123456789abcdef0123456789",
 						SCIM_RATE_LIMIT_PER_SECOND: String(limits.perSecond),
 						SCIM_RATE_LIMIT_BURST: String(limits.burst),
+						AUTH_FAILURE_BURST: String(authFailures.burst),
+						AUTH_FAILURE_PER_MINUTE: String(authFailures.perMinute),
 					},
 					outboundService: (request: Request) =>
 						new URL(request.url).hostname === "mail.scim-edge.test"
@@ -35,6 +41,10 @@ function workersProject(
 						SCIM_RATE_LIMITER: {
 							namespace_id: "1001",
 							simple: { limit: limits.perTenSeconds, period: 10 },
+						},
+						AUTH_FAILURE_LIMITER: {
+							namespace_id: "1002",
+							simple: { limit: authFailures.bindingPerMinute, period: 60 },
 						},
 					},
 				},
@@ -66,13 +76,22 @@ export default defineConfig({
 				"workers",
 				["test/integration/**/*.test.ts", "test/idp/**/*.test.ts"],
 				{ perSecond: 1_000_000, burst: 1_000_000, perTenSeconds: 1_000_000 },
+				{ burst: 1_000_000, perMinute: 1_000_000, bindingPerMinute: 1_000_000 },
 				["test/integration/rate-limit.test.ts"],
 			),
-			workersProject("limits", ["test/integration/rate-limit.test.ts"], {
-				perSecond: 1,
-				burst: 5,
-				perTenSeconds: 1_000_000,
-			}),
+			workersProject(
+				"limits",
+				["test/integration/rate-limit.test.ts"],
+				{
+					perSecond: 1,
+					burst: 5,
+					perTenSeconds: 1_000_000,
+				},
+				// The binding refuses an address's 13th failure in a minute, before the isolate's bucket
+				// (16) runs dry, so one test sees both layers: the binding's refusal, then the isolate's
+				// block before any lookup (test/integration/rate-limit.test.ts).
+				{ burst: 16, perMinute: 1, bindingPerMinute: 12 },
+			),
 		],
 	},
 });

@@ -9,7 +9,7 @@ import { listInvites, publicInvite } from "../db/invites";
 import { listKeys, publicKey } from "../db/keys";
 import { getTeam, listSsoMethods, scimDriftWarning, ssoPreconditionProblem } from "../db/teams";
 import type { AppEnv } from "../env";
-import { readJsonBody } from "../http/body";
+import { MAX_SERVICE_API_BODY_BYTES, readJsonBody } from "../http/body";
 import { unwrap } from "../http/unwrap";
 import type { Actor } from "../provisioning/actor";
 import { signInDecision } from "../provisioning/authority";
@@ -246,7 +246,7 @@ async function parseBody<T extends z.ZodMiniType>(
 	c: Context<AppEnv>,
 	schema: T,
 ): Promise<z.infer<T>> {
-	const parsed = schema.safeParse(await readJsonBody(c));
+	const parsed = schema.safeParse(await readJsonBody(c, MAX_SERVICE_API_BODY_BYTES));
 	if (!parsed.success) {
 		const issue = parsed.error.issues[0];
 		const where = issue?.path.length ? `${issue.path.join(".")}: ` : "";

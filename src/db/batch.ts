@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Db } from "./client";
 
@@ -35,4 +36,39 @@ export function chunkRows<T>(rows: T[], columnsPerRow: number): T[][] {
 		chunks.push(rows.slice(i, i + size));
 	}
 	return chunks;
+}
+
+/** What the error of a batch aborted by {@link versionGuard} says, before the table name. */
+const STALE_WRITE = "stale write of";
+
+/**
+ * A statement that aborts its D1 batch when the statement just before it changed no row: put it
+ * right after a version-guarded UPDATE (`where id = ? and version = ?`) and a stale write rolls
+ * back the whole batch instead of rewriting the other rows around an update that did nothing.
+ *
+ * SQLite has no RAISE outside triggers, so the abort is an error SQLite raises by itself:
+ * `json_extract` with a malformed path. The path is valid ('$') when `changes()` (the rows the
+ * previous statement of this connection changed) is not 0, and names the table when it is 0;
+ * it depends on `changes()`, so SQLite cannot evaluate it ahead of time. Recognise the abort
+ * with {@link isStaleWrite}.
+ *
+ * @example runBatch(db, [db.update(t).set(v).where(and(eq(t.id, id), eq(t.version, n))), versionGuard(db, "scim_groups"), ...rest])
+ */
+export function versionGuard(db: Db, table: string): Statement {
+	if (!/^\w+$/.test(table)) {
+		throw new Error(`versionGuard: "${table}" is not a table name`);
+	}
+	return db.run(
+		sql.raw(`select json_extract('{}', iif(changes() = 0, '${STALE_WRITE} ${table}', '$'))`),
+	);
+}
+
+/** Whether a failed batch was aborted by a {@link versionGuard} (of `table`, when given). */
+export function isStaleWrite(error: unknown, table?: string): boolean {
+	for (let e: unknown = error; e instanceof Error; e = e.cause) {
+		if (e.message.includes(table === undefined ? STALE_WRITE : `${STALE_WRITE} ${table}`)) {
+			return true;
+		}
+	}
+	return false;
 }

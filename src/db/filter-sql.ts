@@ -13,6 +13,7 @@ import {
 } from "../scim/schemas/lookup";
 import { GROUP_RESOURCE_TYPE, USER_RESOURCE_TYPE } from "../scim/schemas/resource-types";
 import type { AttributeDef, ResourceTypeDef } from "../scim/schemas/types";
+import { ListOperands } from "./lists";
 import { scimGroupMembers, scimGroups, scimUserEmails, scimUsers } from "./schema";
 
 /**
@@ -71,11 +72,26 @@ export interface FilterContext {
 	baseUrl?: string;
 }
 
+/**
+ * A compiled filter: the condition and the operands it reads. Every value in the condition (the
+ * client's operands, and the JSON paths and URLs around them) is read from one JSON parameter
+ * (src/db/lists.ts), so no filter the parser accepts can exceed D1's 100 bound parameters.
+ */
+export interface FilterSql {
+	where: SQL;
+	operands: ListOperands;
+}
+
+/** The context while compiling: the request's, and where values are bound. */
+interface Ctx extends FilterContext {
+	bind(value: string | number): SQL;
+}
+
 interface Target {
 	resourceType: ResourceTypeDef;
 	resource: SQLiteColumn;
 	/** Attributes with a column (or an expression over columns) of their own, by canonical core name. */
-	columns(ctx: FilterContext): Record<string, SQL | SQLiteColumn>;
+	columns(ctx: Ctx): Record<string, SQL | SQLiteColumn>;
 	/** The case-fold key columns of some of those attributes, by the same names. */
 	keyColumns: Record<string, SQLiteColumn>;
 	/**
@@ -84,12 +100,12 @@ interface Target {
 	 */
 	jsonKeys?: Record<string, (raw: SQL) => SQL>;
 	/** Multi-valued attributes kept in tables of their own rather than in `resource`. */
-	sideElements: Record<string, (ctx: FilterContext) => Elements>;
+	sideElements: Record<string, (ctx: Ctx) => Elements>;
 	/**
 	 * An indexed lookup that every resource with some `attribute.value` equal to `value` passes;
 	 * ANDed in front of the exact condition so the planner can start from the index.
 	 */
-	indexedValue?: Record<string, (ctx: FilterContext, value: string) => SQL>;
+	indexedValue?: Record<string, (ctx: Ctx, value: string) => SQL>;
 }
 
 function metaColumns(
@@ -100,25 +116,27 @@ function metaColumns(
 		createdAt: SQLiteColumn;
 		updatedAt: SQLiteColumn;
 	},
-	ctx: FilterContext,
+	ctx: Ctx,
 ): Record<string, SQL | SQLiteColumn> {
 	return {
 		id: table.id,
 		"meta.created": table.createdAt,
 		"meta.lastModified": table.updatedAt,
-		"meta.resourceType": sql`${resourceType.name}`,
+		"meta.resourceType": ctx.bind(resourceType.name),
 		"meta.version": sql`('W/"' || ${table.version} || '"')`,
 		...(ctx.baseUrl === undefined
 			? {}
 			: {
-					"meta.location": sql`(${`${ctx.baseUrl}${resourceType.endpoint}/`} || ${table.id})`,
+					"meta.location": sql`(${ctx.bind(`${ctx.baseUrl}${resourceType.endpoint}/`)} || ${table.id})`,
 				}),
 	};
 }
 
 /** `$ref` of a member or group: the URL of the resource it points to. */
-function refTo(ctx: FilterContext, endpoint: string, id: SQLiteColumn): SQL {
-	return ctx.baseUrl === undefined ? sql`null` : sql`(${`${ctx.baseUrl}${endpoint}/`} || ${id})`;
+function refTo(ctx: Ctx, endpoint: string, id: SQLiteColumn): SQL {
+	return ctx.baseUrl === undefined
+		? sql`null`
+		: sql`(${ctx.bind(`${ctx.baseUrl}${endpoint}/`)} || ${id})`;
 }
 
 /** Side-table elements whose sub-attributes are SQL expressions; every element is present. */
@@ -184,7 +202,7 @@ const USER_TARGET: Target = {
 	},
 	indexedValue: {
 		emails: (ctx, value) =>
-			sql`${scimUsers.id} in (select ${scimUserEmails.scimUserId} from ${scimUserEmails} where ${scimUserEmails.teamId} = ${ctx.teamId} and ${scimUserEmails.valueKey} = ${foldCase(value)})`,
+			sql`${scimUsers.id} in (select ${scimUserEmails.scimUserId} from ${scimUserEmails} where ${scimUserEmails.teamId} = ${ctx.bind(ctx.teamId)} and ${scimUserEmails.valueKey} = ${ctx.bind(foldCase(value))})`,
 	},
 };
 
@@ -216,17 +234,20 @@ const GROUP_TARGET: Target = {
 };
 
 /** The SQL condition for a validated filter over the team's Users. */
-export function userFilterSql(filter: Filter, ctx: FilterContext | string): SQL {
-	return compile(new Scope(USER_TARGET, contextOf(ctx)), filter, false);
+export function userFilterSql(filter: Filter, ctx: FilterContext | string): FilterSql {
+	return compileFilter(USER_TARGET, filter, ctx);
 }
 
 /** The SQL condition for a validated filter over the team's Groups. */
-export function groupFilterSql(filter: Filter, ctx: FilterContext | string): SQL {
-	return compile(new Scope(GROUP_TARGET, contextOf(ctx)), filter, false);
+export function groupFilterSql(filter: Filter, ctx: FilterContext | string): FilterSql {
+	return compileFilter(GROUP_TARGET, filter, ctx);
 }
 
-function contextOf(ctx: FilterContext | string): FilterContext {
-	return typeof ctx === "string" ? { teamId: ctx } : ctx;
+function compileFilter(target: Target, filter: Filter, ctx: FilterContext | string): FilterSql {
+	const operands = new ListOperands();
+	const context = typeof ctx === "string" ? { teamId: ctx } : ctx;
+	const scope = new Scope(target, { ...context, bind: (value) => operands.ref(value) });
+	return { where: compile(scope, filter, false), operands };
 }
 
 /**
@@ -267,7 +288,9 @@ function orderBy(
 		throw invalid();
 	}
 	const resolved = ref as ResolvedAttribute;
-	const scope = new Scope(target, { teamId: "" });
+	// sortBy names one attribute, so its few values are bound directly. meta.location sorts as
+	// its id does: every location has the same prefix.
+	const scope = new Scope(target, { teamId: "", baseUrl: "", bind: (value) => sql`${value}` });
 	let value: Scalar;
 	if (resolved.attribute.multiValued) {
 		// RFC 7644 §3.4.2.3: the primary value if any, else the first value in the list.
@@ -282,10 +305,12 @@ function orderBy(
 		const elements = scope.elements(resolved);
 		const item = elements.value(sub);
 		const primaryDef = findAttribute(resolved.attribute.subAttributes, "primary");
-		const primary =
-			primaryDef === undefined ? sql`0` : sql`(${elements.value(primaryDef).expr} = 1)`;
+		// A constant term would read as a column number ("ORDER BY term out of range"), so an
+		// attribute without `primary` (groups, members) orders by list position alone.
+		const primaryFirst =
+			primaryDef === undefined ? sql`` : sql`(${elements.value(primaryDef).expr} = 1) desc, `;
 		const first = (expr: SQL) =>
-			sql`(select ${expr} from ${elements.from} and ${item.present} order by ${primary} desc, ${elements.order} limit 1)`;
+			sql`(select ${expr} from ${elements.from} and ${item.present} order by ${primaryFirst}${elements.order} limit 1)`;
 		const expr = first(item.expr);
 		value = {
 			...item,
@@ -318,7 +343,7 @@ type Located =
 class Scope {
 	constructor(
 		readonly target: Target,
-		readonly ctx: FilterContext,
+		readonly ctx: Ctx,
 		readonly element?: { parent: AttributeDef; elements: Elements },
 	) {}
 
@@ -362,7 +387,7 @@ class Scope {
 			}
 		}
 		const path = jsonPath(ref.schema.id, ref.extension, ref.attribute, ref.subAttribute);
-		return jsonScalar(this.target.resource, sql`${path}`, def);
+		return jsonScalar(this.target.resource, this.ctx.bind(path), def);
 	}
 
 	/** The values of a multi-valued attribute, or the one value of a complex attribute. */
@@ -373,8 +398,9 @@ class Scope {
 		}
 		const resource = this.target.resource;
 		const from = ref.attribute.multiValued
-			? sql`json_each(${resource}, ${jsonPath(ref.schema.id, ref.extension, ref.attribute)}) as j where j.type <> 'null'`
-			: sql`json_each(${resource}, ${containerPath(ref)}) as j where j.key = ${ref.attribute.name} and j.type <> 'null'`;
+			? sql`json_each(${resource}, ${this.ctx.bind(jsonPath(ref.schema.id, ref.extension, ref.attribute))}) as j where j.type <> 'null'`
+			: sql`json_each(${resource}, ${this.ctx.bind(containerPath(ref))}) as j where j.key = ${this.ctx.bind(ref.attribute.name)} and j.type <> 'null'`;
+		const bind = this.ctx.bind;
 		const attribute = ref.attribute;
 		return {
 			from,
@@ -395,7 +421,11 @@ class Scope {
 						present: jsonPresent(resource, sql`j.fullkey`),
 					};
 				}
-				const scalar = jsonScalar(resource, sql`(j.fullkey || ${`.${quote(sub.name)}`})`, sub);
+				const scalar = jsonScalar(
+					resource,
+					sql`(j.fullkey || ${bind(`.${quote(sub.name)}`)})`,
+					sub,
+				);
 				const key = ref.extension
 					? undefined
 					: this.target.jsonKeys?.[`${attribute.name}.${sub.name}`];
@@ -423,9 +453,11 @@ function unknown(path: AttrPath, target: Target) {
 function compile(scope: Scope, filter: Filter, twoValued: boolean): SQL {
 	switch (filter.kind) {
 		case "and":
-			return sql`(${compile(scope, filter.left, twoValued)} and ${compile(scope, filter.right, twoValued)})`;
 		case "or":
-			return sql`(${compile(scope, filter.left, twoValued)} or ${compile(scope, filter.right, twoValued)})`;
+			return balanced(
+				chain(filter, filter.kind).map((term) => compile(scope, term, twoValued)),
+				filter.kind,
+			);
 		case "not":
 			return sql`(not ${compile(scope, filter.filter, true)})`;
 		case "present":
@@ -448,6 +480,28 @@ function compile(scope: Scope, filter: Filter, twoValued: boolean): SQL {
 	}
 }
 
+/** The terms of a run of the same connective: `a or b or c` is one chain of three. */
+function chain(filter: Filter, kind: "and" | "or"): Filter[] {
+	return filter.kind === kind
+		? [...chain(filter.left, kind), ...chain(filter.right, kind)]
+		: [filter];
+}
+
+/**
+ * The terms joined as a balanced tree: D1 caps an expression's depth at 100, and the parser's
+ * left-deep chain of 64 comparisons (plus each comparison's own depth) would pass it; a balanced
+ * one is 6 deep. `and` and `or` are associative, so the result is the same.
+ */
+function balanced(terms: SQL[], kind: "and" | "or"): SQL {
+	if (terms.length === 1 && terms[0] !== undefined) {
+		return terms[0];
+	}
+	const middle = Math.ceil(terms.length / 2);
+	const left = balanced(terms.slice(0, middle), kind);
+	const right = balanced(terms.slice(middle), kind);
+	return kind === "and" ? sql`(${left} and ${right})` : sql`(${left} or ${right})`;
+}
+
 function comparison(
 	scope: Scope,
 	path: AttrPath,
@@ -465,10 +519,10 @@ function comparison(
 	}
 	if (op === "ne") {
 		// "No value equals": true for a missing attribute and for a multi-valued one with no equal value.
-		return sql`(not ${anyValue(scope, path, (v) => compare(v, "eq", value), true)})`;
+		return sql`(not ${anyValue(scope, path, (v) => compare(scope.ctx, v, "eq", value), true)})`;
 	}
 	const indexed = op === "eq" && typeof value === "string" ? [value] : [];
-	return anyValue(scope, path, (v) => compare(v, op, value), twoValued, indexed);
+	return anyValue(scope, path, (v) => compare(scope.ctx, v, op, value), twoValued, indexed);
 }
 
 /** Some value of `path` satisfies `test`; `twoValued` turns NULL into false. */
@@ -517,15 +571,15 @@ function withPrefilter(scope: Scope, ref: ResolvedAttribute, values: string[], e
 }
 
 /** The comparison itself; NULL when the value is missing. */
-function compare(column: Scalar, op: CompareOp, value: string | number | boolean): SQL {
-	const bound = bind(column, value);
+function compare(ctx: Ctx, column: Scalar, op: CompareOp, value: string | number | boolean): SQL {
+	const bound = bind(ctx, column, value);
 	const fold = column.kind === "string" && !column.caseExact;
 	// A stored key is compared with the operand folded in JS, the same fold, so its index serves.
 	const left = fold ? (column.key ?? sql`lower(${column.expr})`) : column.expr;
 	const right = !fold
 		? bound
 		: column.key !== undefined
-			? sql`${foldCase(String(value))}`
+			? ctx.bind(foldCase(String(value)))
 			: sql`lower(${bound})`;
 	switch (op) {
 		case "eq":
@@ -549,21 +603,21 @@ function compare(column: Scalar, op: CompareOp, value: string | number | boolean
 	}
 }
 
-function bind(column: Scalar, value: string | number | boolean): SQL {
+function bind(ctx: Ctx, column: Scalar, value: string | number | boolean): SQL {
 	switch (column.kind) {
 		case "boolean":
-			return sql`${value === true ? 1 : 0}`;
+			return ctx.bind(value === true ? 1 : 0);
 		case "dateTime": {
 			const time = typeof value === "string" ? parseDateTime(value) : null;
 			if (time === null) {
 				throw scimErrors.invalidFilter(`"${value}" is not a dateTime.`);
 			}
-			return sql`${new Date(time).toISOString()}`;
+			return ctx.bind(new Date(time).toISOString());
 		}
 		case "number":
-			return sql`${Number(value)}`;
+			return ctx.bind(Number(value));
 		case "string":
-			return sql`${String(value)}`;
+			return ctx.bind(String(value));
 	}
 }
 

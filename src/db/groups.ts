@@ -1,7 +1,9 @@
-import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
+import { and, eq, type SQL } from "drizzle-orm";
 import { foldCase } from "../scim/fold";
 import type { Db } from "./client";
+import type { FilterSql } from "./filter-sql";
 import { type ListPage, listPage } from "./list";
+import { inList } from "./lists";
 import { type ScimGroupRow, scimGroupMembers, scimGroups, scimUsers } from "./schema";
 
 export interface GroupMember {
@@ -41,15 +43,15 @@ export async function findScimGroupByDisplayName(
 	);
 }
 
-/** One page of the team's groups matching `where`, and the total. */
+/** One page of the team's groups matching `filter`, and the total. */
 export async function listScimGroups(
 	db: Db,
 	teamId: string,
-	where: SQL | undefined,
+	filter: FilterSql | undefined,
 	orderBy: SQL[],
 	page: ListPage,
 ): Promise<{ rows: ScimGroupRow[]; total: number }> {
-	return listPage(db, scimGroups, teamId, where, orderBy, page);
+	return listPage(db, scimGroups, teamId, filter, orderBy, page);
 }
 
 /** The members of these groups, each with the member's userName as `display`. */
@@ -71,12 +73,7 @@ export async function listMembersOfGroups(
 		})
 		.from(scimGroupMembers)
 		.innerJoin(scimUsers, eq(scimUsers.id, scimGroupMembers.scimUserId))
-		.where(
-			and(
-				eq(scimGroupMembers.teamId, teamId),
-				sql`${scimGroupMembers.groupId} in (select value from json_each(${JSON.stringify(groupIds)}))`,
-			),
-		)
+		.where(and(eq(scimGroupMembers.teamId, teamId), inList(scimGroupMembers.groupId, groupIds)))
 		.orderBy(scimGroupMembers.createdAt, scimUsers.id);
 	for (const row of rows) {
 		const list = byGroup.get(row.groupId) ?? [];
@@ -92,15 +89,10 @@ export async function unknownUserIds(db: Db, teamId: string, ids: string[]): Pro
 		return [];
 	}
 	const unique = [...new Set(ids)];
-	const found = new Set<string>();
-	for (let i = 0; i < unique.length; i += 90) {
-		const rows = await db
-			.select({ id: scimUsers.id })
-			.from(scimUsers)
-			.where(and(eq(scimUsers.teamId, teamId), inArray(scimUsers.id, unique.slice(i, i + 90))));
-		for (const row of rows) {
-			found.add(row.id);
-		}
-	}
+	const rows = await db
+		.select({ id: scimUsers.id })
+		.from(scimUsers)
+		.where(and(eq(scimUsers.teamId, teamId), inList(scimUsers.id, unique)));
+	const found = new Set(rows.map((row) => row.id));
 	return unique.filter((id) => !found.has(id));
 }

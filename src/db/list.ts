@@ -1,6 +1,8 @@
 import { and, getTableColumns, type SQL, sql } from "drizzle-orm";
 import type { SelectedFields, SQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { Db } from "./client";
+import type { FilterSql } from "./filter-sql";
+import { withOperands } from "./lists";
 import type { scimGroups, scimUsers } from "./schema";
 
 /** A page of a list request: 1-based `startIndex` and at most `count` rows. RFC 7644 §3.4.2.4. */
@@ -31,16 +33,22 @@ export function listQueries(
 	db: Db,
 	table: ListedTable,
 	teamId: string,
-	where: SQL | undefined,
+	filter: FilterSql | undefined,
 	orderBy: SQL[],
 	page: ListPage,
 	columns: SelectedFields = getTableColumns(table),
 ) {
 	const team = teamScope(table.teamId, teamId);
-	const scope = where ? and(team, where) : team;
+	const scope = filter ? and(team, filter.where) : team;
+	const operands = withOperands(db, filter?.operands);
 	return [
-		db.select({ n: sql<number>`count(*)` }).from(table).where(scope),
 		db
+			.with(...operands)
+			.select({ n: sql<number>`count(*)` })
+			.from(table)
+			.where(scope),
+		db
+			.with(...operands)
 			.select(columns)
 			.from(table)
 			.where(scope)
@@ -50,16 +58,16 @@ export function listQueries(
 	] as const;
 }
 
-/** One page of the team's rows matching `where`, in `orderBy` order, and how many match in all. */
+/** One page of the team's rows matching `filter`, in `orderBy` order, and how many match in all. */
 export async function listPage<T extends ListedTable>(
 	db: Db,
 	table: T,
 	teamId: string,
-	where: SQL | undefined,
+	filter: FilterSql | undefined,
 	orderBy: SQL[],
 	page: ListPage,
 ): Promise<{ rows: T["$inferSelect"][]; total: number }> {
-	const [totalRow, rows] = await db.batch(listQueries(db, table, teamId, where, orderBy, page));
+	const [totalRow, rows] = await db.batch(listQueries(db, table, teamId, filter, orderBy, page));
 	return {
 		rows: page.count === 0 ? [] : (rows as T["$inferSelect"][]),
 		total: totalRow[0]?.n ?? 0,

@@ -2,7 +2,9 @@ import { and, desc, eq, getTableColumns, inArray, type SQL, sql } from "drizzle-
 import { foldCase } from "../scim/fold";
 import { managingTeamSql } from "./authority";
 import type { Db } from "./client";
+import type { FilterSql } from "./filter-sql";
 import { type ListPage, listQueries } from "./list";
+import { inList } from "./lists";
 import {
 	type Account,
 	accounts,
@@ -215,25 +217,25 @@ export async function readForCreate(
 export function userListQueries(
 	db: Db,
 	teamId: string,
-	where: SQL | undefined,
+	filter: FilterSql | undefined,
 	orderBy: SQL[],
 	page: ListPage,
 ) {
-	return listQueries(db, scimUsers, teamId, where, orderBy, page, userWithGroupsColumns);
+	return listQueries(db, scimUsers, teamId, filter, orderBy, page, userWithGroupsColumns);
 }
 
 /**
- * One page of the team's SCIM users matching `where`, in `orderBy` order, the total, and the
+ * One page of the team's SCIM users matching `filter`, in `orderBy` order, the total, and the
  * groups of the page's users: one D1 batch of two statements.
  */
 export async function listScimUsers(
 	db: Db,
 	teamId: string,
-	where: SQL | undefined,
+	filter: FilterSql | undefined,
 	orderBy: SQL[],
 	page: ListPage,
 ): Promise<{ rows: ScimUserRow[]; total: number; groups: UserGroups }> {
-	const [totalRow, rows] = await db.batch(userListQueries(db, teamId, where, orderBy, page));
+	const [totalRow, rows] = await db.batch(userListQueries(db, teamId, filter, orderBy, page));
 	// listQueries selects userWithGroupsColumns; its shared signature cannot carry their type.
 	const { users, groups } = splitGroups(page.count === 0 ? [] : (rows as UserWithGroupsRow[]));
 	return { rows: users, total: totalRow[0]?.n ?? 0, groups };
@@ -257,12 +259,7 @@ export async function listGroupsOfUsers(
 		})
 		.from(scimGroupMembers)
 		.innerJoin(scimGroups, eq(scimGroups.id, scimGroupMembers.groupId))
-		.where(
-			and(
-				eq(scimGroupMembers.teamId, teamId),
-				sql`${scimGroupMembers.scimUserId} in (select value from json_each(${JSON.stringify(userIds)}))`,
-			),
-		)
+		.where(and(eq(scimGroupMembers.teamId, teamId), inList(scimGroupMembers.scimUserId, userIds)))
 		.orderBy(scimGroups.displayName);
 	for (const row of rows) {
 		const list = byUser.get(row.userId) ?? [];

@@ -1,23 +1,36 @@
 import type { Context } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import { scimErrors } from "../scim/errors";
 import { checkJsonLimits } from "../scim/limits";
 
-/** The largest request body accepted (advertised in /ServiceProviderConfig as maxPayloadSize). */
+/** The largest SCIM request body accepted (advertised in /ServiceProviderConfig as maxPayloadSize). */
 export const MAX_BODY_BYTES = 1024 * 1024;
+/** The largest service API body: its requests carry a name, an email or a short list. */
+export const MAX_SERVICE_API_BODY_BYTES = 64 * 1024;
+/** The largest HTML form body (admin forms, admin login, invite accept): a few short fields. */
+export const MAX_FORM_BYTES = 8 * 1024;
 
 /**
- * Reads a JSON request body: 413 over the size limit, 400 invalidSyntax when it is not JSON, and
+ * Caps the body of every request of an HTML surface at {@link MAX_FORM_BYTES} while it streams:
+ * a declared Content-Length over the cap is refused unread, and a chunked body is refused as soon
+ * as it passes the cap, so at most that much is ever buffered. Answers 413 through the surface's
+ * error handler (an HTTPException).
+ */
+export const formBodyLimit = bodyLimit({ maxSize: MAX_FORM_BYTES });
+
+/**
+ * Reads a JSON request body: 413 over `limit` bytes (1 MiB unless given), 400 invalidSyntax when it is not JSON, and
  * 400 when it breaks the shape limits of src/scim/limits.ts. Both `application/scim+json` and
  * `application/json` are accepted (IDP-COMPAT.md §7.1). The body is read as a stream and reading
  * stops at the limit, so a chunked body without Content-Length (or with a false one) cannot make
  * the Worker buffer more than MAX_BODY_BYTES.
  */
-export async function readJsonBody(c: Context): Promise<unknown> {
+export async function readJsonBody(c: Context, limit = MAX_BODY_BYTES): Promise<unknown> {
 	const declared = Number(c.req.header("Content-Length") ?? "0");
-	if (declared > MAX_BODY_BYTES) {
-		throw tooLarge();
+	if (declared > limit) {
+		throw tooLarge(limit);
 	}
-	const text = new TextDecoder().decode(await readCapped(c.req.raw.body, MAX_BODY_BYTES));
+	const text = new TextDecoder().decode(await readCapped(c.req.raw.body, limit));
 	if (text.trim() === "") {
 		throw scimErrors.invalidSyntax("The request body is empty; a JSON object was expected.");
 	}
@@ -56,7 +69,7 @@ async function readCapped(
 			total += value.byteLength;
 			if (total > limit) {
 				await reader.cancel();
-				throw tooLarge();
+				throw tooLarge(limit);
 			}
 			chunks.push(value);
 		}
@@ -72,8 +85,8 @@ async function readCapped(
 	return bytes;
 }
 
-function tooLarge() {
+function tooLarge(limit: number) {
 	return scimErrors.payloadTooLarge(
-		`The request body is larger than ${MAX_BODY_BYTES} bytes (1 MiB), the limit of this service.`,
+		`The request body is larger than ${limit} bytes (${limit / 1024} KiB), the limit of this endpoint.`,
 	);
 }

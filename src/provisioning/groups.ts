@@ -1,5 +1,5 @@
-import { and, eq, inArray } from "drizzle-orm";
-import { chunkRows, runBatch, type Statement, uniqueViolation } from "../db/batch";
+import { and, eq, sql } from "drizzle-orm";
+import { isStaleWrite, runBatch, type Statement, uniqueViolation, versionGuard } from "../db/batch";
 import type { Db } from "../db/client";
 import { insertEvent, successEvent } from "../db/events";
 import {
@@ -8,6 +8,7 @@ import {
 	listMembersOfGroups,
 	unknownUserIds,
 } from "../db/groups";
+import { inList, selectFromList } from "../db/lists";
 import { type ScimGroupRow, scimGroupMembers, scimGroups } from "../db/schema";
 import { type ScimErrorData, scimErrors } from "../scim/errors";
 import { foldCase } from "../scim/fold";
@@ -194,21 +195,21 @@ async function writeGroup(
 				updatedAt: row.updatedAt,
 			})
 			.where(and(eq(scimGroups.id, current.id), eq(scimGroups.version, current.version))),
+		// The version moved on under this write (a writer outside the team's queue): nothing is written.
+		versionGuard(db, "scim_groups"),
 		...memberInserts(db, ctx, current.id, added),
-		...chunkRows(removed, 1).flatMap((chunk) =>
-			chunk.length === 0
-				? []
-				: [
-						db
-							.delete(scimGroupMembers)
-							.where(
-								and(
-									eq(scimGroupMembers.groupId, current.id),
-									inArray(scimGroupMembers.scimUserId, chunk),
-								),
+		...(removed.length === 0
+			? []
+			: [
+					db
+						.delete(scimGroupMembers)
+						.where(
+							and(
+								eq(scimGroupMembers.groupId, current.id),
+								inList(scimGroupMembers.scimUserId, removed),
 							),
-					],
-		),
+						),
+				]),
 		insertEvent(db, {
 			...eventBase(ctx, action, row),
 			changes: [
@@ -228,15 +229,17 @@ function memberInserts(
 	groupId: string,
 	memberIds: string[],
 ): Statement[] {
-	const rows = [...new Set(memberIds)].map((scimUserId) => ({
-		groupId,
-		scimUserId,
-		teamId: ctx.teamId,
-		createdAt: ctx.now,
-	}));
-	return chunkRows(rows, 4).map((chunk) =>
-		db.insert(scimGroupMembers).values(chunk).onConflictDoNothing(),
-	);
+	const ids = [...new Set(memberIds)];
+	if (ids.length === 0) {
+		return [];
+	}
+	// Columns in the table's order: group_id, scim_user_id, team_id, created_at.
+	return [
+		db
+			.insert(scimGroupMembers)
+			.select(selectFromList(sql`${groupId}, value, ${ctx.teamId}, ${ctx.now}`, ids))
+			.onConflictDoNothing(),
+	];
 }
 
 /** Separates the member ids from the other attributes of a normalised Group resource. */
@@ -315,6 +318,15 @@ async function runGroupBatch(db: Db, statements: Statement[]): Promise<Result<nu
 		await runBatch(db, statements);
 		return ok(null);
 	} catch (error) {
+		if (isStaleWrite(error, "scim_groups")) {
+			return err(
+				scimErrors
+					.preconditionFailed(
+						"The Group changed while this write ran, so nothing was written; read it again and retry.",
+					)
+					.toData(),
+			);
+		}
 		if (uniqueViolation(error) === null) {
 			throw error;
 		}

@@ -1,6 +1,13 @@
 import { and, eq, getTableColumns, inArray, sql } from "drizzle-orm";
 import { getMembershipRole } from "../db/accounts";
-import { chunkRows, runBatch, type Statement, uniqueViolation } from "../db/batch";
+import {
+	chunkRows,
+	isStaleWrite,
+	runBatch,
+	type Statement,
+	uniqueViolation,
+	versionGuard,
+} from "../db/batch";
 import type { Db } from "../db/client";
 import { insertEvent, successEvent } from "../db/events";
 import {
@@ -254,6 +261,9 @@ export async function updateUser(
 				updatedAt: row.updatedAt,
 			})
 			.where(and(eq(scimUsers.id, current.id), eq(scimUsers.version, current.version))),
+		// A stale version (a write outside the team's queue) aborts the whole batch: no email
+		// rows, account or log row are written around an update that did nothing.
+		versionGuard(db, "scim_users"),
 		db.delete(scimUserEmails).where(eq(scimUserEmails.scimUserId, current.id)),
 	);
 	statements.push(...emailInserts(db, emailRows(ctx.teamId, current.id, input.emails)));
@@ -614,6 +624,15 @@ async function runUserBatch(db: Db, statements: Statement[]): Promise<Result<nul
 		await runBatch(db, statements);
 		return ok(null);
 	} catch (error) {
+		if (isStaleWrite(error, "scim_users")) {
+			return err(
+				scimErrors
+					.preconditionFailed(
+						"The User changed while this write ran, so nothing was written; read it again and retry.",
+					)
+					.toData(),
+			);
+		}
 		const index = uniqueViolation(error);
 		if (index === null) {
 			throw error;

@@ -1,5 +1,5 @@
 // Runs in the "limits" vitest project: 1 request/s per SCIM key with a burst of 5.
-import { env } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { apiJson, newScimTeam, oktaUser, SCIM_CONTENT_TYPE, scim, uniqueEmail } from "../helpers";
 
@@ -71,5 +71,72 @@ describe("rate limiting per SCIM key", () => {
 		expect(res.headers.get("RateLimit-Limit")).toBe("5");
 		expect(res.headers.get("RateLimit-Remaining")).toBe("0");
 		expect(res.headers.get("RateLimit-Reset")).toMatch(/^[1-9]\d*$/);
+	});
+});
+
+// Issue 9: failed authentication is throttled per client address, before the credential costs a
+// D1 read. Here the binding refuses an address's 13th failure in a minute (test/vitest.config.ts).
+describe("throttling failed authentication per client address", () => {
+	const BINDING_LIMIT = 12;
+
+	function address(): string {
+		return `198.51.100.${Math.floor(Math.random() * 250) + 1}-${crypto.randomUUID().slice(0, 4)}`;
+	}
+
+	it("answers 429 with Retry-After to an address that keeps sending bad SCIM keys, even with a good one", async () => {
+		const team = await newScimTeam();
+		const from = { "CF-Connecting-IP": address() };
+		const bad = `${team.token.slice(0, -2)}xx`;
+		for (let i = 0; i < BINDING_LIMIT; i++) {
+			expect((await scim(bad, "GET", "/Users", undefined, from)).status).toBe(401);
+		}
+		const refused = await scim(bad, "GET", "/Users", undefined, from);
+		expect(refused.status).toBe(429);
+		expect(refused.headers.get("Retry-After")).toMatch(/^[1-9]\d*$/);
+		expect(refused.headers.get("Content-Type")).toContain(SCIM_CONTENT_TYPE);
+		// The address is now refused before its key is looked up: a valid key changes nothing.
+		const blocked = await scim(team.token, "GET", "/Users", undefined, from);
+		expect(blocked.status).toBe(429);
+		expect(blocked.headers.get("Retry-After")).toMatch(/^[1-9]\d*$/);
+		// Another address, and the same key's good requests from it, are not affected.
+		const other = { "CF-Connecting-IP": address() };
+		expect((await scim(team.token, "GET", "/Users", undefined, other)).status).toBe(200);
+	});
+
+	it("answers 429 in the service API's JSON format to an address that keeps sending bad tokens", async () => {
+		const from = address();
+		const call = () =>
+			exports.default.fetch("https://scim.example.test/api/v1/teams", {
+				method: "POST",
+				headers: { Authorization: "Bearer wrong-token-0123456789", "CF-Connecting-IP": from },
+				body: "{}",
+			});
+		for (let i = 0; i < BINDING_LIMIT; i++) {
+			expect((await call()).status).toBe(401);
+		}
+		const refused = await call();
+		expect(refused.status).toBe(429);
+		expect(refused.headers.get("Retry-After")).toMatch(/^[1-9]\d*$/);
+		expect(await refused.json()).toMatchObject({ error: { code: "rate_limited" } });
+	});
+
+	it("answers 429 to an address that keeps trying admin login links", async () => {
+		const from = address();
+		const call = () =>
+			exports.default.fetch("https://scim.example.test/admin/login", {
+				method: "POST",
+				headers: {
+					"Content-Type": "application/x-www-form-urlencoded",
+					Origin: "https://scim.example.test",
+					"CF-Connecting-IP": from,
+				},
+				body: `token=${"x".repeat(43)}`,
+			});
+		for (let i = 0; i < BINDING_LIMIT; i++) {
+			expect((await call()).status).toBe(401);
+		}
+		const refused = await call();
+		expect(refused.status).toBe(429);
+		expect(refused.headers.get("Retry-After")).toMatch(/^[1-9]\d*$/);
 	});
 });

@@ -315,9 +315,16 @@ describe("resource limits", () => {
 
 	it("refuses more than 1,000 members in one PATCH operation", async () => {
 		const team = await newScimTeam();
-		const group = (await (
-			await scim(team.token, "POST", "/Groups", { displayName: "Big" })
-		).json()) as Json;
+		// Regression: issue 9. Without `schemas` the create was refused, so these PATCHes went to
+		// /Groups/undefined and passed for another reason.
+		const created = await scim(team.token, "POST", "/Groups", {
+			schemas: ["urn:ietf:params:scim:schemas:core:2.0:Group"],
+			displayName: "Big",
+		});
+		expect(created.status).toBe(201);
+		const group = (await created.json()) as Json;
+		expect(typeof group.id).toBe("string");
+		const before = await teamSnapshot(team.teamId);
 		const members = Array.from({ length: 1001 }, () => ({ value: crypto.randomUUID() }));
 		await expectScimError(
 			await patch(team.token, `/Groups/${group.id}`, [
@@ -331,6 +338,7 @@ describe("resource limits", () => {
 			400,
 			"invalidValue",
 		);
+		expect(await teamSnapshot(team.teamId)).toEqual(before);
 	});
 });
 

@@ -97,11 +97,11 @@ export const scimRateLimit = createMiddleware<AppEnv>(async (c, next) => {
 	const wait = takeToken(bucket, now, config);
 	const headers = rateLimitHeaders(bucket, config);
 	if (wait > 0) {
-		return tooManyRequests(c, wait, headers);
+		return tooManyRequests(c, wait, undefined, headers);
 	}
 	const { success } = await c.env.SCIM_RATE_LIMITER.limit({ key: keyId });
 	if (!success) {
-		return tooManyRequests(c, BINDING_PERIOD_SECONDS, {
+		return tooManyRequests(c, BINDING_PERIOD_SECONDS, undefined, {
 			...headers,
 			"RateLimit-Remaining": "0",
 			"RateLimit-Reset": String(BINDING_PERIOD_SECONDS),
@@ -113,15 +113,15 @@ export const scimRateLimit = createMiddleware<AppEnv>(async (c, next) => {
 	}
 });
 
-async function tooManyRequests(
+/** The 429 in the surface's error format, with Retry-After (and any RateLimit-* headers). */
+export async function tooManyRequests(
 	c: Context<AppEnv>,
 	retryAfterSeconds: number,
-	headers: Record<string, string>,
+	reason = "Too many requests for this SCIM API key",
+	headers: Record<string, string> = {},
 ): Promise<Response> {
 	const response = await handleError(
-		scimErrors.tooManyRequests(
-			`Too many requests for this SCIM API key: retry after ${retryAfterSeconds} s (Retry-After).`,
-		),
+		scimErrors.tooManyRequests(`${reason}: retry after ${retryAfterSeconds} s (Retry-After).`),
 		c,
 	);
 	response.headers.set("Retry-After", String(retryAfterSeconds));
@@ -131,7 +131,8 @@ async function tooManyRequests(
 	return response;
 }
 
-function positive(value: string | undefined, fallback: number): number {
+/** A positive number from a var, else `fallback`. */
+export function positive(value: string | undefined, fallback: number): number {
 	const number = Number(value);
 	return Number.isFinite(number) && number > 0 ? number : fallback;
 }
