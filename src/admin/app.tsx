@@ -6,6 +6,7 @@ import { unwrap } from "../http/unwrap";
 import { teamStub } from "../team/stub";
 import { requireAdmin } from "./auth";
 import { requireCsrfToken, sameOriginForms } from "./csrf";
+import { handleAdminError } from "./errors";
 import { Document } from "./layout";
 import { SignedOutPage } from "./pages/sign-in";
 import { authenticationRoutes } from "./routes/authentication";
@@ -22,6 +23,8 @@ import { type AdminEnv, endSession, renderPage } from "./session";
  * wires the sub-apps of routes/, one per page, behind the shared headers, renderer and auth.
  */
 export const adminApp = new Hono<AdminEnv>();
+
+adminApp.onError(handleAdminError);
 
 adminApp.use(
 	"*",

@@ -17,6 +17,7 @@ import { scimErrors } from "../scim/errors";
 import { MAX_GRACE_SECONDS } from "../team/settings";
 import { teamStub } from "../team/stub";
 import * as z from "../zod";
+import { handleApiError } from "./errors";
 import { openApiDocument } from "./openapi";
 
 /**
@@ -25,6 +26,8 @@ import { openApiDocument } from "./openapi";
  * Described in ./openapi.ts (GET /api/v1/openapi.json); a test keeps the two in step.
  */
 export const serviceApi = new Hono<AppEnv>();
+
+serviceApi.onError(handleApiError);
 
 const SERVICE: Actor = { type: "service", id: null };
 

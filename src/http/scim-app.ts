@@ -3,6 +3,7 @@ import type { AppEnv } from "../env";
 import { scimErrors } from "../scim/errors";
 import { bulkApp } from "./bulk";
 import { discoveryApp } from "./discovery";
+import { handleScimError } from "./errors";
 import { groupsApp } from "./groups";
 import { scimRateLimit } from "./middleware/rate-limit";
 import { scimAuth } from "./middleware/scim-auth";
@@ -12,6 +13,8 @@ import { usersApp } from "./users";
 
 /** The SCIM 2.0 service provider, mounted at /scim/v2. Every route needs a SCIM key. */
 export const scimApp = new Hono<AppEnv>();
+
+scimApp.onError(handleScimError);
 
 scimApp.use("*", scimAuth, scimRateLimit);
 scimApp.use("*", async (c, next) => {

@@ -6,6 +6,7 @@ import { getTeam } from "../db/teams";
 import type { AppEnv } from "../env";
 import { hashSecret } from "../keys/token";
 import { teamStub } from "../team/stub";
+import { handleInviteError } from "./errors";
 import { type InviteView, renderInvitePage } from "./pages";
 
 /**
@@ -15,6 +16,8 @@ import { type InviteView, renderInvitePage } from "./pages";
  * to another site (Referrer-Policy same-origin, no-store).
  */
 export const invitesApp = new Hono<AppEnv>();
+
+invitesApp.onError(handleInviteError);
 
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 

@@ -1,6 +1,12 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../../env";
-import { type Bucket, positive, takeToken, tooManyRequests } from "./rate-limit";
+import {
+	type Bucket,
+	type ErrorRenderer,
+	positive,
+	takeToken,
+	tooManyRequests,
+} from "./rate-limit";
 
 /**
  * Throttles failed authentication per client address (CF-Connecting-IP), before the credential
@@ -34,10 +40,13 @@ const addresses = new Map<string, AddressState>();
 
 /**
  * A middleware that counts the responses `isFailure` picks as failed authentication of the
- * client address, and answers 429 with Retry-After, before the route runs, to an address that
- * failed too often.
+ * client address, and answers 429 with Retry-After (rendered by the surface's `render`), before
+ * the route runs, to an address that failed too often.
  */
-export function throttleAuthFailures(isFailure: (status: number) => boolean) {
+export function throttleAuthFailures(
+	isFailure: (status: number) => boolean,
+	render: ErrorRenderer,
+) {
 	return createMiddleware<AppEnv>(async (c, next) => {
 		const address = c.req.header("CF-Connecting-IP") ?? "unknown";
 		const config = {
@@ -53,7 +62,7 @@ export function throttleAuthFailures(isFailure: (status: number) => boolean) {
 				takeToken({ ...state.bucket }, now, config),
 			);
 			if (wait > 0) {
-				return tooManyRequests(c, wait, "Too many failed sign-in attempts from this address");
+				return tooManyRequests(c, wait, TOO_MANY_FAILURES, {}, render);
 			}
 		}
 		await next();
@@ -65,11 +74,7 @@ export function throttleAuthFailures(isFailure: (status: number) => boolean) {
 		const { success } = await c.env.AUTH_FAILURE_LIMITER.limit({ key: address });
 		if (!success) {
 			current.blockedUntil = now + BINDING_PERIOD_SECONDS * 1000;
-			c.res = await tooManyRequests(
-				c,
-				BINDING_PERIOD_SECONDS,
-				"Too many failed sign-in attempts from this address",
-			);
+			c.res = await tooManyRequests(c, BINDING_PERIOD_SECONDS, TOO_MANY_FAILURES, {}, render);
 		}
 	});
 }
@@ -83,5 +88,12 @@ function newState(address: string, burst: number, now: number): AddressState {
 	return state;
 }
 
-/** A 401: an unknown, wrong, revoked or expired credential (SCIM key, service token, login link). */
-export const throttleUnauthorized = throttleAuthFailures((status) => status === 401);
+const TOO_MANY_FAILURES = "Too many failed sign-in attempts from this address";
+
+/**
+ * Throttles 401s (an unknown, wrong, revoked or expired SCIM key, service token or login link),
+ * answering in the format of the surface that `render` belongs to.
+ */
+export function throttleUnauthorized(render: ErrorRenderer) {
+	return throttleAuthFailures((status) => status === 401, render);
+}

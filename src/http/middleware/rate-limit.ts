@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../../env";
 import { scimErrors } from "../../scim/errors";
-import { handleError } from "../errors";
+import { handleScimError } from "../errors";
 
 /**
  * Per-SCIM-key rate limiting, in two layers, both keyed by the key id and both checked before the
@@ -113,14 +113,18 @@ export const scimRateLimit = createMiddleware<AppEnv>(async (c, next) => {
 	}
 });
 
+/** Renders an error in one surface's format (each surface's onError). */
+export type ErrorRenderer = (error: Error, c: Context) => Response | Promise<Response>;
+
 /** The 429 in the surface's error format, with Retry-After (and any RateLimit-* headers). */
 export async function tooManyRequests(
 	c: Context<AppEnv>,
 	retryAfterSeconds: number,
 	reason = "Too many requests for this SCIM API key",
 	headers: Record<string, string> = {},
+	render: ErrorRenderer = handleScimError,
 ): Promise<Response> {
-	const response = await handleError(
+	const response = await render(
 		scimErrors.tooManyRequests(`${reason}: retry after ${retryAfterSeconds} s (Retry-After).`),
 		c,
 	);
