@@ -69,7 +69,7 @@ export async function newScimTeam(name = "Acme"): Promise<TestTeam> {
 	return { teamId: team.id, token: key.token, keyId: key.id };
 }
 
-/** A create-user body in Okta's shape (IDP-COMPAT.md §2.1). */
+/** A create-user body in Okta's shape (docs/idp-notes.md "Okta"). */
 export function oktaUser(email: string, given = "Ada", family = "Lovelace") {
 	return {
 		schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"],

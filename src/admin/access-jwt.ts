@@ -2,7 +2,7 @@ import type { HonoJsonWebKey } from "hono/utils/jwt/jws";
 import { decode, verifyWithJwks } from "hono/utils/jwt/jwt";
 
 /**
- * Cloudflare Access in front of /admin (DESIGN.md "Admin auth"). Access signs a JWT for each
+ * Cloudflare Access in front of /admin (docs/architecture.md "Admin auth"). Access signs a JWT for each
  * request it lets through and sends it as `Cf-Access-Jwt-Assertion`; the Worker checks it rather
  * than trusting that Access is really in front.
  *

@@ -17,7 +17,7 @@ import { signInRoutes } from "./routes/sign-in";
 import { type AdminEnv, endSession, renderPage } from "./session";
 
 /**
- * The team admin page (DESIGN.md "Surfaces", STYLE.md point 18), mounted at /admin: server-rendered
+ * The team admin page (docs/architecture.md "Surfaces", docs/architecture.md "Code style"), mounted at /admin: server-rendered
  * with hono/jsx, usable without JavaScript. Reads come from the same db/* functions as the service
  * API; every write goes through the team's Durable Object with the admin as the actor. This file
  * wires the sub-apps of routes/, one per page, behind the shared headers, renderer and auth.

@@ -20,7 +20,7 @@ import {
 } from "./session";
 
 /**
- * The admin area's own auth (STYLE.md point 18), separate from the SCIM bearer auth. With
+ * The admin area's own auth (docs/architecture.md "Code style"), separate from the SCIM bearer auth. With
  * Cloudflare Access configured, every request must carry a valid Access JWT and its email picks
  * the admin; without it, a session started by a login link. Either way, each request re-checks
  * that the account is still an admin of the session's team, so removing an admin ends their

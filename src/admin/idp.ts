@@ -4,7 +4,7 @@
  */
 
 const KNOWN: [RegExp, string][] = [
-	// IDP-COMPAT.md §2: "Okta SCIM Client 1.0.0".
+	// docs/idp-notes.md "Okta": "Okta SCIM Client 1.0.0".
 	[/\bokta\b/i, "Okta"],
 	// Entra ID's provisioning service; older agents still say "Azure AD" or "Azure Active Directory".
 	[/\bentra\b|azure\s*(ad|active directory)|\baad\b|microsoft/i, "Entra ID"],

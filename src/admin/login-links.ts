@@ -13,7 +13,7 @@ import { err, ok, type Result } from "../scim/result";
 import type { SettingsContext } from "../team/settings";
 
 /**
- * Admin login links (DESIGN.md "Admin auth", without Cloudflare Access): `<random>.<HMAC>`.
+ * Admin login links (docs/architecture.md "Admin auth", without Cloudflare Access): `<random>.<HMAC>`.
  * The HMAC (key SESSION_SECRET) lets the Worker turn away forged links before touching D1 and
  * ends every outstanding link when the secret rotates; the D1 row, keyed by the SHA-256 of the
  * random part, makes the link expire and work once.

@@ -8,7 +8,7 @@ import { randomToken } from "../keys/token";
 import * as z from "../zod";
 
 /**
- * Admin sessions (DESIGN.md "Admin auth"): an HMAC-SHA256-signed cookie, `__Host-scim_admin`
+ * Admin sessions (docs/architecture.md "Admin auth"): an HMAC-SHA256-signed cookie, `__Host-scim_admin`
  * (HttpOnly, Secure, SameSite=Lax, Path=/), holding the team, the account and a per-session CSRF
  * token. The cookie alone is not trusted for long: every request re-checks that the account is
  * still an admin of the team.

@@ -21,7 +21,7 @@ import { handleApiError } from "./errors";
 import { openApiDocument } from "./openapi";
 
 /**
- * The service API (DESIGN.md "Surfaces"): how the rest of the product, and operators, use
+ * The service API (docs/architecture.md "Surfaces"): how the rest of the product, and operators, use
  * scim-edge. JSON in and out; errors as `{"error": {"code", "message"}}`, `code` in snake_case.
  * Described in ./openapi.ts (GET /api/v1/openapi.json); a test keeps the two in step.
  */

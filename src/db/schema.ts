@@ -351,7 +351,7 @@ export const provisioningEvents = sqliteTable(
 );
 
 /**
- * Single-use admin login links (DESIGN.md "Admin auth"). Only the SHA-256 of the token is kept;
+ * Single-use admin login links (docs/architecture.md "Admin auth"). Only the SHA-256 of the token is kept;
  * `used_at` is set when the link starts a session, so it cannot start a second one.
  */
 export const adminLoginLinks = sqliteTable(

@@ -21,7 +21,7 @@ export const formBodyLimit = bodyLimit({ maxSize: MAX_FORM_BYTES });
 /**
  * Reads a JSON request body: 413 over `limit` bytes (1 MiB unless given), 400 invalidSyntax when it is not JSON, and
  * 400 when it breaks the shape limits of src/scim/limits.ts. Both `application/scim+json` and
- * `application/json` are accepted (IDP-COMPAT.md §7.1). The body is read as a stream and reading
+ * `application/json` are accepted (docs/idp-notes.md "The checklist every provider needs"). The body is read as a stream and reading
  * stops at the limit, so a chunked body without Content-Length (or with a false one) cannot make
  * the Worker buffer more than MAX_BODY_BYTES.
  */

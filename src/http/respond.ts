@@ -5,7 +5,7 @@ export const SCIM_CONTENT_TYPE = "application/scim+json; charset=utf-8";
 
 /**
  * Sends a SCIM JSON body. The content type is `application/scim+json` unless the client asked
- * only for `application/json` (OneLogin's documented expectation, IDP-COMPAT.md §4).
+ * only for `application/json` (OneLogin's documented expectation, docs/idp-notes.md "OneLogin").
  */
 export function scimJson(
 	c: Context,

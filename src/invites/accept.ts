@@ -11,7 +11,7 @@ import { err, ok, type Result } from "../scim/result";
 import { cancelInviteEmails } from "./outbox";
 
 /**
- * Accepting an invite (DESIGN.md: "they join when they accept it"): the person joins the team
+ * Accepting an invite (docs/architecture.md: "they join when they accept it"): the person joins the team
  * as a developer, their SCIM user becomes an active member, and the team's block on the account
  * goes. Runs inside the team's Durable Object, so the checks are still true when the batch runs.
  */

@@ -6,7 +6,7 @@ import { retryDelayMs } from "./backoff";
 import type { DeliveryOutcome, OutgoingEmail } from "./delivery";
 
 /**
- * The invite email outbox (DESIGN.md "Storage and concurrency"): rows are written in the same D1
+ * The invite email outbox (docs/architecture.md "Storage and concurrency"): rows are written in the same D1
  * batch as their invite and drained by the team object's alarm until delivered, retried with
  * backoff. State lives only in D1, so nothing is lost when a delivery fails or the object
  * restarts. Delivery is at-least-once: a crash between sending and recording sends again.

@@ -3,7 +3,7 @@ import type { Child } from "hono/jsx";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 
 /**
- * The public invite pages (DESIGN.md "/invites/:token"): server-rendered, no client JS. Pages
+ * The public invite pages (docs/architecture.md "Surfaces"): server-rendered, no client JS. Pages
  * other than the pending invite show at most the team's name.
  */
 

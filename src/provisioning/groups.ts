@@ -20,7 +20,7 @@ import { attributeChanges } from "./changes";
 import type { UserWriteContext } from "./users";
 
 /**
- * SCIM Groups are the team's user groups (DESIGN.md). Members must be SCIM Users of the same
+ * SCIM Groups are the team's user groups (docs/architecture.md). Members must be SCIM Users of the same
  * team. Attributes are stored as sent; membership lives in its own table so that adding one
  * member to a large group writes one row.
  */

@@ -4,7 +4,7 @@ import type { PatchOperation } from "./patch";
 
 /**
  * Size limits on what a client may send. RFC 7644 §3.4.2.4, §3.5.2 and §3.12 leave every limit to
- * the service provider; these are far above what Okta, Entra or OneLogin send (IDP-COMPAT.md) and
+ * the service provider; these are far above what Okta, Entra or OneLogin send (docs/idp-notes.md) and
  * low enough that no request can make the Worker or D1 fail: a D1 row holds at most 2 MB and a
  * Worker has 128 MB of memory.
  */

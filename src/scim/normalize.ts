@@ -269,7 +269,7 @@ function normalizeResource(
 
 	for (const [key, value] of Object.entries(body)) {
 		// Entra sends null for every unpopulated attribute and never means "clear" by it
-		// (IDP-COMPAT §3.2).
+		// (docs/idp-notes.md "Microsoft Entra ID").
 		if (value === null || key.toLowerCase() === "schemas") {
 			continue;
 		}
@@ -317,7 +317,7 @@ function checkSchemas(body: ScimObject, resourceType: ResourceTypeDef): ScimErro
 	const schemas = getProperty(body, "schemas");
 	const core = resourceType.schema.id;
 	// Other URNs are ignored: Entra lists a mistyped "…enterprise:2.0User" and, for Groups, its
-	// own ADSCIM URN (IDP-COMPAT §3.1); an extension listed without its object is fine too.
+	// own ADSCIM URN (docs/idp-notes.md "Microsoft Entra ID"); an extension listed without its object is fine too.
 	if (
 		!Array.isArray(schemas) ||
 		!schemas.some((urn) => typeof urn === "string" && urn.toLowerCase() === core.toLowerCase())

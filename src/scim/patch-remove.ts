@@ -33,7 +33,7 @@ export function removeValue(targets: PatchTargets, target: Target, value: unknow
 	}
 	if (top.multiValued && value !== undefined && value !== null) {
 		// Entra (and, reportedly, JumpCloud) remove members with a value array and no filter:
-		// {"op":"Remove","path":"members","value":[{"value":"<id>"}]} (IDP-COMPAT.md §3.1, §5).
+		// {"op":"Remove","path":"members","value":[{"value":"<id>"}]} (docs/idp-notes.md "Microsoft Entra ID", §5).
 		const doomed = orThrow(coerceValues(top, value, target.label));
 		const list = targets.list(target);
 		const kept = list.filter((e) => !doomed.some((d) => matchesRemoval(top, e, d)));

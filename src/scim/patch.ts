@@ -151,14 +151,14 @@ class Patcher extends PatchTargets {
 		if (op === "remove") {
 			removeValue(this, target, value);
 		} else if (value !== null) {
-			// Entra sends null for unpopulated attributes and never means "clear" by it (IDP-COMPAT.md §3.2).
+			// Entra sends null for unpopulated attributes and never means "clear" by it (docs/idp-notes.md "Microsoft Entra ID").
 			this.write(op, target, value);
 		}
 	}
 
 	opOf(raw: unknown): Op {
 		// A missing op means replace and op is case-insensitive: Entra's default job sends
-		// "Add"/"Replace"/"Remove" (IDP-COMPAT.md §3.2, §7.1).
+		// "Add"/"Replace"/"Remove" (docs/idp-notes.md "Microsoft Entra ID", §7.1).
 		if (raw === undefined || raw === null) {
 			return "replace";
 		}
@@ -199,11 +199,11 @@ class Patcher extends PatchTargets {
 	/** A path-less add/replace: each key is an attribute path. RFC 7644 §3.5.2.1, §3.5.2.3. */
 	applyValueObject(op: Op, value: Obj, scopeUri: string | undefined): void {
 		for (const [key, v] of Object.entries(value)) {
-			// Entra sends null for attributes it has no value for (IDP-COMPAT.md §3.1 "Create user").
+			// Entra sends null for attributes it has no value for (docs/idp-notes.md "Microsoft Entra ID" "Create user").
 			if (v === null || v === undefined) {
 				continue;
 			}
-			// Okta's group rename repeats the id in the value (IDP-COMPAT.md §2.1 "Rename group").
+			// Okta's group rename repeats the id in the value (docs/idp-notes.md "Okta" "Rename group").
 			if (IGNORED_PATHLESS_KEYS.has(key.toLowerCase())) {
 				continue;
 			}
@@ -236,7 +236,7 @@ class Patcher extends PatchTargets {
 			}
 			const target = targetOf(resolved, key);
 			// readOnly attributes in a value are ignored, as in PUT (RFC 7644 §3.5.1); Okta and Entra
-			// send groups:[] and meta (IDP-COMPAT.md §7.1).
+			// send groups:[] and meta (docs/idp-notes.md "The checklist every provider needs").
 			if (target.top.mutability === "readOnly" || target.sub?.mutability === "readOnly") {
 				continue;
 			}
@@ -305,7 +305,7 @@ class Patcher extends PatchTargets {
 		const { top, sub } = target;
 		const addressed = sub ?? top;
 		if (top.mutability === "writeOnly" || addressed.mutability === "writeOnly") {
-			// Okta sends a random password even without password sync (IDP-COMPAT.md §2.1 "Create");
+			// Okta sends a random password even without password sync (docs/idp-notes.md "Okta" "Create");
 			// it is type-checked and dropped, never stored.
 			orThrow(coerceValue(addressed, value, target.label));
 			return;
@@ -435,7 +435,7 @@ class Patcher extends PatchTargets {
 
 	/**
 	 * Entra expects add and replace on a filtered path that matches nothing to add the value, e.g.
-	 * `emails[type eq "home"].value` creates `{type: "home", value}` (IDP-COMPAT.md §3.2 "Other Entra
+	 * `emails[type eq "home"].value` creates `{type: "home", value}` (docs/idp-notes.md "Microsoft Entra ID" "Other Entra
 	 * quirks"); RFC 7644 §3.5.2.3 says noTarget, which `addOnNoTarget: false` restores.
 	 */
 	addForUnmatchedFilter(target: Target, filter: Filter, value: unknown, list: unknown[]): void {

@@ -49,7 +49,7 @@ export function groupResource(stored: StoredResource, options: ResourceOptions):
 	const resource = toScimResource(GROUP_RESOURCE_TYPE, stored, options);
 	const members = resource.members;
 	if (Array.isArray(members)) {
-		// Members of a team group are always SCIM Users of the same team (DESIGN.md).
+		// Members of a team group are always SCIM Users of the same team (docs/architecture.md).
 		resource.members = members.map((member) => withRef(member, `${options.baseUrl}/Users`));
 	}
 	return resource;

@@ -23,7 +23,7 @@ import { foldCase } from "../scim/fold";
 import { err, ok, type Result } from "../scim/result";
 
 /**
- * Team settings and membership operations (DESIGN.md product rules): the SSO precondition, the
+ * Team settings and membership operations (docs/architecture.md "Product rules"): the SSO precondition, the
  * SCIM switch, SCIM keys, admins and the self-service actions SCIM locks. They run inside the
  * team's Durable Object like every other write of the team.
  */

@@ -35,7 +35,7 @@ export interface UserWriteInput {
 }
 
 /**
- * The single writer of one team's changes (DESIGN.md "Storage and concurrency"). Every method
+ * The single writer of one team's changes (docs/architecture.md "Storage and concurrency"). Every method
  * runs to completion, D1 awaits included, before the next starts: a Durable Object's input gate
  * does not hold other calls while it awaits D1, so the object keeps its own queue. Only the log
  * row of a refused SCIM write is written after the queue moves on (see scimWrite).

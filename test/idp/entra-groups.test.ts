@@ -1,4 +1,4 @@
-// Replays Microsoft Entra ID's group provisioning (IDP-COMPAT.md §3.1, §3.2) from
+// Replays Microsoft Entra ID's group provisioning (docs/idp-notes.md "Microsoft Entra ID", §3.2) from
 // test/fixtures/entra/{groups,flag}-*.json.
 import { describe, expect, it } from "vitest";
 import { apiJson, newScimTeam } from "../helpers";

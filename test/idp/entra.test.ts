@@ -1,4 +1,4 @@
-// Replays Microsoft Entra ID's provisioning conversation for users (IDP-COMPAT.md §3) through the worker.
+// Replays Microsoft Entra ID's provisioning conversation for users (docs/idp-notes.md "Microsoft Entra ID") through the worker.
 import { describe, expect, it } from "vitest";
 import { apiJson, newScimTeam, scim } from "../helpers";
 

@@ -1,4 +1,4 @@
-// Replays JumpCloud's custom SCIM connector (IDP-COMPAT.md §5) from test/fixtures/jumpcloud/*.json.
+// Replays JumpCloud's custom SCIM connector (docs/idp-notes.md "JumpCloud, Rippling, Google Workspace") from test/fixtures/jumpcloud/*.json.
 import { describe, expect, it } from "vitest";
 import { apiJson, newScimTeam, scim } from "../helpers";
 import { fixturesOf, replay } from "./replay";

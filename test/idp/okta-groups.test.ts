@@ -1,4 +1,4 @@
-// Replays Okta's group push conversation (IDP-COMPAT.md §2.1) from test/fixtures/okta/groups-*.json.
+// Replays Okta's group push conversation (docs/idp-notes.md "Okta") from test/fixtures/okta/groups-*.json.
 import { describe, expect, it } from "vitest";
 import { apiJson, newScimTeam, scim } from "../helpers";
 import { fixturesOf, groupMemberIds, replay } from "./replay";

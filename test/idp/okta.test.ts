@@ -1,4 +1,4 @@
-// Replays Okta's OIN SCIM 2.0 user conversation (IDP-COMPAT.md §2.1) through the worker.
+// Replays Okta's OIN SCIM 2.0 user conversation (docs/idp-notes.md "Okta") through the worker.
 import { describe, expect, it } from "vitest";
 import { apiJson, newScimTeam, scim } from "../helpers";
 

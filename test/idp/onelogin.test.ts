@@ -1,4 +1,4 @@
-// Replays OneLogin's calls (IDP-COMPAT.md §4) from test/fixtures/onelogin/connect-*.json, with
+// Replays OneLogin's calls (docs/idp-notes.md "OneLogin") from test/fixtures/onelogin/connect-*.json, with
 // OneLogin's documented `Accept: application/json`.
 import { describe, expect, it } from "vitest";
 import { apiJson, newScimTeam } from "../helpers";

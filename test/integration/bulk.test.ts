@@ -45,7 +45,7 @@ function idOf(location: string | undefined): string {
 describe("POST /Bulk", () => {
 	it("replays the RFC 7644 §3.7.2 example: a user, and a group holding it by bulkId", async () => {
 		const team = await newScimTeam("Bulk RFC");
-		// The RFC's "Alice" has no email; every user here links to an account by email (DESIGN.md).
+		// The RFC's "Alice" has no email; every user here links to an account by email (docs/architecture.md).
 		const request = structuredClone(rfcExample);
 		Object.assign(request.Operations[0]?.data ?? {}, {
 			userName: "alice@bulk.example.com",

@@ -1,4 +1,4 @@
-// Request and response media types (RFC 7644 §3.1, §8.1; IDP-COMPAT.md §4, §7.1).
+// Request and response media types (RFC 7644 §3.1, §8.1; docs/idp-notes.md "OneLogin", §7.1).
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { newScimTeam, ORIGIN, uniqueEmail } from "../helpers";

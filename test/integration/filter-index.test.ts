@@ -11,7 +11,7 @@ import { GROUP_RESOURCE_TYPE, USER_RESOURCE_TYPE } from "../../src/scim/schemas/
 
 /**
  * The filters IdPs send on every sync (Okta's userName eq, Entra's externalId eq, email
- * lookups) must be index lookups, not scans of the team (DESIGN.md "compiled to parameterised SQL
+ * lookups) must be index lookups, not scans of the team (docs/architecture.md "compiled to parameterised SQL
  * over indexed columns"). EXPLAIN QUERY PLAN runs on the exact SQL a list request sends.
  */
 

@@ -12,7 +12,7 @@ import { newScimTeam, scim, type TestTeam } from "../helpers";
 /**
  * The SQL compiler (src/db/filter-sql.ts) against the reference semantics (evaluateFilter): for
  * generated filters over a varied team, GET /Users?filter= must return exactly the users the
- * evaluator accepts on their GET resources. STYLE.md point 13; RFC 7644 §3.4.2.2.
+ * evaluator accepts on their GET resources. docs/architecture.md "Code style"; RFC 7644 §3.4.2.2.
  */
 
 type Json = Record<string, unknown>;

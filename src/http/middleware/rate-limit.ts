@@ -18,8 +18,8 @@ import { handleScimError } from "../errors";
  *
  * A team Durable Object would count exactly, but every read would pay a round trip to it; the
  * limits exist to stop a runaway client, not to meter, so approximate and cheap wins. Defaults sit
- * far above the 25 requests/s per tenant that Entra sustains (IDP-COMPAT.md §3.3): an IdP in normal
- * use is never throttled. Okta honours Retry-After (IDP-COMPAT.md §2.2).
+ * far above the 25 requests/s per tenant that Entra sustains (docs/idp-notes.md "Microsoft Entra ID"): an IdP in normal
+ * use is never throttled. Okta honours Retry-After (docs/idp-notes.md "Okta").
  */
 
 export const DEFAULT_RATE_PER_SECOND = 100;

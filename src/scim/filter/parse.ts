@@ -158,7 +158,7 @@ class Parser {
 			const inner = this.valueFilter(open);
 			const after = this.peek();
 			if (after.kind === "word" && after.text.startsWith(".") && !after.spaceBefore) {
-				// Entra: `emails[type eq "work"].value eq "x"` (IDP-COMPAT.md §3.1 "Get by email") is not
+				// Entra: `emails[type eq "work"].value eq "x"` (docs/idp-notes.md "Microsoft Entra ID" "Get by email") is not
 				// RFC grammar; it means the same as `emails[type eq "work" and value eq "x"]`.
 				this.next();
 				const subAttribute = this.subAttr(after);
@@ -218,7 +218,7 @@ class Parser {
 		if (KEYWORDS.has(lower)) {
 			throw this.fail(`expected a value after "${op}" but found the keyword ${describe(tok)}`);
 		}
-		// Entra sends unquoted values, e.g. `externalId eq jyoung` (IDP-COMPAT.md §3.1 "Get user by
+		// Entra sends unquoted values, e.g. `externalId eq jyoung` (docs/idp-notes.md "Microsoft Entra ID" "Get user by
 		// query"); a bare token that is no keyword, number or literal is read as a string.
 		return tok.text;
 	}

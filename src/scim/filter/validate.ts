@@ -97,7 +97,7 @@ function checkComparison(
 			return invalid(`"${label}" is complex; compare one of its sub-attributes instead`);
 		default:
 			// string and reference. Numbers and booleans become strings: Entra sends unquoted values
-			// (IDP-COMPAT.md §3.1), and `externalId eq 12345` means the string "12345".
+			// (docs/idp-notes.md "Microsoft Entra ID"), and `externalId eq 12345` means the string "12345".
 			return typeof value === "string" ? value : String(value);
 	}
 }

@@ -24,7 +24,7 @@ export const ENTERPRISE_USER_SCHEMA: SchemaDef = {
 			{
 				subAttributes: [
 					// RFC 7643 §8.7.1 publishes value and $ref as "required": false although their
-					// descriptions say REQUIRED; Entra sends a bare id with no $ref (IDP-COMPAT §3.2).
+					// descriptions say REQUIRED; Entra sends a bare id with no $ref (docs/idp-notes.md "Microsoft Entra ID").
 					defineAttribute(
 						"value",
 						"string",

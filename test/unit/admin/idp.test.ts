@@ -3,7 +3,7 @@ import { idpFromUserAgent } from "../../../src/admin/idp";
 
 describe("idpFromUserAgent", () => {
 	it.each([
-		["Okta SCIM Client 1.0.0", "Okta"], // IDP-COMPAT.md §2
+		["Okta SCIM Client 1.0.0", "Okta"], // docs/idp-notes.md "Okta"
 		["Okta-SCIM/2.0", "Okta"],
 		["Microsoft Entra ID SCIM Client", "Entra ID"],
 		["Azure AD SCIM Client", "Entra ID"],

@@ -285,7 +285,7 @@ describe("GET /Schemas", () => {
 });
 
 describe("discovery documents", () => {
-	// Entra: "Do not send nulls; values in camelCase" (IDP-COMPAT §3.1, schema discovery).
+	// Entra: "Do not send nulls; values in camelCase" (docs/idp-notes.md "Microsoft Entra ID", schema discovery).
 	it.each([
 		["ServiceProviderConfig", serviceProviderConfig({ ...config, documentationUri: "x" })],
 		["ResourceTypes", resourceTypesList(config)],

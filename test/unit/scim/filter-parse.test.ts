@@ -124,7 +124,7 @@ describe("parseFilter", () => {
 			});
 		});
 
-		// Entra "Get by email" (IDP-COMPAT.md §3.1): a sub-attribute after the brackets.
+		// Entra "Get by email" (docs/idp-notes.md "Microsoft Entra ID"): a sub-attribute after the brackets.
 		it('reads Entra\'s emails[type eq "work"].value eq "x" as one value filter', () => {
 			expect(parseFilter('emails[type eq "work"].value eq "x@y.z"')).toEqual({
 				kind: "valuePath",
@@ -201,7 +201,7 @@ describe("parseFilter", () => {
 		});
 	});
 
-	describe("accepts Entra's unquoted values (IDP-COMPAT.md §3.1: externalId eq jyoung)", () => {
+	describe("accepts Entra's unquoted values (docs/idp-notes.md "Microsoft Entra ID": externalId eq jyoung)", () => {
 		const cases: [string, string | number][] = [
 			["externalId eq jyoung", "jyoung"],
 			["userName eq jyoung@contoso.com", "jyoung@contoso.com"],

@@ -33,7 +33,7 @@ describe("resolveAttribute", () => {
 		[SCHEMA_ENTERPRISE_USER.toLowerCase(), SCHEMA_ENTERPRISE_USER],
 		[`${SCHEMA_ENTERPRISE_USER}:department`, `${SCHEMA_ENTERPRISE_USER} department`],
 		[`${SCHEMA_ENTERPRISE_USER}:manager.value`, `${SCHEMA_ENTERPRISE_USER} manager value`],
-		// Entra's mistyped URN (IDP-COMPAT §3.1) names nothing.
+		// Entra's mistyped URN (docs/idp-notes.md "Microsoft Entra ID") names nothing.
 		["urn:ietf:params:scim:schemas:extension:enterprise:2.0User", undefined],
 		[`${SCHEMA_ENTERPRISE_USER}:userName`, undefined],
 		[SCHEMA_USER, undefined],

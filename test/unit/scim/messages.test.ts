@@ -13,12 +13,12 @@ import { MESSAGE_PATCH_OP, MESSAGE_SEARCH_REQUEST } from "../../../src/scim/sche
 describe("patchRequestSchema", () => {
 	it.each<[string, unknown]>([
 		[
-			// Okta deactivate (IDP-COMPAT §2.1): no path.
+			// Okta deactivate (docs/idp-notes.md "Okta"): no path.
 			"Okta's path-less deactivate",
 			{ schemas: [MESSAGE_PATCH_OP], Operations: [{ op: "replace", value: { active: false } }] },
 		],
 		[
-			// Entra default job (IDP-COMPAT §3.2): capitalised op, string boolean.
+			// Entra default job (docs/idp-notes.md "Microsoft Entra ID"): capitalised op, string boolean.
 			"Entra's Replace with a string value",
 			{
 				schemas: [MESSAGE_PATCH_OP],
@@ -122,7 +122,7 @@ describe("listQuerySchema", () => {
 			{},
 			{ startIndex: 1, count: 100, attributes: [], excludedAttributes: [] },
 		],
-		// Okta's credential test (IDP-COMPAT §2.1).
+		// Okta's credential test (docs/idp-notes.md "Okta").
 		["Okta's startIndex=1&count=2", { startIndex: "1", count: "2" }, { startIndex: 1, count: 2 }],
 		["startIndex=0 becomes 1", { startIndex: "0" }, { startIndex: 1 }],
 		["a negative startIndex becomes 1", { startIndex: "-5" }, { startIndex: 1 }],

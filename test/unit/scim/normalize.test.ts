@@ -9,7 +9,7 @@ import { applyPatch } from "../../../src/scim/patch";
 import { GROUP_RESOURCE_TYPE, USER_RESOURCE_TYPE } from "../../../src/scim/schemas/resource-types";
 import { SCHEMA_ENTERPRISE_USER, SCHEMA_GROUP, SCHEMA_USER } from "../../../src/scim/schemas/urns";
 
-// Okta OIN create (IDP-COMPAT §2.1 "Create"): random password and groups:[] included.
+// Okta OIN create (docs/idp-notes.md "Okta" "Create"): random password and groups:[] included.
 const OKTA_CREATE_USER = {
 	schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"],
 	userName: "test.user@okta.local",
@@ -23,7 +23,7 @@ const OKTA_CREATE_USER = {
 	active: true,
 };
 
-// Entra create (IDP-COMPAT §3.1 "Create user"): meta{resourceType} and roles:[].
+// Entra create (docs/idp-notes.md "Microsoft Entra ID" "Create user"): meta{resourceType} and roles:[].
 const ENTRA_CREATE_USER = {
 	schemas: [
 		"urn:ietf:params:scim:schemas:core:2.0:User",
@@ -44,7 +44,7 @@ const ENTRA_CREATE_USER = {
 	roles: [],
 };
 
-// Older Entra create (IDP-COMPAT §3.1): mistyped enterprise URN and nulls for unpopulated
+// Older Entra create (docs/idp-notes.md "Microsoft Entra ID"): mistyped enterprise URN and nulls for unpopulated
 // attributes, including the whole extension's values.
 const ENTRA_CREATE_USER_OLD = {
 	schemas: [
@@ -75,7 +75,7 @@ const ENTRA_CREATE_USER_OLD = {
 	roles: [],
 };
 
-// Entra create group (IDP-COMPAT §3.1 "Create group"): its own ADSCIM URN, meta, no members.
+// Entra create group (docs/idp-notes.md "Microsoft Entra ID" "Create group"): its own ADSCIM URN, meta, no members.
 const ENTRA_CREATE_GROUP = {
 	schemas: [
 		"urn:ietf:params:scim:schemas:core:2.0:Group",
@@ -86,7 +86,7 @@ const ENTRA_CREATE_GROUP = {
 	meta: { resourceType: "Group" },
 };
 
-// Okta push group (IDP-COMPAT §2.1 "Push group").
+// Okta push group (docs/idp-notes.md "Okta" "Push group").
 const OKTA_CREATE_GROUP = {
 	schemas: ["urn:ietf:params:scim:schemas:core:2.0:Group"],
 	displayName: "Test SCIMv2",
@@ -244,7 +244,7 @@ describe("normalizeUserInput: enterprise extension", () => {
 	});
 
 	it.each<[string, unknown, unknown]>([
-		// Entra's SCIM validator sends manager as the bare id (IDP-COMPAT §3.2).
+		// Entra's SCIM validator sends manager as the bare id (docs/idp-notes.md "Microsoft Entra ID").
 		["a bare string", "26118915", { value: "26118915" }],
 		["an object with $ref: null", { value: "26118915", $ref: null }, { value: "26118915" }],
 		[
@@ -260,7 +260,7 @@ describe("normalizeUserInput: enterprise extension", () => {
 });
 
 describe("normalizeUserInput: values", () => {
-	// Entra sends "True"/"False" strings without the compliance flag (IDP-COMPAT §3.2).
+	// Entra sends "True"/"False" strings without the compliance flag (docs/idp-notes.md "Microsoft Entra ID").
 	it.each<[unknown, boolean]>([
 		[true, true],
 		[false, false],

@@ -155,7 +155,7 @@ describe("projectResource on a Group", () => {
 		meta: { resourceType: "Group" },
 	};
 
-	// Entra: GET /Groups/{id}?excludedAttributes=members (IDP-COMPAT §3.1, "Get group").
+	// Entra: GET /Groups/{id}?excludedAttributes=members (docs/idp-notes.md "Microsoft Entra ID", "Get group").
 	it.each([["members"], ["MEMBERS"], [`${SCHEMA_GROUP}:members`]])(
 		"excludedAttributes=%s drops members",
 		(name) => {
