@@ -77,6 +77,12 @@ export interface RoundTrips {
 	app: number;
 	one: number;
 	two: number;
+	/**
+	 * scim-edge's round trips with what a round trip really costs on this machine (the delay plus
+	 * local D1 plus queueing): baseline 1 makes one, baseline 2 exactly one more, so
+	 * 1 + (scim-edge p50 − baseline 1 p50) / (baseline 2 p50 − baseline 1 p50).
+	 */
+	appCalibrated: number;
 }
 
 /** Each request's p50 in round trips (p50 / delay): only meaningful in a `--d1-delay` run. */
@@ -84,15 +90,17 @@ export function roundTrips(phases: PhaseComparison[], delayMs: number): RoundTri
 	const rows: RoundTrips[] = [];
 	for (const [request, phase, kind] of REQUESTS) {
 		const p = phases.find((x) => x.phase === phase);
-		const p50 = (result: PhaseResult | undefined) =>
-			result?.byKind[kind] === undefined ? Number.NaN : round(result.byKind[kind].p50 / delayMs);
+		const p50 = (result: PhaseResult | undefined) => result?.byKind[kind]?.p50 ?? Number.NaN;
 		if (p) {
 			rows.push({
 				request,
 				write: kind === "create" || kind === "patch",
-				app: p50(p.app),
-				one: p50(p.one.baseline),
-				two: p50(p.two.baseline),
+				app: round(p50(p.app) / delayMs),
+				one: round(p50(p.one.baseline) / delayMs),
+				two: round(p50(p.two.baseline) / delayMs),
+				appCalibrated: round(
+					1 + (p50(p.app) - p50(p.one.baseline)) / (p50(p.two.baseline) - p50(p.one.baseline)),
+				),
 			});
 		}
 	}
@@ -183,10 +191,10 @@ export function markdown(report: BenchReport): string {
 			"",
 			`p50 latency in round trips (p50 / ${delayMs} ms; includes the request's own time and, at concurrency above 1, waiting behind other requests):`,
 			"",
-			"| request | scim-edge | baseline 1 | baseline 2 |",
-			"| --- | ---: | ---: | ---: |",
+			"| request | scim-edge | baseline 1 | baseline 2 | scim-edge calibrated: 1 + (edge − base 1) / (base 2 − base 1) |",
+			"| --- | ---: | ---: | ---: | ---: |",
 			...roundTrips(report.phases, delayMs).map(
-				(r) => `| ${r.request} | ${r.app} | ${r.one} | ${r.two} |`,
+				(r) => `| ${r.request} | ${r.app} | ${r.one} | ${r.two} | ${r.appCalibrated} |`,
 			),
 		);
 	}
