@@ -218,9 +218,15 @@ async function main() {
 	let bigTeam: BigTeamResult | null = null;
 	if (bigTeamUsers > 0) {
 		await app.stop();
-		bigTeam = await measureBigTeam((restarted) => {
-			app = restarted;
-		});
+		// A failure here (a seed that no longer matches the schema...) must not lose the phases.
+		try {
+			bigTeam = await measureBigTeam((restarted) => {
+				app = restarted;
+			});
+		} catch (error) {
+			log(`the big team failed, reported without it: ${error}`);
+			process.exitCode = 1;
+		}
 	}
 	await app.stop();
 
