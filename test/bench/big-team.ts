@@ -71,14 +71,14 @@ function insertUsers(teamId: string, from: number, to: number): string[] {
 			`(${q(accountId)}, ${email}, ${key}, ${given}, ${family}, ${q(teamId)}, ${at}, ${at})`,
 		);
 		users.push(
-			`(${q(id)}, ${q(teamId)}, ${email}, ${key}, ${q(user.externalId)}, ${q(user.displayName)}, ${given}, ${family}, ${email}, 1, 'active', ${q(accountId)}, ${at}, ${q(JSON.stringify(resource))}, 1, NULL, ${at}, ${at})`,
+			`(${q(id)}, ${q(teamId)}, ${email}, ${key}, ${q(user.externalId)}, ${q(user.displayName)}, ${given}, ${family}, ${email}, 1, 'active', ${q(accountId)}, ${at}, ${q(JSON.stringify(resource))}, 1, ${at}, ${at})`,
 		);
 		emails.push(`(${q(id)}, ${q(teamId)}, 0, ${email}, ${key}, 'work', 1)`);
 		members.push(`(${q(teamId)}, ${q(accountId)}, 'developer', ${at})`);
 	}
 	return [
 		`INSERT INTO accounts (id, email, email_key, given_name, family_name, created_by_team_id, created_at, updated_at) VALUES ${accounts.join(",")};`,
-		`INSERT INTO scim_users (id, team_id, user_name, user_name_key, external_id, display_name, given_name, family_name, email, active, state, account_id, joined_at, resource, version, create_request_hash, created_at, updated_at) VALUES ${users.join(",")};`,
+		`INSERT INTO scim_users (id, team_id, user_name, user_name_key, external_id, display_name, given_name, family_name, email, active, state, account_id, joined_at, resource, version, created_at, updated_at) VALUES ${users.join(",")};`,
 		`INSERT INTO scim_user_emails (scim_user_id, team_id, position, value, value_key, type, "primary") VALUES ${emails.join(",")};`,
 		`INSERT INTO memberships (team_id, account_id, role, created_at) VALUES ${members.join(",")};`,
 	];
