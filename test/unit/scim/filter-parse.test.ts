@@ -201,7 +201,7 @@ describe("parseFilter", () => {
 		});
 	});
 
-	describe("accepts Entra's unquoted values (docs/idp-notes.md "Microsoft Entra ID": externalId eq jyoung)", () => {
+	describe("accepts Entra's unquoted values (docs/idp-notes.md 'Microsoft Entra ID': externalId eq jyoung)", () => {
 		const cases: [string, string | number][] = [
 			["externalId eq jyoung", "jyoung"],
 			["userName eq jyoung@contoso.com", "jyoung@contoso.com"],

@@ -151,7 +151,7 @@ describe("PATCH add (RFC 7644 §3.5.2.1)", () => {
 		expect(out.membersAdded).toEqual(["u9"]);
 	});
 
-	it("adds a value through a filter that matches nothing (Entra validator, docs/idp-notes.md "Microsoft Entra ID")", () => {
+	it("adds a value through a filter that matches nothing (Entra validator, docs/idp-notes.md 'Microsoft Entra ID')", () => {
 		const user = { ...baseUser(), emails: [{ value: "babs@jensen.org", type: "home" }] };
 		const out = patched(user, [
 			{ op: "add", path: 'emails[type eq "work"].value', value: "bjensen@example.com" },

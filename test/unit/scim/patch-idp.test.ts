@@ -13,7 +13,7 @@ function operations(body: string): PatchOperation[] {
 
 const GROUP_ID = "e9e30dba-f08f-4109-8486-d5c6a331660a";
 
-describe("Okta (docs/idp-notes.md "Okta")", () => {
+describe("Okta (docs/idp-notes.md 'Okta')", () => {
 	it("deactivates with a path-less replace", () => {
 		const out = patched(
 			baseUser(),
@@ -105,7 +105,7 @@ describe("Okta (docs/idp-notes.md "Okta")", () => {
 	});
 });
 
-describe("Entra ID default job (docs/idp-notes.md "Microsoft Entra ID", §3.2)", () => {
+describe("Entra ID default job (docs/idp-notes.md 'Microsoft Entra ID', §3.2)", () => {
 	it("replaces the work email through a filtered path", () => {
 		const out = patched(
 			baseUser(),
@@ -230,7 +230,7 @@ describe("Entra ID default job (docs/idp-notes.md "Microsoft Entra ID", §3.2)",
 	});
 });
 
-describe("Entra ID with ?aadOptscim062020 (docs/idp-notes.md "Microsoft Entra ID")", () => {
+describe("Entra ID with ?aadOptscim062020 (docs/idp-notes.md 'Microsoft Entra ID')", () => {
 	it("disables with a lowercase op and a boolean", () => {
 		const out = patched(
 			baseUser(),
@@ -292,7 +292,7 @@ describe("Entra ID with ?aadOptscim062020 (docs/idp-notes.md "Microsoft Entra ID
 	});
 });
 
-describe("Entra validator quirks (docs/idp-notes.md "Microsoft Entra ID")", () => {
+describe("Entra validator quirks (docs/idp-notes.md 'Microsoft Entra ID')", () => {
 	it('adds a work email through emails[type eq "work"].value when there is none', () => {
 		const user = { ...baseUser(), emails: undefined };
 		delete user.emails;
@@ -336,7 +336,7 @@ describe("Entra validator quirks (docs/idp-notes.md "Microsoft Entra ID")", () =
 	});
 });
 
-describe("JumpCloud (docs/idp-notes.md "JumpCloud, Rippling, Google Workspace"; member shape reported to match Entra's)", () => {
+describe("JumpCloud (docs/idp-notes.md 'JumpCloud, Rippling, Google Workspace'; member shape reported to match Entra's)", () => {
 	it("adds and removes members with value arrays", () => {
 		const out = patched(
 			baseGroup(),
@@ -365,7 +365,7 @@ describe("JumpCloud (docs/idp-notes.md "JumpCloud, Rippling, Google Workspace"; 
 	});
 });
 
-describe("Okta deactivation carrying its random password (docs/idp-notes.md "Okta")", () => {
+describe("Okta deactivation carrying its random password (docs/idp-notes.md 'Okta')", () => {
 	it("stores everything but the password", () => {
 		const out = patched(
 			enterpriseUser(),

@@ -111,7 +111,7 @@ describe("PATCH replace (RFC 7644 §3.5.2.3)", () => {
 	});
 
 	describe("when a filter matches nothing", () => {
-		it("adds a value built from the filter's eq terms (Entra, docs/idp-notes.md "Microsoft Entra ID")", () => {
+		it("adds a value built from the filter's eq terms (Entra, docs/idp-notes.md 'Microsoft Entra ID')", () => {
 			const out = patched(baseUser(), [
 				{ op: "Replace", path: 'emails[type eq "home"].value', value: "babs@jensen.org" },
 			]);
@@ -307,7 +307,7 @@ describe("PATCH replace (RFC 7644 §3.5.2.3)", () => {
 		expect(out.changed).toBe(true);
 	});
 
-	it("wraps a bare manager id (Entra validator, docs/idp-notes.md "Microsoft Entra ID")", () => {
+	it("wraps a bare manager id (Entra validator, docs/idp-notes.md 'Microsoft Entra ID')", () => {
 		const out = patched(baseUser(), [
 			{
 				op: "replace",
