@@ -220,13 +220,15 @@ export async function updateUser(
 			statements.push(...(await managedAccountWrites(db, ctx, account, input, email)));
 		}
 		if (active !== current.active) {
+			// Only a reactivation may join or invite, so only it reads the team's name and the
+			// membership: a deactivation (an IdP's hottest write) costs no extra round trip.
 			const settled = await settleMembership(db, ctx, {
 				scimUserId: current.id,
-				teamName: (await getTeam(db, ctx.teamId))?.name ?? ctx.teamId,
+				teamName: active ? ((await getTeam(db, ctx.teamId))?.name ?? ctx.teamId) : ctx.teamId,
 				link: {
 					account,
 					managed,
-					isMember: (await getMembershipRole(db, ctx.teamId, account.id)) !== null,
+					isMember: active && (await getMembershipRole(db, ctx.teamId, account.id)) !== null,
 					created: false,
 				},
 				wasActive: current.active,

@@ -475,7 +475,9 @@ describe("provisioning log", () => {
 				target_label: email,
 			});
 		}
-		expect(JSON.parse(String(results[1]?.changes))).toEqual(["active"]);
+		expect(JSON.parse(String(results[1]?.changes))).toEqual([
+			{ attribute: "active", before: "true", after: "false" },
+		]);
 	});
 });
 
