@@ -72,8 +72,10 @@ export async function deliverEmail(
 			case "send_email":
 				return await sendWithBinding(config, email, nowMs);
 			case "log":
+				// Never the link: it holds the invite's token, and logs are kept. In this mode the
+				// admin page's Members tab shows the link instead, for the admin to pass on by hand.
 				console.log(
-					`[scim-edge] invite email to ${email.to} (no mail transport configured): ${email.inviteUrl ?? email.text}`,
+					`[scim-edge] invite email to ${email.to} not sent: no mail transport is configured; its link is on the admin page (Members).`,
 				);
 				return { ok: true };
 		}

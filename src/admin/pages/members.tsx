@@ -14,6 +14,8 @@ export interface MembersProps {
 	/** SCIM users the IdP has sent no email for yet: no account, membership or sign-in. */
 	unlinked: ScimUserRow[];
 	invites: PublicInvite[];
+	/** Local dev without a mail transport: each pending invite's accept link, by invite id. */
+	devLinks?: Record<string, string | null>;
 	notice?: string;
 }
 
@@ -180,6 +182,12 @@ export const MembersPage: FC<MembersProps> = (p) => (
 								<Time iso={i.expiresAt} />
 							</td>
 							<td class="wide" data-label="Actions">
+								{p.devLinks?.[i.id] && (
+									<p class="small">
+										No mail transport is configured, so no email went out: pass on the{" "}
+										<a href={p.devLinks[i.id] ?? ""}>invite link</a>.
+									</p>
+								)}
 								<form method="post" action={`/admin/invites/${i.id}/resend`} class="inline">
 									<CsrfField token={p.csrf} />
 									<button type="submit">Resend</button>

@@ -1,10 +1,11 @@
 import { type Context, Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { listMembers } from "../../db/accounts";
-import { listInvites, publicInvite } from "../../db/invites";
+import { latestInviteLink, listInvites, publicInvite } from "../../db/invites";
 import { listScimUsersByState } from "../../db/scim-users";
 import { getTeam } from "../../db/teams";
 import { unwrap } from "../../http/unwrap";
+import { deliveryMode, mailConfig } from "../../invites/delivery";
 import { teamStub } from "../../team/stub";
 import { adminActor } from "../auth";
 import { notice } from "../notices";
@@ -30,6 +31,16 @@ membersRoutes.get("/members", async (c) => {
 		listScimUsersByState(db, teamId, "unlinked"),
 		listInvites(db, teamId),
 	]);
+	const pending = invites.filter((i) => i.status === "pending");
+	// Without a mail transport (local dev) no email goes out: the admin passes the link on.
+	const links =
+		deliveryMode(mailConfig(c.env)) === "log"
+			? Object.fromEntries(
+					await Promise.all(
+						pending.map(async (i) => [i.id, await latestInviteLink(db, teamId, i.id)] as const),
+					),
+				)
+			: {};
 	return renderPage(
 		c,
 		"Members",
@@ -39,7 +50,8 @@ membersRoutes.get("/members", async (c) => {
 			members={members}
 			deactivated={deactivated}
 			unlinked={unlinked}
-			invites={invites.filter((i) => i.status === "pending").map((i) => publicInvite(i, now))}
+			invites={pending.map((i) => publicInvite(i, now))}
+			devLinks={links}
 			notice={notice(c, NOTICES)}
 		/>,
 	);
