@@ -10,7 +10,7 @@ import { getTeam } from "../db/teams";
 import { hashSecret, randomToken } from "../keys/token";
 import { scimErrors } from "../scim/errors";
 import { err, ok, type Result } from "../scim/result";
-import type { SettingsContext } from "../team/settings";
+import type { SettingsContext } from "../team/settings-context";
 
 /**
  * Admin login links (docs/architecture.md "Admin auth", without Cloudflare Access): `<random>.<HMAC>`.

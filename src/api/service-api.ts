@@ -14,7 +14,7 @@ import { unwrap } from "../http/unwrap";
 import type { Actor } from "../provisioning/actor";
 import { signInDecision } from "../provisioning/authority";
 import { scimErrors } from "../scim/errors";
-import { MAX_GRACE_SECONDS } from "../team/settings";
+import { MAX_GRACE_SECONDS } from "../team/keys";
 import { teamStub } from "../team/stub";
 import * as z from "../zod";
 import { handleApiError } from "./errors";

@@ -1,4 +1,4 @@
-import { desc, eq } from "drizzle-orm";
+import { and, desc, eq } from "drizzle-orm";
 import type { Db } from "./client";
 import { type ScimKeyRow, scimKeys, teams } from "./schema";
 
@@ -51,4 +51,15 @@ export function publicKey(key: ScimKeyRow, now: string) {
 		revokedAt: key.revokedAt,
 		replacedByKeyId: key.replacedByKeyId,
 	};
+}
+
+/** The team's key with this id, or null. */
+export async function getKey(db: Db, teamId: string, keyId: string): Promise<ScimKeyRow | null> {
+	return (
+		(await db
+			.select()
+			.from(scimKeys)
+			.where(and(eq(scimKeys.teamId, teamId), eq(scimKeys.id, keyId)))
+			.get()) ?? null
+	);
 }

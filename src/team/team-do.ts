@@ -26,7 +26,10 @@ import type { NormalizedUser } from "../scim/normalize";
 import type { PatchOperation } from "../scim/patch";
 import { err, type Result } from "../scim/result";
 import { runBulkRequest } from "./bulk";
-import * as settings from "./settings";
+import * as keys from "./keys";
+import * as members from "./members";
+import type { SettingsContext } from "./settings-context";
+import * as teamSettings from "./team-settings";
 
 export interface UserWriteInput {
 	teamId: string;
@@ -106,43 +109,43 @@ export class TeamDO extends DurableObject<Env> {
 
 	async createTeam(teamId: string, name: string, actor: Actor): Promise<Result<Team>> {
 		return this.serialize(() =>
-			settings.createTeam(this.db, this.settingsContext(teamId, actor), name),
+			teamSettings.createTeam(this.db, this.settingsContext(teamId, actor), name),
 		);
 	}
 
 	async setSsoMethods(teamId: string, methods: string[], actor: Actor) {
 		return this.serialize(() =>
-			settings.setSsoMethods(this.db, this.settingsContext(teamId, actor), methods),
+			teamSettings.setSsoMethods(this.db, this.settingsContext(teamId, actor), methods),
 		);
 	}
 
 	async setScimEnabled(teamId: string, enabled: boolean, actor: Actor) {
 		return this.serialize(() =>
-			settings.setScimEnabled(this.db, this.settingsContext(teamId, actor), enabled),
+			teamSettings.setScimEnabled(this.db, this.settingsContext(teamId, actor), enabled),
 		);
 	}
 
 	async createKey(teamId: string, name: string, actor: Actor, expiresAt: string | null = null) {
 		return this.serialize(() =>
-			settings.createKey(this.db, this.settingsContext(teamId, actor), name, expiresAt),
+			keys.createKey(this.db, this.settingsContext(teamId, actor), name, expiresAt),
 		);
 	}
 
 	async regenerateKey(teamId: string, keyId: string, graceSeconds: number, actor: Actor) {
 		return this.serialize(() =>
-			settings.regenerateKey(this.db, this.settingsContext(teamId, actor), keyId, graceSeconds),
+			keys.regenerateKey(this.db, this.settingsContext(teamId, actor), keyId, graceSeconds),
 		);
 	}
 
 	async revokeKey(teamId: string, keyId: string, actor: Actor) {
 		return this.serialize(() =>
-			settings.revokeKey(this.db, this.settingsContext(teamId, actor), keyId),
+			keys.revokeKey(this.db, this.settingsContext(teamId, actor), keyId),
 		);
 	}
 
 	async touchKey(teamId: string, keyId: string, userAgent: string | null) {
 		return this.serialize(() =>
-			settings.touchKey(
+			keys.touchKey(
 				this.db,
 				this.settingsContext(teamId, { type: "scim_key", id: keyId }),
 				keyId,
@@ -153,13 +156,13 @@ export class TeamDO extends DurableObject<Env> {
 
 	async addAdmin(teamId: string, email: string, actor: Actor) {
 		return this.serialize(() =>
-			settings.addAdmin(this.db, this.settingsContext(teamId, actor), email),
+			members.addAdmin(this.db, this.settingsContext(teamId, actor), email),
 		);
 	}
 
 	async leaveTeam(teamId: string, accountId: string, actor: Actor) {
 		return this.serialize(async () => {
-			const locked = await settings.leavePrecondition(this.db, teamId, accountId);
+			const locked = await members.leavePrecondition(this.db, teamId, accountId);
 			return locked.ok
 				? removeMember(this.db, this.removalContext(teamId, actor), accountId, "member.leave")
 				: locked;
@@ -175,7 +178,7 @@ export class TeamDO extends DurableObject<Env> {
 
 	async setDomains(teamId: string, domains: string[], actor: Actor) {
 		return this.serialize(() =>
-			settings.setDomains(this.db, this.settingsContext(teamId, actor), domains),
+			teamSettings.setDomains(this.db, this.settingsContext(teamId, actor), domains),
 		);
 	}
 
@@ -210,13 +213,13 @@ export class TeamDO extends DurableObject<Env> {
 
 	async changeEmail(teamId: string, accountId: string, email: string, actor: Actor) {
 		return this.serialize(() =>
-			settings.changeEmail(this.db, this.settingsContext(teamId, actor), accountId, email),
+			members.changeEmail(this.db, this.settingsContext(teamId, actor), accountId, email),
 		);
 	}
 
 	async checkPasswordChange(teamId: string, accountId: string, actor: Actor) {
 		return this.serialize(() =>
-			settings.checkPasswordChange(this.db, this.settingsContext(teamId, actor), accountId),
+			members.checkPasswordChange(this.db, this.settingsContext(teamId, actor), accountId),
 		);
 	}
 
@@ -585,7 +588,7 @@ export class TeamDO extends DurableObject<Env> {
 		};
 	}
 
-	private settingsContext(teamId: string, actor: Actor): settings.SettingsContext {
+	private settingsContext(teamId: string, actor: Actor): SettingsContext {
 		return { teamId, actor, now: new Date().toISOString() };
 	}
 }

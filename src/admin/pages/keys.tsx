@@ -1,5 +1,5 @@
 import type { Child, FC } from "hono/jsx";
-import type { PublicKey } from "../../team/settings";
+import type { PublicKey } from "../../team/keys";
 import { idpFromUserAgent } from "../idp";
 import { Copyable, CsrfField, formatTime, Message, Time } from "../layout";
 
