@@ -79,7 +79,7 @@ adminApp.use("*", requireAdmin, requireCsrfToken);
 adminApp.post("/logout", async (c) => {
 	const { id, teamId, accountId, expiresAt } = c.var.admin;
 	unwrap(
-		await teamStub(c.env, teamId).endAdminSession(teamId, {
+		await teamStub(c.env, teamId).endAdminSession({
 			sessionId: id,
 			accountId,
 			expiresAt: new Date(expiresAt).toISOString(),

@@ -96,7 +96,7 @@ const authCheckBody = z.object({
 serviceApi.post("/teams", async (c) => {
 	const { name } = await parseBody(c, teamBody);
 	const teamId = crypto.randomUUID();
-	const team = unwrap(await teamStub(c.env, teamId).createTeam(teamId, name, SERVICE));
+	const team = unwrap(await teamStub(c.env, teamId).createTeam(name, SERVICE));
 	return c.json({ ...team, ssoMethods: [] }, 201);
 });
 
@@ -114,30 +114,27 @@ serviceApi.get("/teams/:teamId", async (c) => {
 serviceApi.put("/teams/:teamId/sso", async (c) => {
 	const { methods } = await parseBody(c, ssoBody);
 	const teamId = c.req.param("teamId");
-	return c.json(unwrap(await teamStub(c.env, teamId).setSsoMethods(teamId, methods, SERVICE)));
+	return c.json(unwrap(await teamStub(c.env, teamId).setSsoMethods(methods, SERVICE)));
 });
 
 serviceApi.put("/teams/:teamId/scim", async (c) => {
 	const { enabled } = await parseBody(c, scimBody);
 	const teamId = c.req.param("teamId");
-	return c.json(unwrap(await teamStub(c.env, teamId).setScimEnabled(teamId, enabled, SERVICE)));
+	return c.json(unwrap(await teamStub(c.env, teamId).setScimEnabled(enabled, SERVICE)));
 });
 
 serviceApi.post("/teams/:teamId/scim-keys", async (c) => {
 	const { name, expiresAt } = await parseBody(c, keyBody);
 	const teamId = c.req.param("teamId");
 	const expiry = expiresAt ? new Date(expiresAt).toISOString() : null;
-	return c.json(
-		unwrap(await teamStub(c.env, teamId).createKey(teamId, name, SERVICE, expiry)),
-		201,
-	);
+	return c.json(unwrap(await teamStub(c.env, teamId).createKey(name, SERVICE, expiry)), 201);
 });
 
 serviceApi.post("/teams/:teamId/scim-keys/:keyId/regenerate", async (c) => {
 	const { graceSeconds } = await parseBody(c, regenerateBody);
 	const { teamId, keyId } = c.req.param();
 	return c.json(
-		unwrap(await teamStub(c.env, teamId).regenerateKey(teamId, keyId, graceSeconds, SERVICE)),
+		unwrap(await teamStub(c.env, teamId).regenerateKey(keyId, graceSeconds, SERVICE)),
 		201,
 	);
 });
@@ -150,7 +147,7 @@ serviceApi.get("/teams/:teamId/scim-keys", async (c) => {
 
 serviceApi.delete("/teams/:teamId/scim-keys/:keyId", async (c) => {
 	const { teamId, keyId } = c.req.param();
-	unwrap(await teamStub(c.env, teamId).revokeKey(teamId, keyId, SERVICE));
+	unwrap(await teamStub(c.env, teamId).revokeKey(keyId, SERVICE));
 	return c.body(null, 204);
 });
 
@@ -161,7 +158,7 @@ serviceApi.get("/teams/:teamId/members", async (c) => {
 
 serviceApi.delete("/teams/:teamId/members/:accountId", async (c) => {
 	const { teamId, accountId } = c.req.param();
-	unwrap(await teamStub(c.env, teamId).removeMember(teamId, accountId, SERVICE));
+	unwrap(await teamStub(c.env, teamId).removeMember(accountId, SERVICE));
 	return c.body(null, 204);
 });
 
@@ -170,7 +167,7 @@ serviceApi.delete("/teams/:teamId/members/:accountId", async (c) => {
 serviceApi.put("/teams/:teamId/domains", async (c) => {
 	const { domains } = await parseBody(c, domainsBody);
 	const teamId = c.req.param("teamId");
-	return c.json(unwrap(await teamStub(c.env, teamId).setDomains(teamId, domains, SERVICE)));
+	return c.json(unwrap(await teamStub(c.env, teamId).setDomains(domains, SERVICE)));
 });
 
 serviceApi.get("/teams/:teamId/domains", async (c) => {
@@ -189,27 +186,25 @@ serviceApi.get("/teams/:teamId/invites", async (c) => {
 serviceApi.post("/teams/:teamId/admins", async (c) => {
 	const { email } = await parseBody(c, emailBody);
 	const teamId = c.req.param("teamId");
-	return c.json(unwrap(await teamStub(c.env, teamId).addAdmin(teamId, email, SERVICE)), 201);
+	return c.json(unwrap(await teamStub(c.env, teamId).addAdmin(email, SERVICE)), 201);
 });
 
 // Self-service actions that SCIM locks: 403 with the reason while the team is SCIM-managed.
 serviceApi.post("/teams/:teamId/members/:accountId/leave", async (c) => {
 	const { teamId, accountId } = c.req.param();
-	unwrap(await teamStub(c.env, teamId).leaveTeam(teamId, accountId, SERVICE));
+	unwrap(await teamStub(c.env, teamId).leaveTeam(accountId, SERVICE));
 	return c.body(null, 204);
 });
 
 serviceApi.put("/teams/:teamId/members/:accountId/email", async (c) => {
 	const { email } = await parseBody(c, emailBody);
 	const { teamId, accountId } = c.req.param();
-	return c.json(
-		unwrap(await teamStub(c.env, teamId).changeEmail(teamId, accountId, email, SERVICE)),
-	);
+	return c.json(unwrap(await teamStub(c.env, teamId).changeEmail(accountId, email, SERVICE)));
 });
 
 serviceApi.post("/teams/:teamId/members/:accountId/password", async (c) => {
 	const { teamId, accountId } = c.req.param();
-	unwrap(await teamStub(c.env, teamId).checkPasswordChange(teamId, accountId, SERVICE));
+	unwrap(await teamStub(c.env, teamId).checkPasswordChange(accountId, SERVICE));
 	return c.json({ allowed: true });
 });
 
@@ -223,7 +218,7 @@ serviceApi.post("/admin-login-links", async (c) => {
 	}
 	const { token, tokenHash } = await newLoginToken(sessionSecret(c.env));
 	const link = unwrap(
-		await teamStub(c.env, teamId).createAdminLoginLink(teamId, email, tokenHash, SERVICE),
+		await teamStub(c.env, teamId).createAdminLoginLink(email, tokenHash, SERVICE),
 	);
 	const url = `${new URL(c.req.url).origin}/admin/login/${token}`;
 	return c.json({ url, expiresAt: link.expiresAt, teamId, accountId: link.accountId }, 201);

@@ -16,7 +16,7 @@ import { type Projection, projectResource } from "../scim/project";
 import { userResource } from "../scim/resources";
 import { USER_RESOURCE_TYPE } from "../scim/schemas/resource-types";
 import { teamStub } from "../team/stub";
-import type { UserWriteInput } from "../team/team-do";
+import type { WriteCaller } from "../team/team-do";
 import { readJsonBody } from "./body";
 import {
 	type ListParams,
@@ -182,9 +182,8 @@ function toScimUser(
 	);
 }
 
-export function writeInput(c: Context<AppEnv>): UserWriteInput {
+export function writeInput(c: Context<AppEnv>): WriteCaller {
 	return {
-		teamId: c.var.scimCaller.teamId,
 		actor: { type: "scim_key", id: c.var.scimCaller.keyId },
 		origin: new URL(c.req.url).origin,
 	};

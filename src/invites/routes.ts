@@ -63,7 +63,7 @@ invitesApp.post("/:token", async (c) => {
 	if (!invite) {
 		return renderInvitePage(c, { kind: "not_found" });
 	}
-	const result = await teamStub(c.env, invite.teamId).acceptInvite(invite.teamId, invite.tokenHash);
+	const result = await teamStub(c.env, invite.teamId).acceptInvite(invite.tokenHash);
 	if (result.ok) {
 		return renderInvitePage(c, { kind: "joined", teamName: result.value.teamName });
 	}

@@ -31,11 +31,15 @@ import * as members from "./members";
 import type { SettingsContext } from "./settings-context";
 import * as teamSettings from "./team-settings";
 
-export interface UserWriteInput {
-	teamId: string;
+/** Who makes a SCIM write, as the route knows it. */
+export interface WriteCaller {
 	actor: Actor;
+	/** The public origin of this service, for invite links. */
 	origin: string;
 }
+
+/** A SCIM write's caller and its team. */
+type UserWriteInput = WriteCaller & { teamId: string };
 
 /**
  * The single writer of one team's changes (docs/architecture.md "Storage and concurrency"). Every method
@@ -224,74 +228,93 @@ export class TeamDO extends DurableObject<Env> {
 	}
 
 	/** POST /Users, with the body as the normalizer made it. */
-	async createUser(input: UserWriteInput, user: NormalizedUser): Promise<Result<ScimUserRow>> {
-		return this.scimWrite((log) => this.writeCreateUser(input, user, log));
+	async createUser(
+		teamId: string,
+		caller: WriteCaller,
+		user: NormalizedUser,
+	): Promise<Result<ScimUserRow>> {
+		return this.scimWrite((log) => this.writeCreateUser({ teamId, ...caller }, user, log));
 	}
 
 	/** PUT /Users/:id: the normalized body replaces the stored resource. */
 	async replaceUser(
-		input: UserWriteInput,
+		teamId: string,
+		caller: WriteCaller,
 		id: string,
 		user: NormalizedUser,
 		ifMatch: string | null,
 	): Promise<Result<ScimUserRow>> {
-		return this.scimWrite((log) => this.writeReplaceUser(input, id, user, ifMatch, log));
+		return this.scimWrite((log) =>
+			this.writeReplaceUser({ teamId, ...caller }, id, user, ifMatch, log),
+		);
 	}
 
 	/** PATCH /Users/:id, applied here so that it sees the latest version. */
 	async patchUser(
-		input: UserWriteInput,
+		teamId: string,
+		caller: WriteCaller,
 		id: string,
 		operations: PatchOperation[],
 		ifMatch: string | null,
 	): Promise<Result<ScimUserRow>> {
-		return this.scimWrite((log) => this.writePatchUser(input, id, operations, ifMatch, log));
+		return this.scimWrite((log) =>
+			this.writePatchUser({ teamId, ...caller }, id, operations, ifMatch, log),
+		);
 	}
 
 	/** DELETE /Users/:id. */
 	async deleteUser(
-		input: UserWriteInput,
+		teamId: string,
+		caller: WriteCaller,
 		id: string,
 		ifMatch: string | null,
 	): Promise<Result<null>> {
-		return this.scimWrite((log) => this.writeDeleteUser(input, id, ifMatch, log));
+		return this.scimWrite((log) => this.writeDeleteUser({ teamId, ...caller }, id, ifMatch, log));
 	}
 
 	/** POST /Groups. */
 	async createGroup(
-		input: UserWriteInput,
+		teamId: string,
+		caller: WriteCaller,
 		resource: Record<string, unknown>,
 	): Promise<Result<ScimGroupRow>> {
-		return this.scimWrite((log) => this.writeCreateGroup(input, resource, log));
+		return this.scimWrite((log) => this.writeCreateGroup({ teamId, ...caller }, resource, log));
 	}
 
 	/** PUT /Groups/:id. */
 	async replaceGroup(
-		input: UserWriteInput,
+		teamId: string,
+		caller: WriteCaller,
 		id: string,
 		resource: Record<string, unknown>,
 		ifMatch: string | null,
 	): Promise<Result<groups.GroupWrite>> {
-		return this.scimWrite((log) => this.writeReplaceGroup(input, id, resource, ifMatch, log));
+		return this.scimWrite((log) =>
+			this.writeReplaceGroup({ teamId, ...caller }, id, resource, ifMatch, log),
+		);
 	}
 
 	/** PATCH /Groups/:id. */
 	async patchGroup(
-		input: UserWriteInput,
+		teamId: string,
+		caller: WriteCaller,
 		id: string,
 		operations: PatchOperation[],
 		ifMatch: string | null,
 	): Promise<Result<groups.GroupWrite>> {
-		return this.scimWrite((log) => this.writePatchGroup(input, id, operations, ifMatch, log));
+		return this.scimWrite((log) =>
+			this.writePatchGroup({ teamId, ...caller }, id, operations, ifMatch, log),
+		);
 	}
 
 	/** DELETE /Groups/:id. */
 	async deleteGroup(
-		input: UserWriteInput,
+		teamId: string,
+		caller: WriteCaller,
 		id: string,
 		ifMatch: string | null,
 	): Promise<Result<null>> {
-		return this.scimWrite((log) => this.writeDeleteGroup(input, id, ifMatch, log));
+		return this.scimWrite((log) => this.writeDeleteGroup({ teamId, ...caller }, id, ifMatch, log));
 	}
 
 	/**
@@ -300,7 +323,12 @@ export class TeamDO extends DurableObject<Env> {
 	 * operation is atomic on its own, exactly like the single-resource request; the bulk request
 	 * as a whole is not a transaction, as the RFC allows.
 	 */
-	async runBulk(input: UserWriteInput, request: BulkRequest): Promise<BulkOperationResult[]> {
+	async runBulk(
+		teamId: string,
+		caller: WriteCaller,
+		request: BulkRequest,
+	): Promise<BulkOperationResult[]> {
+		const input: UserWriteInput = { teamId, ...caller };
 		// Inside a bulk request a refusal is logged at once: the request holds the queue anyway.
 		const log: LogRefusal = (...refusal) => this.logError(...refusal);
 		return this.serialize(() =>

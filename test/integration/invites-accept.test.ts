@@ -175,14 +175,14 @@ describe("POST /invites/:token (accept)", () => {
 
 	it("refuses an invite revoked by an admin (revokeInvite)", async () => {
 		const { team, token, invite } = await invitedUser("Acme");
-		const revoked = await teamStub(env, team.teamId).revokeInvite(team.teamId, invite.id, ADMIN);
+		const revoked = await teamStub(env, team.teamId).revokeInvite(invite.id, ADMIN);
 		expect(revoked).toMatchObject({ ok: true, value: { id: invite.id, status: "revoked" } });
 		expect((await invitePage(token)).status).toBe(410);
 		expect((await invitePage(token, "POST")).status).toBe(410);
 		expect(await members(team.teamId)).toEqual([]);
-		const again = await teamStub(env, team.teamId).revokeInvite(team.teamId, invite.id, ADMIN);
+		const again = await teamStub(env, team.teamId).revokeInvite(invite.id, ADMIN);
 		expect(again).toMatchObject({ ok: true, value: { status: "revoked" } });
-		const missing = await teamStub(env, team.teamId).revokeInvite(team.teamId, "nope", ADMIN);
+		const missing = await teamStub(env, team.teamId).revokeInvite("nope", ADMIN);
 		expect(missing).toMatchObject({ ok: false, error: { status: 404 } });
 	});
 
@@ -235,7 +235,7 @@ describe("re-inviting", () => {
 
 	it("resendInvite replaces the invite: the new token works, the old one is dead", async () => {
 		const { team, email, token, invite } = await invitedUser("Acme");
-		const resent = await teamStub(env, team.teamId).resendInvite(team.teamId, invite.id, ADMIN);
+		const resent = await teamStub(env, team.teamId).resendInvite(invite.id, ADMIN);
 		expect(resent).toMatchObject({ ok: true, value: { status: "pending", email } });
 		const invites = await inviteRows(team.teamId);
 		expect(invites).toHaveLength(2);
@@ -258,7 +258,6 @@ describe("re-inviting", () => {
 		expect(await members(team.teamId)).toHaveLength(1);
 
 		const afterAccept = await teamStub(env, team.teamId).resendInvite(
-			team.teamId,
 			resent.ok ? resent.value.id : "",
 			ADMIN,
 		);
@@ -268,7 +267,7 @@ describe("re-inviting", () => {
 	it("resendInvite refuses a user who was deactivated meanwhile", async () => {
 		const { team, userId, invite } = await invitedUser("Acme");
 		expect((await setActive(team.token, userId, false)).status).toBe(200);
-		const resent = await teamStub(env, team.teamId).resendInvite(team.teamId, invite.id, ADMIN);
+		const resent = await teamStub(env, team.teamId).resendInvite(invite.id, ADMIN);
 		expect(resent).toMatchObject({ ok: false, error: { status: 409 } });
 	});
 

@@ -124,7 +124,7 @@ describe("invite outbox (team object alarm)", () => {
 		await runOutbox(team.teamId);
 		expect(calls).toHaveLength(1);
 
-		const revoked = await teamStub(env, team.teamId).revokeInvite(team.teamId, invite.id, ADMIN);
+		const revoked = await teamStub(env, team.teamId).revokeInvite(invite.id, ADMIN);
 		expect(revoked.ok).toBe(true);
 		expect((await outboxRows(team.teamId))[0]?.status).toBe("cancelled");
 		await makeDue(team.teamId);
@@ -187,16 +187,12 @@ describe("invite outbox (team object alarm)", () => {
 		expect(delivered?.invite_url).toBe(`${ORIGIN}/invites/redacted`);
 
 		// A resend still knows where links go; the cancelled email's token is dropped too.
-		const resent = await teamStub(env, team.teamId).resendInvite(team.teamId, invite.id, ADMIN);
+		const resent = await teamStub(env, team.teamId).resendInvite(invite.id, ADMIN);
 		expect(resent.ok).toBe(true);
 		const pending = (await outboxRows(team.teamId)).find((r) => r.status === "pending");
 		const freshToken = /\/invites\/([A-Za-z0-9_-]{43})/.exec(pending?.body ?? "")?.[1] ?? "";
 		expect(freshToken).toHaveLength(43);
-		await teamStub(env, team.teamId).revokeInvite(
-			team.teamId,
-			String(resent.ok && resent.value.id),
-			ADMIN,
-		);
+		await teamStub(env, team.teamId).revokeInvite(String(resent.ok && resent.value.id), ADMIN);
 		const rows = await outboxRows(team.teamId);
 		expect(rows.map((r) => r.status).sort()).toEqual(["cancelled", "delivered"]);
 		expect(JSON.stringify(rows)).not.toContain(freshToken);
@@ -206,7 +202,7 @@ describe("invite outbox (team object alarm)", () => {
 		const calls = mockWebhook([500, 204]);
 		const { team, invite, token } = await invitedUser("Acme");
 		await runOutbox(team.teamId);
-		const resent = await teamStub(env, team.teamId).resendInvite(team.teamId, invite.id, ADMIN);
+		const resent = await teamStub(env, team.teamId).resendInvite(invite.id, ADMIN);
 		expect(resent.ok).toBe(true);
 		await runOutbox(team.teamId);
 		const rows = await outboxRows(team.teamId);

@@ -49,7 +49,7 @@ authenticationRoutes.post("/scim", async (c) => {
 		);
 	}
 	const { teamId } = c.var.admin;
-	const result = await teamStub(c.env, teamId).setScimEnabled(teamId, enabled, adminActor(c));
+	const result = await teamStub(c.env, teamId).setScimEnabled(enabled, adminActor(c));
 	if (!result.ok && result.error.status === 409) {
 		c.status(409);
 		return renderAuthentication(c, { error: result.error.detail });

@@ -44,7 +44,7 @@ keysRoutes.post("/keys", async (c) => {
 		return renderKeys(c, { error: "Give the expiry as a date (YYYY-MM-DD), or leave it empty." });
 	}
 	const { teamId } = c.var.admin;
-	const result = await teamStub(c.env, teamId).createKey(teamId, name, adminActor(c), expiresAt);
+	const result = await teamStub(c.env, teamId).createKey(name, adminActor(c), expiresAt);
 	if (!result.ok && (result.error.status === 409 || result.error.status === 400)) {
 		c.status(result.error.status);
 		return renderKeys(c, { error: result.error.detail });
@@ -71,7 +71,7 @@ keysRoutes.post("/keys/:keyId/regenerate", async (c) => {
 			<RegenerateNowPage item={key} csrf={c.var.admin.csrf} />,
 		);
 	}
-	const result = await teamStub(c.env, teamId).regenerateKey(teamId, keyId, grace, adminActor(c));
+	const result = await teamStub(c.env, teamId).regenerateKey(keyId, grace, adminActor(c));
 	if (!result.ok && result.error.status === 409) {
 		c.status(409);
 		return renderKeys(c, { error: result.error.detail });
@@ -101,7 +101,7 @@ keysRoutes.post("/keys/:keyId/revoke", async (c) => {
 		);
 	}
 	const { teamId } = c.var.admin;
-	unwrap(await teamStub(c.env, teamId).revokeKey(teamId, key.id, adminActor(c)));
+	unwrap(await teamStub(c.env, teamId).revokeKey(key.id, adminActor(c)));
 	return c.redirect("/admin/keys?notice=key-revoked", 303);
 });
 

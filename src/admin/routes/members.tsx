@@ -77,23 +77,19 @@ membersRoutes.post("/members/:accountId/remove", async (c) => {
 		throw new HTTPException(400, { message: "Tick the box to confirm the removal." });
 	}
 	const { teamId } = c.var.admin;
-	unwrap(await teamStub(c.env, teamId).removeMember(teamId, member.accountId, adminActor(c)));
+	unwrap(await teamStub(c.env, teamId).removeMember(member.accountId, adminActor(c)));
 	return c.redirect("/admin/members?notice=member-removed", 303);
 });
 
 membersRoutes.post("/invites/:inviteId/resend", async (c) => {
 	const { teamId } = c.var.admin;
-	unwrap(
-		await teamStub(c.env, teamId).resendInvite(teamId, c.req.param("inviteId"), adminActor(c)),
-	);
+	unwrap(await teamStub(c.env, teamId).resendInvite(c.req.param("inviteId"), adminActor(c)));
 	return c.redirect("/admin/members?notice=invite-resent", 303);
 });
 
 membersRoutes.post("/invites/:inviteId/revoke", async (c) => {
 	const { teamId } = c.var.admin;
-	unwrap(
-		await teamStub(c.env, teamId).revokeInvite(teamId, c.req.param("inviteId"), adminActor(c)),
-	);
+	unwrap(await teamStub(c.env, teamId).revokeInvite(c.req.param("inviteId"), adminActor(c)));
 	return c.redirect("/admin/members?notice=invite-revoked", 303);
 });
 

@@ -33,9 +33,7 @@ signInRoutes.get("/login/:token", async (c) => {
 signInRoutes.post("/login", async (c) => {
 	const token = (await c.req.parseBody()).token;
 	const link = await findLink(c, typeof token === "string" ? token : "");
-	const used = unwrap(
-		await teamStub(c.env, link.teamId).useAdminLoginLink(link.teamId, link.tokenHash),
-	);
+	const used = unwrap(await teamStub(c.env, link.teamId).useAdminLoginLink(link.tokenHash));
 	await startSession(c, {
 		teamId: link.teamId,
 		accountId: used.accountId,

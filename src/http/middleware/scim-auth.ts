@@ -45,7 +45,7 @@ export const scimAuth = createMiddleware<AppEnv>(async (c, next) => {
 	if (Date.now() - lastUsed > TOUCH_INTERVAL_MS) {
 		c.executionCtx.waitUntil(
 			teamStub(c.env, teamId)
-				.touchKey(teamId, found.key.id, c.req.header("User-Agent") ?? null)
+				.touchKey(found.key.id, c.req.header("User-Agent") ?? null)
 				.catch((error: unknown) => console.error("touchKey failed", error)),
 		);
 	}
