@@ -3,9 +3,9 @@ import type { AppEnv } from "../env";
 import { type BulkLimits, bulkResponse, parseBulkRequest } from "../scim/bulk";
 import { teamStub } from "../team/stub";
 import { MAX_BODY_BYTES, readJsonBody } from "./body";
+import { scimBaseUrl, writeInput } from "./caller";
 import { scimJson } from "./respond";
 import { unwrap } from "./unwrap";
-import { scimBaseUrl, writeInput } from "./users";
 
 /**
  * The bulk limits, advertised in /ServiceProviderConfig and enforced here: the payload limit is

@@ -11,9 +11,9 @@ import {
 import { scimErrors } from "../scim/errors";
 import { MAX_BODY_BYTES } from "./body";
 import { BULK_LIMITS } from "./bulk";
+import { scimBaseUrl } from "./caller";
 import { maxResults } from "./params";
 import { scimJson } from "./respond";
-import { scimBaseUrl } from "./users";
 
 /** Discovery endpoints: what this service provider supports, truthfully. RFC 7644 §4. */
 export const discoveryApp = new Hono<AppEnv>();

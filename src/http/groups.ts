@@ -12,6 +12,7 @@ import { groupResource } from "../scim/resources";
 import { GROUP_RESOURCE_TYPE } from "../scim/schemas/resource-types";
 import { teamStub } from "../team/stub";
 import { readJsonBody } from "./body";
+import { scimBaseUrl, writeInput } from "./caller";
 import {
 	type ListParams,
 	listParamsFromQuery,
@@ -21,7 +22,6 @@ import {
 } from "./params";
 import { scimJson } from "./respond";
 import { unwrap } from "./unwrap";
-import { scimBaseUrl, writeInput } from "./users";
 
 /** /Groups: the team's user groups. RFC 7644 §3.3–§3.6, RFC 7643 §4.2. */
 export const groupsApp = new Hono<AppEnv>();

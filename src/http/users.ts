@@ -16,8 +16,8 @@ import { type Projection, projectResource } from "../scim/project";
 import { userResource } from "../scim/resources";
 import { USER_RESOURCE_TYPE } from "../scim/schemas/resource-types";
 import { teamStub } from "../team/stub";
-import type { WriteCaller } from "../team/team-do";
 import { readJsonBody } from "./body";
+import { scimBaseUrl, writeInput } from "./caller";
 import {
 	type ListParams,
 	listParamsFromQuery,
@@ -180,18 +180,6 @@ function toScimUser(
 		},
 		{ baseUrl: scimBaseUrl(c) },
 	);
-}
-
-export function writeInput(c: Context<AppEnv>): WriteCaller {
-	return {
-		actor: { type: "scim_key", id: c.var.scimCaller.keyId },
-		origin: new URL(c.req.url).origin,
-	};
-}
-
-/** The SCIM base URL as the client reached it. */
-export function scimBaseUrl(c: Context): string {
-	return `${new URL(c.req.url).origin}/scim/v2`;
 }
 
 function userLocation(c: Context, id: string): string {

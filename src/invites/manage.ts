@@ -7,9 +7,9 @@ import { type InviteRow, invites } from "../db/schema";
 import { getScimUser } from "../db/scim-users";
 import { getTeam } from "../db/teams";
 import type { Actor } from "../provisioning/actor";
-import { inviteStatements } from "../provisioning/invites";
 import { type ScimErrorData, scimErrors } from "../scim/errors";
 import { err, ok, type Result } from "../scim/result";
+import { inviteStatements } from "./create";
 import { cancelInviteEmails, cancelScimUserInviteEmails } from "./outbox";
 
 /**

@@ -30,6 +30,7 @@ import {
 	type UserWithAccount,
 } from "../db/scim-users";
 import { getTeam } from "../db/teams";
+import { inviteStatements, revokePendingInvites } from "../invites/create";
 import { type ScimErrorData, scimErrors } from "../scim/errors";
 import { foldCase } from "../scim/fold";
 import { checkUserResourceLimits } from "../scim/limits";
@@ -40,7 +41,6 @@ import { USER_RESOURCE_TYPE } from "../scim/schemas/resource-types";
 import type { Actor } from "./actor";
 import { blockScopeFor } from "./authority";
 import { attributeChanges, changedAttributes } from "./changes";
-import { inviteStatements, revokePendingInvites } from "./invites";
 
 /**
  * The product rules for SCIM Users (docs/architecture.md "Product rules" and "Accounts and team

@@ -4,11 +4,11 @@ import { createDb, type Db } from "../db/client";
 import { insertEvent } from "../db/events";
 import type { ScimGroupRow, ScimUserRow, Team } from "../db/schema";
 import * as invites from "../invites/accept";
+import { inviteEmailsPerDay, inviteTtlMs } from "../invites/create";
 import * as inviteAdmin from "../invites/manage";
 import { OutboxAlarm } from "../invites/outbox-alarm";
 import type { Actor } from "../provisioning/actor";
 import * as groups from "../provisioning/groups";
-import { inviteEmailsPerDay, inviteTtlMs } from "../provisioning/invites";
 import { removeMember } from "../provisioning/members";
 import {
 	createUser,

@@ -2,9 +2,9 @@ import { and, eq, sql } from "drizzle-orm";
 import type { Statement } from "../db/batch";
 import type { Db } from "../db/client";
 import { emailOutbox, invites } from "../db/schema";
-import { cancelScimUserInviteEmails } from "../invites/outbox";
 import { hashSecret, randomToken } from "../keys/token";
 import { foldCase } from "../scim/fold";
+import { cancelScimUserInviteEmails } from "./outbox";
 
 /** How long an invite link works unless INVITE_TTL_HOURS says otherwise: 7 days. */
 export const INVITE_TTL_MS = 7 * 24 * 60 * 60 * 1000;
