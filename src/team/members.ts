@@ -4,7 +4,7 @@ import { isMemberOfScimTeam } from "../db/authority";
 import { runBatch, type Statement, uniqueViolation } from "../db/batch";
 import type { Db } from "../db/client";
 import { insertEvent } from "../db/events";
-import { accounts, memberships } from "../db/schema";
+import { accounts, memberships, type Team } from "../db/schema";
 import { getTeam } from "../db/teams";
 import { scimErrors } from "../scim/errors";
 import { foldCase } from "../scim/fold";
@@ -71,14 +71,11 @@ export async function leavePrecondition(
 	teamId: string,
 	accountId: string,
 ): Promise<Result<null>> {
-	const team = await getTeam(db, teamId);
-	if (!team) {
-		return err(teamNotFound());
+	const member = await teamOfMember(db, teamId, accountId);
+	if (!member.ok) {
+		return member;
 	}
-	if ((await getMembershipRole(db, teamId, accountId)) === null) {
-		return err(scimErrors.notFound("That account is not a member of this team.").toData());
-	}
-	if (team.scimEnabled) {
+	if (member.value.scimEnabled) {
 		return err(
 			scimErrors
 				.forbidden(
@@ -147,12 +144,9 @@ async function selfServiceLock(
 	accountId: string,
 	what: string,
 ): Promise<Result<null>> {
-	const team = await getTeam(db, teamId);
-	if (!team) {
-		return err(teamNotFound());
-	}
-	if ((await getMembershipRole(db, teamId, accountId)) === null) {
-		return err(scimErrors.notFound("That account is not a member of this team.").toData());
+	const member = await teamOfMember(db, teamId, accountId);
+	if (!member.ok) {
+		return member;
 	}
 	if (await isMemberOfScimTeam(db, accountId)) {
 		return err(
@@ -164,4 +158,16 @@ async function selfServiceLock(
 		);
 	}
 	return ok(null);
+}
+
+/** The team, when the account is one of its members; else the 404 to answer. */
+async function teamOfMember(db: Db, teamId: string, accountId: string): Promise<Result<Team>> {
+	const team = await getTeam(db, teamId);
+	if (!team) {
+		return err(teamNotFound());
+	}
+	if ((await getMembershipRole(db, teamId, accountId)) === null) {
+		return err(scimErrors.notFound("That account is not a member of this team.").toData());
+	}
+	return ok(team);
 }
