@@ -386,7 +386,18 @@ export const openApiDocument: OpenApiDocument = {
 										givenName: nullableString("Given name."),
 										familyName: nullableString("Family name."),
 										role: { type: "string", enum: ["admin", "developer"] },
-										joinedAt: { type: "string", format: "date-time" },
+										joinedAt: {
+											type: "string",
+											format: "date-time",
+											description:
+												"When the person first joined the team; a reactivation keeps it.",
+										},
+										memberSince: {
+											type: "string",
+											format: "date-time",
+											description:
+												"When the current membership began: later than joinedAt after a reactivation.",
+										},
 										managed: {
 											type: "boolean",
 											description:

@@ -2,7 +2,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { foldCase } from "../scim/fold";
 import { managingTeamSql } from "./authority";
 import type { Db } from "./client";
-import { type Account, accounts, type MemberRole, memberships, teams } from "./schema";
+import { type Account, accounts, type MemberRole, memberships, scimUsers, teams } from "./schema";
 
 /** The account with this email (case-insensitive), or null. */
 export async function findAccountByEmail(db: Db, email: string): Promise<Account | null> {
@@ -40,7 +40,10 @@ export interface Member {
 	givenName: string | null;
 	familyName: string | null;
 	role: MemberRole;
+	/** When the person first joined the team (a reactivation keeps it). */
 	joinedAt: string;
+	/** When the current membership began: later than joinedAt after a reactivation. */
+	memberSince: string;
 	/**
 	 * This team manages the account (src/db/authority.ts): it may block the account everywhere
 	 * and its SCIM writes the account's email and name. Otherwise the person's account is their
@@ -57,10 +60,13 @@ export async function listMembers(db: Db, teamId: string): Promise<Member[]> {
 		.select({
 			accountId: accounts.id,
 			email: accounts.email,
-			givenName: accounts.givenName,
-			familyName: accounts.familyName,
+			// The team's own SCIM name first: an invited person's account may have another team's
+			// name, or none, and only a managing team writes the account's.
+			givenName: sql<string | null>`coalesce(${scimUsers.givenName}, ${accounts.givenName})`,
+			familyName: sql<string | null>`coalesce(${scimUsers.familyName}, ${accounts.familyName})`,
 			role: memberships.role,
-			joinedAt: memberships.createdAt,
+			joinedAt: sql<string>`coalesce(${scimUsers.joinedAt}, ${memberships.createdAt})`,
+			memberSince: memberships.createdAt,
 			managed: sql<boolean>`(${managingTeamSql()}) is ${teamId}`.mapWith(Boolean),
 			joinedByInvite:
 				sql<boolean>`exists (select 1 from invites i where i.team_id = ${teamId} and i.account_id = "accounts"."id" and i.status = 'accepted')`.mapWith(
@@ -69,6 +75,10 @@ export async function listMembers(db: Db, teamId: string): Promise<Member[]> {
 		})
 		.from(memberships)
 		.innerJoin(accounts, eq(accounts.id, memberships.accountId))
+		.leftJoin(
+			scimUsers,
+			and(eq(scimUsers.teamId, memberships.teamId), eq(scimUsers.accountId, accounts.id)),
+		)
 		.where(eq(memberships.teamId, teamId))
 		.orderBy(memberships.createdAt, accounts.id);
 }

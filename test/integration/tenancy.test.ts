@@ -38,6 +38,8 @@ async function members(teamId: string) {
 				role: string;
 				managed: boolean;
 				joinedByInvite: boolean;
+				joinedAt: string;
+				memberSince: string;
 			}[];
 		}>("GET", `/teams/${teamId}/members`)
 	).members;
@@ -348,5 +350,25 @@ describe("an admin's removal is visible to the IdP", () => {
 		expect(log?.detail).not.toContain("may sign in");
 		expect((await patch(b, user.id, { active: true })).status).toBe(200);
 		expect(await authCheck(b.teamId, email)).toMatchObject({ allowed: true, reason: "member" });
+	});
+});
+
+describe("the member list shows this team's view of a person", () => {
+	it("names an invited member by this team's SCIM name, and keeps the first join apart from a reactivation", async () => {
+		const home = await newScimTeam("Home");
+		const email = uniqueEmail("named");
+		await apiJson("POST", `/teams/${home.teamId}/admins`, { email }, 201);
+		const b = await newScimTeam("Hiring");
+		const user = await createUser(b, oktaUser(email, "Grace", "Hopper"));
+		await acceptNewestInvite(b.teamId);
+		const [joined] = await members(b.teamId);
+		// The account (made by addAdmin) has no name, and B does not manage it: B's SCIM name shows.
+		expect(joined).toMatchObject({ email, givenName: "Grace", familyName: "Hopper" });
+		expect((await patch(b, user.id, { active: false })).status).toBe(200);
+		await new Promise((resolve) => setTimeout(resolve, 5));
+		expect((await patch(b, user.id, { active: true })).status).toBe(200);
+		const [back] = await members(b.teamId);
+		expect(back?.joinedAt).toBe(joined?.joinedAt);
+		expect(String(back?.memberSince) > String(joined?.joinedAt)).toBe(true);
 	});
 });

@@ -50,6 +50,11 @@ export const MembersPage: FC<MembersProps> = (p) => (
 						</td>
 						<td data-label="Joined">
 							<Time iso={m.joinedAt} />
+							{m.memberSince !== m.joinedAt && (
+								<div class="small muted">
+									reactivated <Time iso={m.memberSince} />
+								</div>
+							)}
 						</td>
 						<td class="wide" data-label="Actions">
 							{m.accountId === p.selfAccountId ? (
