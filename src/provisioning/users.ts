@@ -300,13 +300,7 @@ export async function patchUser(
 	if (!input.ok) {
 		return input;
 	}
-	return updateUser(
-		db,
-		ctx,
-		loaded,
-		{ ...input.value, active: input.value.active ?? loaded.user.active },
-		"user.patch",
-	);
+	return updateUser(db, ctx, loaded, input.value, "user.patch");
 }
 
 /** Deletes a SCIM user: deactivates the person and detaches the resource; the account stays. */
