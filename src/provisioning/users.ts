@@ -321,9 +321,12 @@ export async function deleteUser(
 				loaded.account.managingTeamId,
 			),
 		);
+	} else {
+		// A deactivation revokes the pending invites itself. An inactive user should have none left;
+		// revoking anyway keeps a DELETE final even if one survived.
+		statements.push(...revokePendingInvites(db, current.id, ctx.now));
 	}
 	statements.push(
-		...revokePendingInvites(db, current.id, ctx.now),
 		db
 			.update(scimGroups)
 			.set({ version: sql`${scimGroups.version} + 1`, updatedAt: ctx.now })
