@@ -103,11 +103,21 @@ const NO_CONTENT = { "204": { description: "Done; no body." } };
 
 const team: JsonSchema = {
 	type: "object",
-	required: ["id", "name", "scimEnabled", "createdAt", "updatedAt"],
+	required: [
+		"id",
+		"name",
+		"scimEnabled",
+		"scimUserCount",
+		"scimGroupCount",
+		"createdAt",
+		"updatedAt",
+	],
 	properties: {
 		id: { type: "string", format: "uuid" },
 		name: { type: "string" },
 		scimEnabled: { type: "boolean" },
+		scimUserCount: { type: "integer", description: "SCIM Users the team has" },
+		scimGroupCount: { type: "integer", description: "SCIM Groups the team has" },
 		createdAt: { type: "string", format: "date-time" },
 		updatedAt: { type: "string", format: "date-time" },
 	},
@@ -115,7 +125,7 @@ const team: JsonSchema = {
 
 const teamWithSso: JsonSchema = {
 	type: "object",
-	required: ["id", "name", "scimEnabled", "createdAt", "updatedAt", "ssoMethods"],
+	required: [...(team.required ?? []), "ssoMethods"],
 	properties: {
 		...team.properties,
 		ssoMethods: { type: "array", items: { type: "string" }, description: "Sorted, lower case." },

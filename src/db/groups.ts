@@ -1,14 +1,22 @@
-import { and, eq, type SQL } from "drizzle-orm";
+import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
 import { foldCase } from "../scim/fold";
 import type { Db } from "./client";
 import type { FilterSql } from "./filter-sql";
-import { type ListPage, listPage } from "./list";
+import { type ListPage, listQueries } from "./list";
 import { inList } from "./lists";
 import { type ScimGroupRow, scimGroupMembers, scimGroups, scimUsers } from "./schema";
 
 export interface GroupMember {
 	value: string;
 	display: string;
+}
+
+/** The team's group with this id, built but not run. */
+export function groupQuery(db: Db, teamId: string, id: string) {
+	return db
+		.select()
+		.from(scimGroups)
+		.where(and(eq(scimGroups.teamId, teamId), eq(scimGroups.id, id)));
 }
 
 /** The team's group with this id, or null. */
@@ -43,15 +51,80 @@ export async function findScimGroupByDisplayName(
 	);
 }
 
-/** One page of the team's groups matching `filter`, and the total. */
-export async function listScimGroups(
+/**
+ * The queries of a Groups list request, built but not run: the total, one page, and (unless
+ * `withMembers` is false) the members of the page's groups, all for one D1 batch.
+ */
+export function groupListQueries(
 	db: Db,
 	teamId: string,
 	filter: FilterSql | undefined,
 	orderBy: SQL[],
 	page: ListPage,
-): Promise<{ rows: ScimGroupRow[]; total: number }> {
-	return listPage(db, scimGroups, teamId, filter, orderBy, page);
+	withMembers: boolean,
+) {
+	const {
+		total,
+		page: rows,
+		pageIds,
+		operands,
+	} = listQueries(db, scimGroups, teamId, filter, orderBy, page);
+	const members = db
+		.with(...operands)
+		.select(memberColumns)
+		.from(scimGroupMembers)
+		.innerJoin(scimUsers, eq(scimUsers.id, scimGroupMembers.scimUserId))
+		.where(
+			and(
+				eq(scimGroupMembers.teamId, teamId),
+				withMembers ? inArray(scimGroupMembers.groupId, pageIds) : sql`0`,
+			),
+		)
+		.orderBy(scimGroupMembers.createdAt, scimUsers.id);
+	return [total, rows, members] as const;
+}
+
+/** The page, total and members from what `groupListQueries` read. */
+export function groupListFromRows(
+	page: ListPage,
+	[totalRow, rows, members]: [{ n: number }[], unknown[], MemberRow[]],
+): { rows: ScimGroupRow[]; total: number; members: Map<string, GroupMember[]> } {
+	return {
+		// listQueries selects the table's own columns; its shared signature cannot carry their type.
+		rows: page.count === 0 ? [] : (rows as ScimGroupRow[]),
+		total: totalRow[0]?.n ?? 0,
+		members: membersByGroup(members),
+	};
+}
+
+const memberColumns = {
+	groupId: scimGroupMembers.groupId,
+	value: scimUsers.id,
+	userName: scimUsers.userName,
+	displayName: scimUsers.displayName,
+};
+
+type MemberRow = { groupId: string; value: string; userName: string; displayName: string | null };
+
+/** The members of these groups, built but not run. */
+export function membersQuery(db: Db, teamId: string, groupIds: string[]) {
+	return db
+		.select(memberColumns)
+		.from(scimGroupMembers)
+		.innerJoin(scimUsers, eq(scimUsers.id, scimGroupMembers.scimUserId))
+		.where(and(eq(scimGroupMembers.teamId, teamId), inList(scimGroupMembers.groupId, groupIds)))
+		.orderBy(scimGroupMembers.createdAt, scimUsers.id);
+}
+
+/** Member rows by group, each with the member's displayName (else userName) as `display`. */
+export function membersByGroup(rows: MemberRow[]): Map<string, GroupMember[]> {
+	const byGroup = new Map<string, GroupMember[]>();
+	for (const row of rows) {
+		const list = byGroup.get(row.groupId) ?? [];
+		list.push({ value: row.value, display: row.displayName ?? row.userName });
+		byGroup.set(row.groupId, list);
+	}
+	return byGroup;
 }
 
 /** The members of these groups, each with the member's userName as `display`. */
@@ -60,27 +133,9 @@ export async function listMembersOfGroups(
 	teamId: string,
 	groupIds: string[],
 ): Promise<Map<string, GroupMember[]>> {
-	const byGroup = new Map<string, GroupMember[]>();
-	if (groupIds.length === 0) {
-		return byGroup;
-	}
-	const rows = await db
-		.select({
-			groupId: scimGroupMembers.groupId,
-			value: scimUsers.id,
-			userName: scimUsers.userName,
-			displayName: scimUsers.displayName,
-		})
-		.from(scimGroupMembers)
-		.innerJoin(scimUsers, eq(scimUsers.id, scimGroupMembers.scimUserId))
-		.where(and(eq(scimGroupMembers.teamId, teamId), inList(scimGroupMembers.groupId, groupIds)))
-		.orderBy(scimGroupMembers.createdAt, scimUsers.id);
-	for (const row of rows) {
-		const list = byGroup.get(row.groupId) ?? [];
-		list.push({ value: row.value, display: row.displayName ?? row.userName });
-		byGroup.set(row.groupId, list);
-	}
-	return byGroup;
+	return groupIds.length === 0
+		? new Map()
+		: membersByGroup(await membersQuery(db, teamId, groupIds));
 }
 
 /** Which of these ids are not SCIM users of the team. */

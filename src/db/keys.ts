@@ -15,18 +15,17 @@ export function keyStatus(key: ScimKeyRow, now: string): KeyStatus {
 	return "active";
 }
 
-/** The key with its team's SCIM switch, for authenticating a SCIM request. */
-export async function findKeyForAuth(
-	db: Db,
-	keyId: string,
-): Promise<{ key: ScimKeyRow; scimEnabled: boolean } | null> {
-	const row = await db
+/**
+ * The key with its team's SCIM switch, for authenticating a SCIM request (src/keys/auth.ts),
+ * built but not run: it goes into the same D1 batch as the request's own statements.
+ */
+export function keyForAuthQuery(db: Db, keyId: string) {
+	return db
 		.select({ key: scimKeys, scimEnabled: teams.scimEnabled })
 		.from(scimKeys)
 		.innerJoin(teams, eq(teams.id, scimKeys.teamId))
 		.where(eq(scimKeys.id, keyId))
-		.get();
-	return row ?? null;
+		.limit(1);
 }
 
 /** The team's keys, newest first. */

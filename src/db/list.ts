@@ -1,9 +1,9 @@
-import { and, getTableColumns, type SQL, sql } from "drizzle-orm";
+import { and, eq, getTableColumns, type SQL, sql } from "drizzle-orm";
 import type { SelectedFields, SQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { Db } from "./client";
 import type { FilterSql } from "./filter-sql";
 import { withOperands } from "./lists";
-import type { scimGroups, scimUsers } from "./schema";
+import { scimGroups, type scimUsers, teams } from "./schema";
 
 /** A page of a list request: 1-based `startIndex` and at most `count` rows. RFC 7644 §3.4.2.4. */
 export interface ListPage {
@@ -25,8 +25,10 @@ export function teamScope(column: SQLiteColumn, teamId: string): SQL {
 }
 
 /**
- * The two queries of a list request, built but not run: the total and one page of `columns`
- * (the table's own by default).
+ * The queries of a list request, built but not run: the total, one page of `columns` (the
+ * table's own by default), and the ids of that page for a statement that reads what belongs to
+ * the page's rows in the same batch. An unfiltered total is the team's stored count
+ * (teams.scim_user_count, kept by triggers), not a count of the team.
  * Exposed so tests can EXPLAIN them (test/integration/filter-index.test.ts).
  */
 export function listQueries(
@@ -41,13 +43,16 @@ export function listQueries(
 	const team = teamScope(table.teamId, teamId);
 	const scope = filter ? and(team, filter.where) : team;
 	const operands = withOperands(db, filter?.operands);
-	return [
-		db
-			.with(...operands)
-			.select({ n: sql<number>`count(*)` })
-			.from(table)
-			.where(scope),
-		db
+	const stored = table === scimGroups ? teams.scimGroupCount : teams.scimUserCount;
+	return {
+		total: filter
+			? db
+					.with(...operands)
+					.select({ n: sql<number>`count(*)` })
+					.from(table)
+					.where(scope)
+			: db.select({ n: stored }).from(teams).where(eq(teams.id, teamId)),
+		page: db
 			.with(...operands)
 			.select(columns)
 			.from(table)
@@ -55,21 +60,14 @@ export function listQueries(
 			.orderBy(...orderBy)
 			.limit(page.count)
 			.offset(page.startIndex - 1),
-	] as const;
-}
-
-/** One page of the team's rows matching `filter`, in `orderBy` order, and how many match in all. */
-export async function listPage<T extends ListedTable>(
-	db: Db,
-	table: T,
-	teamId: string,
-	filter: FilterSql | undefined,
-	orderBy: SQL[],
-	page: ListPage,
-): Promise<{ rows: T["$inferSelect"][]; total: number }> {
-	const [totalRow, rows] = await db.batch(listQueries(db, table, teamId, filter, orderBy, page));
-	return {
-		rows: page.count === 0 ? [] : (rows as T["$inferSelect"][]),
-		total: totalRow[0]?.n ?? 0,
+		/** The page's ids as a subquery; a statement using it starts with `operands`. */
+		pageIds: db
+			.select({ id: table.id })
+			.from(table)
+			.where(scope)
+			.orderBy(...orderBy)
+			.limit(page.count)
+			.offset(page.startIndex - 1),
+		operands,
 	};
 }

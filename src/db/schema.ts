@@ -20,6 +20,13 @@ export const teams = sqliteTable("teams", {
 	id: text("id").primaryKey(),
 	name: text("name").notNull(),
 	scimEnabled: integer("scim_enabled", { mode: "boolean" }).notNull().default(false),
+	/**
+	 * How many SCIM Users and Groups the team has, for an unfiltered list's totalResults without
+	 * counting: kept by triggers on scim_users and scim_groups (migrations/0008), so every batch
+	 * that inserts or deletes one keeps it exact, whoever wrote the batch.
+	 */
+	scimUserCount: integer("scim_user_count").notNull().default(0),
+	scimGroupCount: integer("scim_group_count").notNull().default(0),
 	createdAt: createdAt(),
 	updatedAt: updatedAt(),
 });

@@ -63,16 +63,18 @@ function splitGroups(rows: UserWithGroupsRow[]): {
 	return { users, groups };
 }
 
-/** The team's SCIM user with this id and the groups it belongs to, in one query. */
-export async function getScimUserWithGroups(
-	db: Db,
-	teamId: string,
-	id: string,
-): Promise<{ user: ScimUserRow; groups: UserGroups } | null> {
-	const rows = await db
+/** The team's SCIM user with this id and the groups it belongs to, built but not run. */
+export function userWithGroupsQuery(db: Db, teamId: string, id: string) {
+	return db
 		.select(userWithGroupsColumns)
 		.from(scimUsers)
 		.where(and(eq(scimUsers.teamId, teamId), eq(scimUsers.id, id)));
+}
+
+/** The user `userWithGroupsQuery` read, with its groups, or null. */
+export function userWithGroupsFromRows(
+	rows: UserWithGroupsRow[],
+): { user: ScimUserRow; groups: UserGroups } | null {
 	const { users, groups } = splitGroups(rows);
 	return users[0] ? { user: users[0], groups } : null;
 }
@@ -221,21 +223,15 @@ export function userListQueries(
 	orderBy: SQL[],
 	page: ListPage,
 ) {
-	return listQueries(db, scimUsers, teamId, filter, orderBy, page, userWithGroupsColumns);
+	const queries = listQueries(db, scimUsers, teamId, filter, orderBy, page, userWithGroupsColumns);
+	return [queries.total, queries.page] as const;
 }
 
-/**
- * One page of the team's SCIM users matching `filter`, in `orderBy` order, the total, and the
- * groups of the page's users: one D1 batch of two statements.
- */
-export async function listScimUsers(
-	db: Db,
-	teamId: string,
-	filter: FilterSql | undefined,
-	orderBy: SQL[],
+/** The page, total and groups of the page's users from what `userListQueries` read. */
+export function userListFromRows(
 	page: ListPage,
-): Promise<{ rows: ScimUserRow[]; total: number; groups: UserGroups }> {
-	const [totalRow, rows] = await db.batch(userListQueries(db, teamId, filter, orderBy, page));
+	[totalRow, rows]: [{ n: number }[], unknown[]],
+): { rows: ScimUserRow[]; total: number; groups: UserGroups } {
 	// listQueries selects userWithGroupsColumns; its shared signature cannot carry their type.
 	const { users, groups } = splitGroups(page.count === 0 ? [] : (rows as UserWithGroupsRow[]));
 	return { rows: users, total: totalRow[0]?.n ?? 0, groups };

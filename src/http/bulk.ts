@@ -1,9 +1,8 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../env";
 import { type BulkLimits, bulkResponse, parseBulkRequest } from "../scim/bulk";
-import { teamStub } from "../team/stub";
 import { MAX_BODY_BYTES, readJsonBody } from "./body";
-import { scimBaseUrl, writeInput } from "./caller";
+import { scimBaseUrl, teamWriter, writeInput } from "./caller";
 import { scimJson } from "./respond";
 import { unwrap } from "./unwrap";
 
@@ -20,7 +19,8 @@ export const BULK_LIMITS: BulkLimits = { maxOperations: 1000, maxPayloadSize: MA
 export const bulkApp = new Hono<AppEnv>();
 
 bulkApp.post("/", async (c) => {
+	const team = await teamWriter(c);
 	const request = unwrap(parseBulkRequest(await readJsonBody(c), BULK_LIMITS));
-	const results = await teamStub(c.env, c.var.scimCaller.teamId).runBulk(writeInput(c), request);
+	const results = await team.runBulk(writeInput(c), request);
 	return scimJson(c, bulkResponse(request.operations, results, scimBaseUrl(c)));
 });

@@ -1,6 +1,14 @@
 import { type Context, Hono } from "hono";
 import { groupFilterSql, groupOrderBy } from "../db/filter-sql";
-import { getScimGroup, listMembersOfGroups, listScimGroups } from "../db/groups";
+import {
+	type GroupMember,
+	groupListFromRows,
+	groupListQueries,
+	groupQuery,
+	listMembersOfGroups,
+	membersByGroup,
+	membersQuery,
+} from "../db/groups";
 import type { ScimGroupRow } from "../db/schema";
 import type { AppEnv } from "../env";
 import { scimErrors } from "../scim/errors";
@@ -10,9 +18,9 @@ import { normalizeGroupInput } from "../scim/normalize";
 import { type Projection, projectResource } from "../scim/project";
 import { groupResource } from "../scim/resources";
 import { GROUP_RESOURCE_TYPE } from "../scim/schemas/resource-types";
-import { teamStub } from "../team/stub";
 import { readJsonBody } from "./body";
-import { scimBaseUrl, writeInput } from "./caller";
+import { scimBaseUrl, teamWriter, writeInput } from "./caller";
+import { readWithKey } from "./middleware/scim-auth";
 import {
 	type ListParams,
 	listParamsFromQuery,
@@ -33,7 +41,15 @@ groupsApp.post("/.search", async (c) =>
 );
 
 groupsApp.get("/:id", async (c) => {
-	const group = await getScimGroup(c.var.db, c.var.scimCaller.teamId, c.req.param("id"));
+	const { db, scimCaller } = c.var;
+	const id = c.req.param("id");
+	const projection = projectionFromQuery(c, GROUP_RESOURCE_TYPE);
+	// The group and its members in the same batch as the key check; a missing group has none.
+	const [groups, members] = await readWithKey(c, [
+		groupQuery(db, scimCaller.teamId, id),
+		membersQuery(db, scimCaller.teamId, excludes(projection, "members") ? [] : [id]),
+	]);
+	const group = groups[0];
 	if (!group) {
 		throw scimErrors.notFound(`Group ${c.req.param("id")} not found.`);
 	}
@@ -41,15 +57,14 @@ groupsApp.get("/:id", async (c) => {
 	if (ifNoneMatch && etagMatches(ifNoneMatch, group.version)) {
 		return c.body(null, 304, { ETag: versionTag(group.version) });
 	}
-	return sendGroup(c, group, 200, projectionFromQuery(c, GROUP_RESOURCE_TYPE));
+	return sendGroup(c, group, 200, projection, {}, membersByGroup(members).get(id) ?? []);
 });
 
 groupsApp.post("/", async (c) => {
 	const projection = projectionFromQuery(c, GROUP_RESOURCE_TYPE);
 	const input = unwrap(normalizeGroupInput(await readJsonBody(c), GROUP_RESOURCE_TYPE));
-	const group = unwrap(
-		await teamStub(c.env, c.var.scimCaller.teamId).createGroup(writeInput(c), input.resource),
-	);
+	const team = await teamWriter(c);
+	const group = unwrap(await team.createGroup(writeInput(c), input.resource));
 	return sendGroup(c, group, 201, projection, {
 		Location: `${scimBaseUrl(c)}/Groups/${group.id}`,
 	});
@@ -58,8 +73,9 @@ groupsApp.post("/", async (c) => {
 groupsApp.put("/:id", async (c) => {
 	const projection = projectionFromQuery(c, GROUP_RESOURCE_TYPE);
 	const input = unwrap(normalizeGroupInput(await readJsonBody(c), GROUP_RESOURCE_TYPE));
+	const team = await teamWriter(c);
 	const { row } = unwrap(
-		await teamStub(c.env, c.var.scimCaller.teamId).replaceGroup(
+		await team.replaceGroup(
 			writeInput(c),
 			c.req.param("id"),
 			input.resource,
@@ -76,8 +92,9 @@ groupsApp.put("/:id", async (c) => {
 groupsApp.patch("/:id", async (c) => {
 	const projection = projectionFromQuery(c, GROUP_RESOURCE_TYPE);
 	const operations = patchOperations(await readJsonBody(c));
+	const team = await teamWriter(c);
 	const { row } = unwrap(
-		await teamStub(c.env, c.var.scimCaller.teamId).patchGroup(
+		await team.patchGroup(
 			writeInput(c),
 			c.req.param("id"),
 			operations,
@@ -94,12 +111,9 @@ groupsApp.patch("/:id", async (c) => {
 });
 
 groupsApp.delete("/:id", async (c) => {
+	const team = await teamWriter(c);
 	unwrap(
-		await teamStub(c.env, c.var.scimCaller.teamId).deleteGroup(
-			writeInput(c),
-			c.req.param("id"),
-			c.req.header("If-Match") ?? null,
-		),
+		await team.deleteGroup(writeInput(c), c.req.param("id"), c.req.header("If-Match") ?? null),
 	);
 	return c.body(null, 204);
 });
@@ -122,21 +136,16 @@ export async function groupPage(
 		params.filter === undefined
 			? undefined
 			: groupFilterSql(params.filter, { teamId, baseUrl: scimBaseUrl(c) });
-	const { rows, total } = await listScimGroups(
+	const page = { startIndex: params.startIndex, count: params.count };
+	const queries = groupListQueries(
 		c.var.db,
 		teamId,
 		where,
 		groupOrderBy(params.sortBy, params.sortOrder),
-		{ startIndex: params.startIndex, count: params.count },
+		page,
+		!excludes(params.projection, "members"),
 	);
-	const wantsMembers = !excludes(params.projection, "members");
-	const members = wantsMembers
-		? await listMembersOfGroups(
-				c.var.db,
-				teamId,
-				rows.map((r) => r.id),
-			)
-		: new Map();
+	const { rows, total, members } = groupListFromRows(page, await readWithKey(c, [...queries]));
 	const resources = rows.map((row) =>
 		projectResource(
 			toScimGroup(c, row, members.get(row.id) ?? []),
@@ -153,10 +162,13 @@ async function sendGroup(
 	status: 200 | 201,
 	projection: Projection,
 	headers: Record<string, string> = {},
+	knownMembers?: GroupMember[],
 ): Promise<Response> {
-	const members = excludes(projection, "members")
-		? []
-		: ((await listMembersOfGroups(c.var.db, group.teamId, [group.id])).get(group.id) ?? []);
+	const members =
+		knownMembers ??
+		(excludes(projection, "members")
+			? []
+			: ((await listMembersOfGroups(c.var.db, group.teamId, [group.id])).get(group.id) ?? []));
 	const body = projectResource(toScimGroup(c, group, members), GROUP_RESOURCE_TYPE, projection);
 	return scimJson(c, body, status, { ...headers, ETag: versionTag(group.version) });
 }

@@ -2,10 +2,12 @@ import { type Context, Hono } from "hono";
 import { userFilterSql, userOrderBy } from "../db/filter-sql";
 import type { ScimUserRow } from "../db/schema";
 import {
-	getScimUserWithGroups,
 	listGroupsOfUsers,
-	listScimUsers,
 	type UserGroups,
+	userListFromRows,
+	userListQueries,
+	userWithGroupsFromRows,
+	userWithGroupsQuery,
 } from "../db/scim-users";
 import type { AppEnv } from "../env";
 import { scimErrors } from "../scim/errors";
@@ -15,9 +17,9 @@ import { normalizeUserInput } from "../scim/normalize";
 import { type Projection, projectResource } from "../scim/project";
 import { userResource } from "../scim/resources";
 import { USER_RESOURCE_TYPE } from "../scim/schemas/resource-types";
-import { teamStub } from "../team/stub";
 import { readJsonBody } from "./body";
-import { scimBaseUrl, writeInput } from "./caller";
+import { scimBaseUrl, teamWriter, writeInput } from "./caller";
+import { readWithKey } from "./middleware/scim-auth";
 import {
 	type ListParams,
 	listParamsFromQuery,
@@ -38,7 +40,11 @@ usersApp.post("/.search", async (c) =>
 );
 
 usersApp.get("/:id", async (c) => {
-	const found = await getScimUserWithGroups(c.var.db, c.var.scimCaller.teamId, c.req.param("id"));
+	const { db, scimCaller } = c.var;
+	const [rows] = await readWithKey(c, [
+		userWithGroupsQuery(db, scimCaller.teamId, c.req.param("id")),
+	]);
+	const found = userWithGroupsFromRows(rows);
 	if (!found) {
 		throw scimErrors.notFound(`User ${c.req.param("id")} not found.`);
 	}
@@ -53,9 +59,8 @@ usersApp.get("/:id", async (c) => {
 usersApp.post("/", async (c) => {
 	const projection = projectionFromQuery(c, USER_RESOURCE_TYPE);
 	const input = unwrap(normalizeUserInput(await readJsonBody(c), USER_RESOURCE_TYPE));
-	const user = unwrap(
-		await teamStub(c.env, c.var.scimCaller.teamId).createUser(writeInput(c), input),
-	);
+	const team = await teamWriter(c);
+	const user = unwrap(await team.createUser(writeInput(c), input));
 	// A user created just now is in no group yet.
 	return sendUser(c, user, 201, projection, { Location: userLocation(c, user.id) }, new Map());
 });
@@ -63,13 +68,9 @@ usersApp.post("/", async (c) => {
 usersApp.put("/:id", async (c) => {
 	const projection = projectionFromQuery(c, USER_RESOURCE_TYPE);
 	const input = unwrap(normalizeUserInput(await readJsonBody(c), USER_RESOURCE_TYPE));
+	const team = await teamWriter(c);
 	const [result, groups] = await Promise.all([
-		teamStub(c.env, c.var.scimCaller.teamId).replaceUser(
-			writeInput(c),
-			c.req.param("id"),
-			input,
-			c.req.header("If-Match") ?? null,
-		),
+		team.replaceUser(writeInput(c), c.req.param("id"), input, c.req.header("If-Match") ?? null),
 		groupsOf(c, c.req.param("id")),
 	]);
 	return sendUser(c, unwrap(result), 200, projection, {}, groups);
@@ -78,26 +79,17 @@ usersApp.put("/:id", async (c) => {
 usersApp.patch("/:id", async (c) => {
 	const projection = projectionFromQuery(c, USER_RESOURCE_TYPE);
 	const operations = patchOperations(await readJsonBody(c));
+	const team = await teamWriter(c);
 	const [result, groups] = await Promise.all([
-		teamStub(c.env, c.var.scimCaller.teamId).patchUser(
-			writeInput(c),
-			c.req.param("id"),
-			operations,
-			c.req.header("If-Match") ?? null,
-		),
+		team.patchUser(writeInput(c), c.req.param("id"), operations, c.req.header("If-Match") ?? null),
 		groupsOf(c, c.req.param("id")),
 	]);
 	return sendUser(c, unwrap(result), 200, projection, {}, groups);
 });
 
 usersApp.delete("/:id", async (c) => {
-	unwrap(
-		await teamStub(c.env, c.var.scimCaller.teamId).deleteUser(
-			writeInput(c),
-			c.req.param("id"),
-			c.req.header("If-Match") ?? null,
-		),
-	);
+	const team = await teamWriter(c);
+	unwrap(await team.deleteUser(writeInput(c), c.req.param("id"), c.req.header("If-Match") ?? null));
 	return c.body(null, 204);
 });
 
@@ -119,13 +111,15 @@ export async function userPage(
 		params.filter === undefined
 			? undefined
 			: userFilterSql(params.filter, { teamId, baseUrl: scimBaseUrl(c) });
-	const { rows, total, groups } = await listScimUsers(
+	const page = { startIndex: params.startIndex, count: params.count };
+	const queries = userListQueries(
 		c.var.db,
 		teamId,
 		where,
 		userOrderBy(params.sortBy, params.sortOrder),
-		{ startIndex: params.startIndex, count: params.count },
+		page,
 	);
+	const { rows, total, groups } = userListFromRows(page, await readWithKey(c, [...queries]));
 	const resources = rows.map((row) =>
 		projectResource(
 			toScimUser(c, row, groups.get(row.id) ?? []),

@@ -33,16 +33,6 @@ export async function hashSecret(secret: string): Promise<string> {
 	return toHex(new Uint8Array(digest));
 }
 
-/** Compares a presented secret with a stored hash in constant time. */
-export async function secretMatchesHash(secret: string, storedHash: string): Promise<boolean> {
-	const presented = new TextEncoder().encode(await hashSecret(secret));
-	const stored = new TextEncoder().encode(storedHash);
-	if (presented.byteLength !== stored.byteLength) {
-		return false;
-	}
-	return crypto.subtle.timingSafeEqual(presented, stored);
-}
-
 /** A random URL-safe token of 256 bits (invites, login links). */
 export function randomToken(): string {
 	return toBase64Url(crypto.getRandomValues(new Uint8Array(32)));

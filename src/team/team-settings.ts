@@ -26,6 +26,8 @@ export async function createTeam(
 		id: ctx.teamId,
 		name,
 		scimEnabled: false,
+		scimUserCount: 0,
+		scimGroupCount: 0,
 		createdAt: ctx.now,
 		updatedAt: ctx.now,
 	};

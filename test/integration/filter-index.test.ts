@@ -41,7 +41,7 @@ async function userPlans(filter: string): Promise<string[]> {
 async function groupPlans(filter: string): Promise<string[]> {
 	const db = createDb(env.DB);
 	const where = groupFilterSql(validateFilter(parseFilter(filter), GROUP_RESOURCE_TYPE), "team-1");
-	const [count, page] = listQueries(
+	const { total: count, page } = listQueries(
 		db,
 		scimGroups,
 		"team-1",
