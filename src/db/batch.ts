@@ -4,6 +4,13 @@ import type { Db } from "./client";
 
 export type Statement = BatchItem<"sqlite">;
 
+/**
+ * Sends a write's statements as one D1 transaction, all or nothing. The team object may send
+ * them together with other writes' statements (src/team/team-do.ts); a write never runs its own
+ * batch but hands it to the commit it is given.
+ */
+export type Commit = (statements: Statement[]) => Promise<void>;
+
 /** Runs the statements as one D1 batch: one transaction, all or nothing. */
 export async function runBatch(db: Db, statements: Statement[]): Promise<void> {
 	const [first, ...rest] = statements;

@@ -1,5 +1,5 @@
 import { and, eq, sql } from "drizzle-orm";
-import { isStaleWrite, runBatch, type Statement, uniqueViolation, versionGuard } from "../db/batch";
+import { isStaleWrite, type Statement, uniqueViolation, versionGuard } from "../db/batch";
 import type { Db } from "../db/client";
 import { insertEvent, successEvent } from "../db/events";
 import {
@@ -17,7 +17,7 @@ import { applyPatch, type PatchOperation } from "../scim/patch";
 import { err, ok, type Result } from "../scim/result";
 import { GROUP_RESOURCE_TYPE } from "../scim/schemas/resource-types";
 import { attributeChanges } from "./changes";
-import type { UserWriteContext } from "./users";
+import { commitWrite, type UserWriteContext } from "./users";
 
 /**
  * SCIM Groups are the team's user groups (docs/architecture.md). Members must be SCIM Users of the same
@@ -70,7 +70,7 @@ export async function createGroup(
 			detail: `Created with ${new Set(memberIds).size} members`,
 		}),
 	];
-	const written = await runGroupBatch(db, statements);
+	const written = await runGroupBatch(db, ctx, statements);
 	return written.ok ? ok(row) : written;
 }
 
@@ -132,7 +132,7 @@ export async function deleteGroup(
 	ctx: UserWriteContext,
 	current: ScimGroupRow,
 ): Promise<Result<null>> {
-	await runBatch(db, [
+	await commitWrite(db, ctx, [
 		db.delete(scimGroupMembers).where(eq(scimGroupMembers.groupId, current.id)),
 		db.delete(scimGroups).where(eq(scimGroups.id, current.id)),
 		insertEvent(db, eventBase(ctx, "group.delete", current)),
@@ -219,7 +219,7 @@ async function writeGroup(
 			detail: `${added.length} members added, ${removed.length} removed`,
 		}),
 	];
-	const written = await runGroupBatch(db, statements);
+	const written = await runGroupBatch(db, ctx, statements);
 	return written.ok ? ok({ row, changed: true }) : written;
 }
 
@@ -313,9 +313,13 @@ function eventBase(ctx: UserWriteContext, action: string, group: ScimGroupRow) {
 	return successEvent(ctx, action, { type: "Group", id: group.id, label: group.displayName });
 }
 
-async function runGroupBatch(db: Db, statements: Statement[]): Promise<Result<null>> {
+async function runGroupBatch(
+	db: Db,
+	ctx: UserWriteContext,
+	statements: Statement[],
+): Promise<Result<null>> {
 	try {
-		await runBatch(db, statements);
+		await commitWrite(db, ctx, statements);
 		return ok(null);
 	} catch (error) {
 		if (isStaleWrite(error, "scim_groups")) {

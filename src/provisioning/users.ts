@@ -1,6 +1,7 @@
 import { and, eq, getTableColumns, inArray, sql } from "drizzle-orm";
 import { getMembershipRole } from "../db/accounts";
 import {
+	type Commit,
 	chunkRows,
 	isStaleWrite,
 	runBatch,
@@ -63,6 +64,13 @@ export interface UserWriteContext {
 	inviteTtlMs?: number;
 	/** How many invite emails one recipient may get a day, across teams (INVITE_EMAILS_PER_DAY). */
 	inviteEmailsPerDay?: number;
+	/** How the write's batch is sent (the team object's commit); on its own when not given. */
+	commit?: Commit;
+}
+
+/** Sends a write's statements through the context's commit, else as a batch of their own. */
+export function commitWrite(db: Db, ctx: { commit?: Commit }, statements: Statement[]) {
+	return ctx.commit ? ctx.commit(statements) : runBatch(db, statements);
 }
 
 /** A SCIM user about to be written, and its account (null while unlinked). */
@@ -155,7 +163,7 @@ async function createUserOnce(
 			changes: attributeChanges({}, resource),
 		}),
 	);
-	const written = await runUserBatch(db, statements);
+	const written = await runUserBatch(db, ctx, statements);
 	return written.ok ? ok(row) : written;
 }
 
@@ -276,7 +284,7 @@ export async function updateUser(
 			changes: attributeChanges(current.resource, resource),
 		}),
 	);
-	const written = await runUserBatch(db, statements);
+	const written = await runUserBatch(db, ctx, statements);
 	return written.ok ? ok(row) : written;
 }
 
@@ -347,7 +355,7 @@ export async function deleteUser(
 			detail: "Deleted: deactivated and detached; the account and its data are kept.",
 		}),
 	);
-	await runBatch(db, statements);
+	await commitWrite(db, ctx, statements);
 	return ok(null);
 }
 
@@ -618,9 +626,13 @@ function stateDetail(state: ScimUserState): string {
 /** The detail of the uniqueness error that means another team's object created the account first. */
 const ACCOUNT_RACE = "The account was created concurrently; try again.";
 
-async function runUserBatch(db: Db, statements: Statement[]): Promise<Result<null>> {
+async function runUserBatch(
+	db: Db,
+	ctx: UserWriteContext,
+	statements: Statement[],
+): Promise<Result<null>> {
 	try {
-		await runBatch(db, statements);
+		await commitWrite(db, ctx, statements);
 		return ok(null);
 	} catch (error) {
 		if (isStaleWrite(error, "scim_users")) {
