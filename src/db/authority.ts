@@ -1,7 +1,7 @@
 import { eq, inArray, type SQL, sql } from "drizzle-orm";
 import { foldCase } from "../scim/fold";
 import type { Db } from "./client";
-import type { Account, MemberRole } from "./schema";
+import type { Account, BlockScope, MemberRole } from "./schema";
 import { teamDomains } from "./schema";
 
 /**
@@ -33,6 +33,16 @@ export function managingTeamSql(): SQL<string | null> {
 			where m.account_id = "accounts"."id" and m.team_id <> "accounts"."created_by_team_id"
 		) then "accounts"."created_by_team_id" end
 	)`;
+}
+
+/**
+ * How far a deactivation by `teamId` blocks the account in `accounts` (the query around it):
+ * everywhere only when the team manages it at the moment the batch runs; otherwise sign-in to
+ * that team alone. Computed in the write itself, so a deactivation needs no read of who
+ * manages the account first.
+ */
+export function blockScopeSql(teamId: string): SQL<BlockScope> {
+	return sql<BlockScope>`case when ${managingTeamSql()} = ${teamId} then 'everywhere' else 'team' end`;
 }
 
 /** The facts sign-in to one team is decided on, read in one statement. */

@@ -1,5 +1,5 @@
 import type { SignInFacts } from "../db/authority";
-import type { BlockScope, MemberRole } from "../db/schema";
+import type { MemberRole } from "../db/schema";
 
 /**
  * The team-authority rule in one place (docs/architecture.md "Accounts and team authority"):
@@ -40,12 +40,4 @@ export function signInDecision(teamId: string, facts: SignInFacts | null): SignI
 		return { allowed: false, reason: "blocked_by_managing_team" };
 	}
 	return { allowed: true, reason: "member", role: facts.role };
-}
-
-/**
- * How far a team's deactivation blocks the account: everywhere only when the team manages it;
- * otherwise sign-in to that team alone.
- */
-export function blockScopeFor(teamId: string, managingTeamId: string | null): BlockScope {
-	return managingTeamId === teamId ? "everywhere" : "team";
 }

@@ -22,6 +22,7 @@ import {
 	scimUserEmails,
 	scimUsers,
 } from "../db/schema";
+import { blockScopeSql } from "../db/authority";
 import {
 	type AccountWithManager,
 	emailRows,
@@ -40,7 +41,6 @@ import { applyPatch, type PatchOperation } from "../scim/patch";
 import { err, ok, type Result } from "../scim/result";
 import { USER_RESOURCE_TYPE } from "../scim/schemas/resource-types";
 import type { Actor } from "./actor";
-import { blockScopeFor } from "./authority";
 import { attributeChanges, changedAttributes } from "./changes";
 
 /**
@@ -321,13 +321,7 @@ export async function deleteUser(
 	const statements: Statement[] = [];
 	if (current.active && loaded.account !== null) {
 		statements.push(
-			...deactivateStatements(
-				db,
-				ctx,
-				current.id,
-				loaded.account.id,
-				loaded.account.managingTeamId,
-			),
+			...deactivateStatements(db, ctx, current.id, loaded.account.id),
 		);
 	} else {
 		// A deactivation revokes the pending invites itself. An inactive user should have none left;
@@ -457,7 +451,7 @@ async function settleMembership(
 	const accountId = link.account.id;
 	if (!step.active) {
 		statements.push(
-			...deactivateStatements(db, ctx, step.scimUserId, accountId, link.account.managingTeamId),
+			...deactivateStatements(db, ctx, step.scimUserId, accountId),
 		);
 		return { state: "deactivated", joinedAt: step.joinedAt };
 	}
@@ -490,25 +484,36 @@ async function settleMembership(
 	return { state: "invited", joinedAt: step.joinedAt };
 }
 
-/** Deactivation: this team's membership goes, and sign-in is blocked as far as the team may. */
+/**
+ * Deactivation: this team's membership goes, and sign-in is blocked as far as the team may,
+ * decided as the batch runs (blockScopeSql), so it needs no read of who manages the account.
+ */
 function deactivateStatements(
 	db: Db,
 	ctx: UserWriteContext,
 	scimUserId: string,
 	accountId: string,
-	managingTeamId: string | null,
 ): Statement[] {
-	const scope = blockScopeFor(ctx.teamId, managingTeamId);
 	return [
 		db
 			.delete(memberships)
 			.where(and(eq(memberships.teamId, ctx.teamId), eq(memberships.accountId, accountId))),
 		db
 			.insert(accountBlocks)
-			.values({ accountId, teamId: ctx.teamId, scope, createdAt: ctx.now })
+			.select(
+				db
+					.select({
+						accountId: accounts.id,
+						teamId: sql<string>`${ctx.teamId}`.as("team_id"),
+						scope: blockScopeSql(ctx.teamId).as("scope"),
+						createdAt: sql<string>`${ctx.now}`.as("created_at"),
+					})
+					.from(accounts)
+					.where(eq(accounts.id, accountId)),
+			)
 			.onConflictDoUpdate({
 				target: [accountBlocks.accountId, accountBlocks.teamId],
-				set: { scope },
+				set: { scope: sql`excluded.scope` },
 			}),
 		...revokePendingInvites(db, scimUserId, ctx.now),
 	];
