@@ -1,5 +1,6 @@
 import { and, eq, getTableColumns, inArray, sql } from "drizzle-orm";
 import { getMembershipRole } from "../db/accounts";
+import { blockScopeSql } from "../db/authority";
 import {
 	type Commit,
 	chunkRows,
@@ -22,7 +23,6 @@ import {
 	scimUserEmails,
 	scimUsers,
 } from "../db/schema";
-import { blockScopeSql } from "../db/authority";
 import {
 	type AccountWithManager,
 	emailRows,
@@ -295,34 +295,96 @@ export async function patchUser(
 	loaded: LoadedUser,
 	operations: PatchOperation[],
 ): Promise<Result<ScimUserRow>> {
-	const patched = applyPatch(loaded.user.resource, operations, USER_RESOURCE_TYPE);
+	const input = patchedInput(loaded.user, operations);
+	if (!input.ok || input.value === null) {
+		return input.ok ? ok(loaded.user) : input;
+	}
+	return updateUser(db, ctx, loaded, input.value, "user.patch");
+}
+
+/**
+ * The user a PATCH makes of the stored one, as the normalizer makes a POST or PUT body, so PATCH
+ * refuses exactly what they refuse (a blank userName, a wrong type, an over-long name); null when
+ * the operations change nothing.
+ */
+export function patchedInput(
+	current: ScimUserRow,
+	operations: PatchOperation[],
+): Result<NormalizedUser | null> {
+	const patched = applyPatch(current.resource, operations, USER_RESOURCE_TYPE);
 	if (!patched.ok) {
 		return patched;
 	}
-	if (!patched.value.changed) {
-		return ok(loaded.user);
+	return patched.value.changed
+		? normalizeUserResource(patched.value.resource, USER_RESOURCE_TYPE)
+		: ok(null);
+}
+
+/**
+ * A plain deactivation (the write changes `active` from true to false and nothing else: Okta's
+ * and Entra's deactivate), decided from the user's row alone and written in one batch, or null
+ * when the write is anything else, or the row turned out stale, so the caller takes the full
+ * path (load, then updateUser). The team object calls it with its copy of the row.
+ *
+ * Nothing but the row is needed: the membership goes and sign-in is blocked as far as the team
+ * may, decided as the batch runs (deactivateStatements), and since no name or email changes,
+ * there is nothing to write to the account. The version guard makes a stale row a no-op.
+ */
+export async function deactivateFromRow(
+	db: Db,
+	ctx: UserWriteContext,
+	current: ScimUserRow,
+	input: NormalizedUser,
+	action: string,
+): Promise<Result<ScimUserRow> | null> {
+	const resource = { ...input.resource, active: false };
+	const plain =
+		input.active === false &&
+		current.active &&
+		current.accountId !== null &&
+		changedAttributes(current.resource, resource).join() === "active";
+	if (!plain || current.accountId === null) {
+		return null;
 	}
-	// The patched resource goes through the same normalizer as a POST or PUT body, so PATCH
-	// refuses exactly what they refuse (a blank userName, a wrong type, an over-long name).
-	const input = normalizeUserResource(patched.value.resource, USER_RESOURCE_TYPE);
-	if (!input.ok) {
-		return input;
-	}
-	return updateUser(db, ctx, loaded, input.value, "user.patch");
+	const row: ScimUserRow = {
+		...current,
+		active: false,
+		state: "deactivated",
+		resource,
+		version: current.version + 1,
+		updatedAt: ctx.now,
+	};
+	const written = await runUserBatch(db, ctx, [
+		db
+			.update(scimUsers)
+			.set({
+				active: false,
+				state: row.state,
+				resource,
+				version: row.version,
+				updatedAt: row.updatedAt,
+			})
+			.where(and(eq(scimUsers.id, current.id), eq(scimUsers.version, current.version))),
+		versionGuard(db, "scim_users"),
+		...deactivateStatements(db, ctx, current.id, current.accountId),
+		insertEvent(db, {
+			...eventBase(ctx, action, row),
+			detail: updateDetail(action, true, false, row.state),
+			changes: attributeChanges(current.resource, resource),
+		}),
+	]);
+	return written.ok ? ok(row) : null;
 }
 
 /** Deletes a SCIM user: deactivates the person and detaches the resource; the account stays. */
 export async function deleteUser(
 	db: Db,
 	ctx: UserWriteContext,
-	loaded: LoadedUser,
+	current: ScimUserRow,
 ): Promise<Result<null>> {
-	const current = loaded.user;
 	const statements: Statement[] = [];
-	if (current.active && loaded.account !== null) {
-		statements.push(
-			...deactivateStatements(db, ctx, current.id, loaded.account.id),
-		);
+	if (current.active && current.accountId !== null) {
+		statements.push(...deactivateStatements(db, ctx, current.id, current.accountId));
 	} else {
 		// A deactivation revokes the pending invites itself. An inactive user should have none left;
 		// revoking anyway keeps a DELETE final even if one survived.
@@ -343,14 +405,18 @@ export async function deleteUser(
 			),
 		db.delete(scimGroupMembers).where(eq(scimGroupMembers.scimUserId, current.id)),
 		db.delete(scimUserEmails).where(eq(scimUserEmails.scimUserId, current.id)),
-		db.delete(scimUsers).where(eq(scimUsers.id, current.id)),
+		db
+			.delete(scimUsers)
+			.where(and(eq(scimUsers.id, current.id), eq(scimUsers.version, current.version))),
+		// A user that changed or went since `current` was read deletes nothing, and nothing else.
+		versionGuard(db, "scim_users"),
 		insertEvent(db, {
 			...eventBase(ctx, "user.delete", current),
 			detail: "Deleted: deactivated and detached; the account and its data are kept.",
 		}),
 	);
-	await commitWrite(db, ctx, statements);
-	return ok(null);
+	const written = await runUserBatch(db, ctx, statements);
+	return written.ok ? ok(null) : written;
 }
 
 /**
@@ -450,9 +516,7 @@ async function settleMembership(
 	const { link, statements } = step;
 	const accountId = link.account.id;
 	if (!step.active) {
-		statements.push(
-			...deactivateStatements(db, ctx, step.scimUserId, accountId),
-		);
+		statements.push(...deactivateStatements(db, ctx, step.scimUserId, accountId));
 		return { state: "deactivated", joinedAt: step.joinedAt };
 	}
 	statements.push(unblockStatement(db, ctx, accountId));

@@ -12,9 +12,11 @@ import * as groups from "../provisioning/groups";
 import { removeMember } from "../provisioning/members";
 import {
 	createUser,
+	deactivateFromRow,
 	deleteUser,
 	type LoadedUser,
 	loadUser,
+	patchedInput,
 	patchUser,
 	type UserWriteContext,
 	updateUser,
@@ -30,6 +32,7 @@ import * as keys from "./keys";
 import * as members from "./members";
 import type { SettingsContext } from "./settings-context";
 import * as teamSettings from "./team-settings";
+import { UserRows } from "./user-rows";
 
 /** Who makes a SCIM write, as the route knows it. */
 export interface WriteCaller {
@@ -51,6 +54,8 @@ export class TeamDO extends DurableObject<Env> {
 	private readonly db: Db;
 	private queue: Promise<unknown> = Promise.resolve();
 	private readonly outbox: OutboxAlarm;
+	/** The rows this object's writes last left, for deciding a plain deactivation without a read. */
+	private readonly userRows = new UserRows();
 
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env);
@@ -76,9 +81,11 @@ export class TeamDO extends DurableObject<Env> {
 		teamId: string,
 		tokenHash: string,
 	): Promise<Result<invites.AcceptedInvite, invites.AcceptFailure>> {
-		return this.serialize(() =>
-			invites.acceptInvite(this.db, { teamId, now: new Date().toISOString() }, tokenHash),
-		);
+		return this.serialize(() => {
+			// An accepted invite moves its user from invited to active.
+			this.userRows.clear();
+			return invites.acceptInvite(this.db, { teamId, now: new Date().toISOString() }, tokenHash);
+		});
 	}
 
 	/** Replaces an invite with a fresh one (new token, new email). */
@@ -166,6 +173,7 @@ export class TeamDO extends DurableObject<Env> {
 
 	async leaveTeam(teamId: string, accountId: string, actor: Actor) {
 		return this.serialize(async () => {
+			this.userRows.clear();
 			const locked = await members.leavePrecondition(this.db, teamId, accountId);
 			return locked.ok
 				? removeMember(this.db, this.removalContext(teamId, actor), accountId, "member.leave")
@@ -175,9 +183,10 @@ export class TeamDO extends DurableObject<Env> {
 
 	/** A team admin removes a member; a SCIM-provisioned one is deactivated, as the IdP then sees. */
 	async removeMember(teamId: string, accountId: string, actor: Actor) {
-		return this.serialize(() =>
-			removeMember(this.db, this.removalContext(teamId, actor), accountId, "member.remove"),
-		);
+		return this.serialize(() => {
+			this.userRows.clear();
+			return removeMember(this.db, this.removalContext(teamId, actor), accountId, "member.remove");
+		});
 	}
 
 	async setDomains(teamId: string, domains: string[], actor: Actor) {
@@ -368,6 +377,9 @@ export class TeamDO extends DurableObject<Env> {
 		const result = await this.logFailure(log, ctx, "user.create", user.userName, null, () =>
 			createUser(this.db, ctx, user),
 		);
+		if (result.ok) {
+			this.userRows.set(result.value);
+		}
 		return this.armIfInvited(ctx, result);
 	}
 
@@ -380,9 +392,16 @@ export class TeamDO extends DurableObject<Env> {
 	): Promise<Result<ScimUserRow>> {
 		const ctx = this.userContext(input);
 		const result = await this.logFailure(log, ctx, "user.replace", user.userName, id, async () => {
+			const quick = await this.fromKnownRow(id, ifMatch, (row) =>
+				deactivateFromRow(this.db, ctx, row, user, "user.replace"),
+			);
+			if (quick !== null) {
+				return quick;
+			}
 			const current = await this.loadForWrite(ctx, id, ifMatch);
 			return current.ok ? updateUser(this.db, ctx, current.value, user, "user.replace") : current;
 		});
+		this.remember(id, result);
 		return this.armIfInvited(ctx, result);
 	}
 
@@ -395,9 +414,19 @@ export class TeamDO extends DurableObject<Env> {
 	): Promise<Result<ScimUserRow>> {
 		const ctx = this.userContext(input);
 		const result = await this.logFailure(log, ctx, "user.patch", null, id, async () => {
+			const quick = await this.fromKnownRow(id, ifMatch, (row) => {
+				const input = patchedInput(row, operations);
+				return input.ok && input.value !== null
+					? deactivateFromRow(this.db, ctx, row, input.value, "user.patch")
+					: Promise.resolve(null);
+			});
+			if (quick !== null) {
+				return quick;
+			}
 			const current = await this.loadForWrite(ctx, id, ifMatch);
 			return current.ok ? patchUser(this.db, ctx, current.value, operations) : current;
 		});
+		this.remember(id, result);
 		return this.armIfInvited(ctx, result);
 	}
 
@@ -409,12 +438,49 @@ export class TeamDO extends DurableObject<Env> {
 	): Promise<Result<null>> {
 		const ctx = this.userContext(input);
 		return this.logFailure(log, ctx, "user.delete", null, id, async () => {
-			const current = await this.loadForWrite(ctx, id, ifMatch);
-			if (!current.ok) {
-				return current;
+			const quick = await this.fromKnownRow(id, ifMatch, async (row) => {
+				const deleted = await deleteUser(this.db, ctx, row);
+				// A 412 here is the version guard: the row was stale, so read the user after all.
+				return deleted.ok || deleted.error.status !== 412 ? deleted : null;
+			});
+			this.userRows.delete(id);
+			if (quick !== null) {
+				return quick;
 			}
-			return deleteUser(this.db, ctx, current.value);
+			const current = await this.loadForWrite(ctx, id, ifMatch);
+			this.userRows.delete(id);
+			return current.ok ? deleteUser(this.db, ctx, current.value.user) : current;
 		});
+	}
+
+	/**
+	 * Runs `write` on this object's copy of the user's row, when it has one that If-Match allows;
+	 * null when it has none, or `write` declined (not a write it decides from the row alone, or
+	 * the row was stale): the caller then loads the user and takes the full path.
+	 */
+	private async fromKnownRow<T>(
+		id: string,
+		ifMatch: string | null,
+		write: (row: ScimUserRow) => Promise<Result<T> | null>,
+	): Promise<Result<T> | null> {
+		const row = this.userRows.get(id);
+		if (row === undefined || (ifMatch !== null && !etagMatches(ifMatch, row.version))) {
+			return null;
+		}
+		const result = await write(row);
+		if (result === null) {
+			this.userRows.delete(id);
+		}
+		return result;
+	}
+
+	/** Keeps the row a user write left, or forgets the user when the write was refused. */
+	private remember(id: string, result: Result<ScimUserRow>): void {
+		if (result.ok) {
+			this.userRows.set(result.value);
+		} else {
+			this.userRows.delete(id);
+		}
 	}
 
 	private writeCreateGroup(
@@ -512,6 +578,9 @@ export class TeamDO extends DurableObject<Env> {
 		ifMatch: string | null,
 	): Promise<Result<LoadedUser>> {
 		const current = await loadUser(this.db, ctx.teamId, id);
+		if (current.ok) {
+			this.userRows.set(current.value.user);
+		}
 		if (current.ok && ifMatch !== null && !etagMatches(ifMatch, current.value.user.version)) {
 			return err(versionMismatch("user", current.value.user.version, ifMatch));
 		}
