@@ -1,23 +1,49 @@
-import { sql } from "drizzle-orm";
+import { getTableColumns, type SQL, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
+import type { SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { Db } from "./client";
 
 export type Statement = BatchItem<"sqlite">;
 
 /**
- * Sends a write's statements as one D1 transaction, all or nothing. The team object may send
- * them together with other writes' statements (src/team/team-do.ts); a write never runs its own
+ * Sends a write's statements as one D1 transaction, all or nothing, and gives back each
+ * statement's result in order (rows for a SELECT or RETURNING). The team object may send them
+ * together with other writes' statements (src/team/team-do.ts); a write never runs its own
  * batch but hands it to the commit it is given.
  */
-export type Commit = (statements: Statement[]) => Promise<void>;
+export type Commit = (statements: Statement[]) => Promise<unknown[]>;
 
-/** Runs the statements as one D1 batch: one transaction, all or nothing. */
-export async function runBatch(db: Db, statements: Statement[]): Promise<void> {
+/** Runs the statements as one D1 batch: one transaction, all or nothing; their results in order. */
+export async function runBatch(db: Db, statements: Statement[]): Promise<unknown[]> {
 	const [first, ...rest] = statements;
 	if (first === undefined) {
-		return;
+		return [];
 	}
-	await db.batch([first, ...rest]);
+	return db.batch([first, ...rest]);
+}
+
+/**
+ * An INSERT of one row per row of `from` that `where` selects, as the batch runs: a write whose
+ * values come from (or that depends on) a row it does not read first, e.g. the account with an
+ * email, whoever created it. `values` maps columns of `table` to values or SQL over `from`;
+ * columns left out are NULL. Every column is listed, in order, as drizzle's insert…select needs.
+ */
+export function insertSelected<T extends SQLiteTable>(
+	db: Db,
+	table: T,
+	values: { [K in keyof T["$inferInsert"]]?: unknown },
+	from: SQLiteTable,
+	where: SQL | undefined,
+) {
+	const given = values as Record<string, unknown>;
+	const fields = Object.fromEntries(
+		Object.entries(getTableColumns(table)).map(([key, column]) => [
+			key,
+			(given[key] === undefined ? sql`null` : sql`${given[key]}`).as(column.name),
+		]),
+	);
+	// Typed per call site it would need the columns twice; the keys are checked at run time.
+	return db.insert(table).select(db.select(fields).from(from).where(where) as never);
 }
 
 /**

@@ -19,7 +19,8 @@ export interface NewEvent {
 	targetLabel?: string | null;
 	outcome: EventOutcome;
 	status: number;
-	detail?: string | null;
+	/** What happened; SQL when the batch decides it (a create's outcome). */
+	detail?: string | SQL<string> | null;
 	changes?: LoggedChange[] | null;
 }
 

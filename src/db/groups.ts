@@ -70,14 +70,16 @@ export function groupListQueries(
 		operands,
 	} = listQueries(db, scimGroups, teamId, filter, orderBy, page);
 	const members = db
-		.with(...operands)
+		.with(...operands, pageIds)
 		.select(memberColumns)
 		.from(scimGroupMembers)
 		.innerJoin(scimUsers, eq(scimUsers.id, scimGroupMembers.scimUserId))
 		.where(
 			and(
 				eq(scimGroupMembers.teamId, teamId),
-				withMembers ? inArray(scimGroupMembers.groupId, pageIds) : sql`0`,
+				withMembers
+					? inArray(scimGroupMembers.groupId, db.select({ id: pageIds.id }).from(pageIds))
+					: sql`0`,
 			),
 		)
 		.orderBy(scimGroupMembers.createdAt, scimUsers.id);

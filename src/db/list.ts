@@ -60,14 +60,20 @@ export function listQueries(
 			.orderBy(...orderBy)
 			.limit(page.count)
 			.offset(page.startIndex - 1),
-		/** The page's ids as a subquery; a statement using it starts with `operands`. */
-		pageIds: db
-			.select({ id: table.id })
-			.from(table)
-			.where(scope)
-			.orderBy(...orderBy)
-			.limit(page.count)
-			.offset(page.startIndex - 1),
+		/**
+		 * The page's ids as a CTE, for a statement (`db.with(...operands, pageIds)`) that reads what
+		 * belongs to the page's rows. A CTE, not a subquery inside an expression: SQLite counts a
+		 * subquery's expression towards the depth limit of the expression around it.
+		 */
+		pageIds: db.$with("page_ids").as(
+			db
+				.select({ id: table.id })
+				.from(table)
+				.where(scope)
+				.orderBy(...orderBy)
+				.limit(page.count)
+				.offset(page.startIndex - 1),
+		),
 		operands,
 	};
 }

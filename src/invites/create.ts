@@ -1,7 +1,7 @@
-import { and, eq, sql } from "drizzle-orm";
-import type { Statement } from "../db/batch";
+import { and, eq, type SQL, sql } from "drizzle-orm";
+import { insertSelected, type Statement } from "../db/batch";
 import type { Db } from "../db/client";
-import { emailOutbox, invites } from "../db/schema";
+import { accounts, emailOutbox, invites } from "../db/schema";
 import { hashSecret, randomToken } from "../keys/token";
 import { foldCase } from "../scim/fold";
 import { cancelScimUserInviteEmails } from "./outbox";
@@ -46,9 +46,12 @@ export function quotedTeamName(name: string): string {
 export interface InviteRequest {
 	teamId: string;
 	teamName: string;
-	accountId: string;
+	/**
+	 * Who is invited: an account and its email, or the account with this email key, invited only
+	 * if `when` holds as the batch runs (a create that decides in its batch whether to join).
+	 */
+	recipient: { accountId: string; email: string } | { emailKey: string; when: SQL };
 	scimUserId: string | null;
-	email: string;
 	/** The public origin of this service, for the accept link. */
 	origin: string;
 	now: string;
@@ -70,33 +73,55 @@ export async function inviteStatements(
 	const expiresAt = new Date(
 		Date.parse(request.now) + (request.ttlMs ?? INVITE_TTL_MS),
 	).toISOString();
+	const { recipient } = request;
+	const known = "accountId" in recipient;
+	const emailKey = known ? foldCase(recipient.email) : recipient.emailKey;
+	// Both rows are selected from the recipient's account row, so they exist only with it; an
+	// account found by its key is written to at the email it has.
+	const email = known ? recipient.email : accounts.email;
+	const account = known
+		? eq(accounts.id, recipient.accountId)
+		: and(eq(accounts.emailKey, emailKey), recipient.when);
 	return {
 		inviteId,
 		statements: [
-			db.insert(invites).values({
-				id: inviteId,
-				teamId: request.teamId,
-				accountId: request.accountId,
-				scimUserId: request.scimUserId,
-				email: request.email,
-				tokenHash: await hashSecret(token),
-				status: "pending",
-				createdAt: request.now,
-				expiresAt,
-			}),
-			db.insert(emailOutbox).values({
-				id: crypto.randomUUID(),
-				teamId: request.teamId,
-				inviteId,
-				toEmail: request.email,
-				toEmailKey: foldCase(request.email),
-				subject: `Invitation to the team ${team}`,
-				body: `A team admin invited you to join the team named ${team}.\n\nAccept the invite: ${acceptUrl}\n\nThis link expires on ${expiresAt}. If you did not expect it, ignore this email.`,
-				inviteUrl: acceptUrl,
-				status: throttledOrPending(request),
-				nextAttemptAt: request.now,
-				createdAt: request.now,
-			}),
+			insertSelected(
+				db,
+				invites,
+				{
+					id: inviteId,
+					teamId: request.teamId,
+					accountId: accounts.id,
+					scimUserId: request.scimUserId,
+					email,
+					tokenHash: await hashSecret(token),
+					status: "pending",
+					createdAt: request.now,
+					expiresAt,
+				},
+				accounts,
+				account,
+			),
+			insertSelected(
+				db,
+				emailOutbox,
+				{
+					id: crypto.randomUUID(),
+					teamId: request.teamId,
+					inviteId,
+					toEmail: email,
+					toEmailKey: emailKey,
+					subject: `Invitation to the team ${team}`,
+					body: `A team admin invited you to join the team named ${team}.\n\nAccept the invite: ${acceptUrl}\n\nThis link expires on ${expiresAt}. If you did not expect it, ignore this email.`,
+					inviteUrl: acceptUrl,
+					status: throttledOrPending(emailKey, request),
+					attempts: 0,
+					nextAttemptAt: request.now,
+					createdAt: request.now,
+				},
+				accounts,
+				account,
+			),
 		],
 	};
 }
@@ -106,11 +131,11 @@ export async function inviteStatements(
  * teams' objects are counted too: throttled once the recipient has had `emailsPerDay` emails
  * sent, or about to be sent, in the last 24 hours. The invite itself is created either way.
  */
-function throttledOrPending(request: InviteRequest) {
+function throttledOrPending(emailKey: string, request: InviteRequest) {
 	const since = new Date(Date.parse(request.now) - 24 * 60 * 60 * 1000).toISOString();
 	const limit = request.emailsPerDay ?? INVITE_EMAILS_PER_DAY;
 	return sql<"pending" | "throttled">`case when (select count(*) from email_outbox o
-		where o.to_email_key = ${foldCase(request.email)} and o.created_at > ${since}
+		where o.to_email_key = ${emailKey} and o.created_at > ${since}
 		and o.status in ('pending', 'delivered')) >= ${limit} then 'throttled' else 'pending' end`;
 }
 

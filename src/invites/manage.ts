@@ -66,9 +66,8 @@ export async function resendInvite(
 	const fresh = await inviteStatements(db, {
 		teamId: ctx.teamId,
 		teamName: team.name,
-		accountId: invite.accountId,
+		recipient: { accountId: invite.accountId, email: invite.email },
 		scimUserId: invite.scimUserId,
-		email: invite.email,
 		origin: new URL(oldLink).origin,
 		now: ctx.now,
 		ttlMs: ctx.inviteTtlMs,

@@ -1,9 +1,10 @@
-import { and, eq, getTableColumns, inArray, sql } from "drizzle-orm";
+import { and, eq, getTableColumns, inArray, or, type SQL, sql } from "drizzle-orm";
 import { getMembershipRole } from "../db/accounts";
-import { blockScopeSql } from "../db/authority";
+import { blockScopeSql, managingTeamSql } from "../db/authority";
 import {
 	type Commit,
 	chunkRows,
+	insertSelected,
 	isStaleWrite,
 	runBatch,
 	type Statement,
@@ -66,6 +67,8 @@ export interface UserWriteContext {
 	inviteEmailsPerDay?: number;
 	/** How the write's batch is sent (the team object's commit); on its own when not given. */
 	commit?: Commit;
+	/** The team's name, for invite emails (the team object knows it); read when not given. */
+	teamName?: string;
 }
 
 /** Sends a write's statements through the context's commit, else as a batch of their own. */
@@ -85,21 +88,14 @@ export function linkingEmail(input: Pick<NormalizedUser, "email" | "userName">):
 	return email === null || email.trim() === "" ? null : email.trim();
 }
 
-/** Creates a SCIM user: a new account and membership, a link to a member, an invite, or unlinked. */
+/**
+ * Creates a SCIM user: a new account and membership, a link to a member, an invite, or unlinked,
+ * in one D1 batch with no read before it. What an existing account means for the team is
+ * decided by the statements themselves as the batch runs (createLinkStatements), so an account
+ * another team's object creates at the same moment is simply the existing account; the unique
+ * indexes refuse a taken userName or an account already linked in this team (409).
+ */
 export async function createUser(
-	db: Db,
-	ctx: UserWriteContext,
-	input: NormalizedUser,
-): Promise<Result<ScimUserRow>> {
-	const written = await createUserOnce(db, ctx, input);
-	// Another team's object created the account between our read and our batch: read again, and
-	// the create now follows the rule for an existing account.
-	return !written.ok && written.error.detail === ACCOUNT_RACE
-		? createUserOnce(db, ctx, input)
-		: written;
-}
-
-async function createUserOnce(
 	db: Db,
 	ctx: UserWriteContext,
 	input: NormalizedUser,
@@ -111,60 +107,170 @@ async function createUserOnce(
 	if (tooBig !== undefined) {
 		return err(tooBig.toData());
 	}
-	const email = linkingEmail(input);
-	const reads = await readForCreate(db, ctx.teamId, input.userName, email);
-	const { team, sameUserName } = reads;
-	if (!team) {
+	const teamName = ctx.teamName ?? (await getTeam(db, ctx.teamId))?.name;
+	if (teamName === undefined) {
 		return err(teamNotFound());
 	}
-	// A repeated create is a duplicate like any other: IdPs recover a lost answer by searching.
-	if (sameUserName) {
-		return err(userNameTaken(input.userName));
-	}
-	if (reads.account && reads.linked) {
-		return err(emailTaken());
-	}
+	const email = linkingEmail(input);
 	const id = crypto.randomUUID();
-	const statements: Statement[] = [];
-	const link =
-		email === null
-			? null
-			: linkAccount(db, ctx, email, input, reads.account, reads.role !== null, statements);
-	const settled =
-		link === null
-			? { state: "unlinked" as const, joinedAt: null }
-			: await settleMembership(db, ctx, {
-					scimUserId: id,
-					teamName: team.name,
-					link,
-					wasActive: null,
-					joinedAt: null,
-					active,
-					statements,
-				});
 	const row: ScimUserRow = {
 		id,
 		teamId: ctx.teamId,
 		...indexedColumns(input, email, active),
-		state: settled.state,
-		accountId: link?.account.id ?? null,
-		joinedAt: settled.joinedAt,
+		state: email === null ? "unlinked" : active ? "active" : "deactivated",
+		accountId: null,
+		joinedAt: null,
 		resource,
 		version: 1,
 		createdAt: ctx.now,
 		updatedAt: ctx.now,
 	};
-	statements.push(db.insert(scimUsers).values(row));
-	statements.push(...emailInserts(db, emailRows(ctx.teamId, id, input.emails)));
-	statements.push(
+	const link =
+		email === null
+			? null
+			: await createLinkStatements(db, ctx, { email, input, active, scimUserId: id, teamName });
+	const linked = link?.linked;
+	const inserted = db
+		.insert(scimUsers)
+		.values({
+			...row,
+			...(linked && {
+				accountId: linked.accountId,
+				state: linked.state,
+				joinedAt: linked.joinedAt,
+			}),
+		})
+		.returning({
+			state: scimUsers.state,
+			accountId: scimUsers.accountId,
+			joinedAt: scimUsers.joinedAt,
+		});
+	const stateOfRow = sql<ScimUserState>`(select ${scimUsers.state} from ${scimUsers} where ${scimUsers.id} = ${id})`;
+	const statements: Statement[] = [
+		...(link?.before ?? []),
+		inserted,
+		...(link?.after ?? []),
+		...emailInserts(db, emailRows(ctx.teamId, id, input.emails)),
 		insertEvent(db, {
 			...eventBase(ctx, "user.create", row),
-			detail: `Created; ${stateDetail(settled.state)}`,
+			detail: sql`'Created; ' || case ${stateOfRow} ${sql.join(
+				STATES.map((state) => sql`when ${state} then ${stateDetail(state)}`),
+				sql` `,
+			)} end`,
 			changes: attributeChanges({}, resource),
 		}),
-	);
+	];
 	const written = await runUserBatch(db, ctx, statements);
-	return written.ok ? ok(row) : written;
+	if (!written.ok) {
+		return written.error.detail === USER_NAME_TAKEN ? err(userNameTaken(input.userName)) : written;
+	}
+	const [stored] = written.value[link?.before.length ?? 0] as Pick<
+		ScimUserRow,
+		"state" | "accountId" | "joinedAt"
+	>[];
+	return ok({ ...row, ...stored });
+}
+
+const STATES: readonly ScimUserState[] = ["active", "invited", "deactivated", "unlinked"];
+
+/**
+ * The statements that link a new SCIM user to the account of its email, by the rules of
+ * linkAccount and settleMembership, written so that the batch decides them as it runs: the
+ * account is created unless one has the email (`on conflict do nothing`); an existing account
+ * the team manages follows the IdP's names; an active user joins when the account is new, is
+ * already a member, or is managed by the team, and is invited otherwise; an inactive one is
+ * blocked as far as the team may. `linked` is what the scim_users insert takes from them.
+ */
+async function createLinkStatements(
+	db: Db,
+	ctx: UserWriteContext,
+	link: {
+		email: string;
+		input: NormalizedUser;
+		active: boolean;
+		scimUserId: string;
+		teamName: string;
+	},
+): Promise<{
+	before: Statement[];
+	after: Statement[];
+	linked: { accountId: SQL<string>; state: SQL<ScimUserState>; joinedAt: SQL<string | null> };
+}> {
+	const emailKey = foldCase(link.email);
+	const newAccountId = crypto.randomUUID();
+	const theAccount = eq(accounts.emailKey, emailKey);
+	const accountId = sql<string>`(select ${accounts.id} from ${accounts} where ${theAccount})`;
+	const isMember = sql`exists (select 1 from ${memberships} where ${memberships.teamId} = ${ctx.teamId} and ${memberships.accountId} = ${accountId})`;
+	const before: Statement[] = [
+		db
+			.insert(accounts)
+			.values({
+				id: newAccountId,
+				email: link.email,
+				emailKey,
+				givenName: link.input.givenName ?? null,
+				familyName: link.input.familyName ?? null,
+				createdByTeamId: ctx.teamId,
+				createdAt: ctx.now,
+				updatedAt: ctx.now,
+			})
+			.onConflictDoNothing(),
+		// An existing account the team manages follows the IdP's names (never its email here).
+		db
+			.update(accounts)
+			.set({
+				givenName: link.input.givenName ?? null,
+				familyName: link.input.familyName ?? null,
+				updatedAt: ctx.now,
+			})
+			.where(
+				and(
+					theAccount,
+					sql`${accounts.id} <> ${newAccountId}`,
+					sql`${managingTeamSql()} = ${ctx.teamId}`,
+					sql`(${accounts.givenName} is not ${link.input.givenName ?? null} or ${accounts.familyName} is not ${link.input.familyName ?? null})`,
+				),
+			),
+	];
+	if (!link.active) {
+		before.push(...deactivateStatements(db, ctx, link.scimUserId, accountId));
+		return {
+			before,
+			after: [],
+			linked: { accountId, state: sql`'deactivated'`, joinedAt: sql`null` },
+		};
+	}
+	before.push(
+		unblockStatement(db, ctx, accountId),
+		// Joins a new account, or one the team manages; a member stays one (its row conflicts).
+		insertSelected(
+			db,
+			memberships,
+			{ teamId: ctx.teamId, accountId: accounts.id, role: "developer", createdAt: ctx.now },
+			accounts,
+			and(theAccount, or(eq(accounts.id, newAccountId), sql`${managingTeamSql()} = ${ctx.teamId}`)),
+		),
+	);
+	// Anyone else gets an invite, to the email their account has.
+	const invite = await inviteStatements(db, {
+		teamId: ctx.teamId,
+		teamName: link.teamName,
+		recipient: { emailKey, when: sql`not ${isMember}` },
+		scimUserId: link.scimUserId,
+		origin: ctx.origin,
+		now: ctx.now,
+		ttlMs: ctx.inviteTtlMs,
+		emailsPerDay: ctx.inviteEmailsPerDay,
+	});
+	return {
+		before,
+		after: invite.statements,
+		linked: {
+			accountId,
+			state: sql`case when ${isMember} then 'active' else 'invited' end`,
+			joinedAt: sql`case when ${isMember} then ${ctx.now} else null end`,
+		},
+	};
 }
 
 /**
@@ -536,9 +642,8 @@ async function settleMembership(
 	const invite = await inviteStatements(db, {
 		teamId: ctx.teamId,
 		teamName: step.teamName,
-		accountId,
+		recipient: { accountId, email: link.account.email },
 		scimUserId: step.scimUserId,
-		email: link.account.email,
 		origin: ctx.origin,
 		now: ctx.now,
 		ttlMs: ctx.inviteTtlMs,
@@ -556,34 +661,32 @@ function deactivateStatements(
 	db: Db,
 	ctx: UserWriteContext,
 	scimUserId: string,
-	accountId: string,
+	accountId: string | SQL<string>,
 ): Statement[] {
 	return [
 		db
 			.delete(memberships)
 			.where(and(eq(memberships.teamId, ctx.teamId), eq(memberships.accountId, accountId))),
-		db
-			.insert(accountBlocks)
-			.select(
-				db
-					.select({
-						accountId: accounts.id,
-						teamId: sql<string>`${ctx.teamId}`.as("team_id"),
-						scope: blockScopeSql(ctx.teamId).as("scope"),
-						createdAt: sql<string>`${ctx.now}`.as("created_at"),
-					})
-					.from(accounts)
-					.where(eq(accounts.id, accountId)),
-			)
-			.onConflictDoUpdate({
-				target: [accountBlocks.accountId, accountBlocks.teamId],
-				set: { scope: sql`excluded.scope` },
-			}),
+		insertSelected(
+			db,
+			accountBlocks,
+			{
+				accountId: accounts.id,
+				teamId: ctx.teamId,
+				scope: blockScopeSql(ctx.teamId),
+				createdAt: ctx.now,
+			},
+			accounts,
+			eq(accounts.id, accountId),
+		).onConflictDoUpdate({
+			target: [accountBlocks.accountId, accountBlocks.teamId],
+			set: { scope: sql`excluded.scope` },
+		}),
 		...revokePendingInvites(db, scimUserId, ctx.now),
 	];
 }
 
-function unblockStatement(db: Db, ctx: UserWriteContext, accountId: string): Statement {
+function unblockStatement(db: Db, ctx: UserWriteContext, accountId: string | SQL<string>) {
 	return db
 		.delete(accountBlocks)
 		.where(and(eq(accountBlocks.accountId, accountId), eq(accountBlocks.teamId, ctx.teamId)));
@@ -692,6 +795,9 @@ function stateDetail(state: ScimUserState): string {
 	}
 }
 
+/** The detail of a userName collision found by the unique index (createUser names the userName). */
+const USER_NAME_TAKEN = "userName is already taken in this team.";
+
 /** The detail of the uniqueness error that means another team's object created the account first. */
 const ACCOUNT_RACE = "The account was created concurrently; try again.";
 
@@ -699,10 +805,9 @@ async function runUserBatch(
 	db: Db,
 	ctx: UserWriteContext,
 	statements: Statement[],
-): Promise<Result<null>> {
+): Promise<Result<unknown[]>> {
 	try {
-		await commitWrite(db, ctx, statements);
-		return ok(null);
+		return ok(await commitWrite(db, ctx, statements));
 	} catch (error) {
 		if (isStaleWrite(error, "scim_users")) {
 			return err(
@@ -723,7 +828,7 @@ async function runUserBatch(
 
 function uniquenessError(index: string): ScimErrorData {
 	if (index.includes("user_name")) {
-		return scimErrors.uniqueness("userName is already taken in this team.").toData();
+		return scimErrors.uniqueness(USER_NAME_TAKEN).toData();
 	}
 	if (index.includes("accounts_email")) {
 		return scimErrors.uniqueness(ACCOUNT_RACE).toData();

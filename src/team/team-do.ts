@@ -3,6 +3,7 @@ import * as loginLinks from "../admin/login-links";
 import { createDb, type Db } from "../db/client";
 import { insertEvent } from "../db/events";
 import type { ScimGroupRow, ScimUserRow, Team } from "../db/schema";
+import { getTeam } from "../db/teams";
 import * as invites from "../invites/accept";
 import { inviteEmailsPerDay, inviteTtlMs } from "../invites/create";
 import * as inviteAdmin from "../invites/manage";
@@ -56,6 +57,7 @@ export class TeamDO extends DurableObject<Env> {
 	private readonly outbox: OutboxAlarm;
 	/** The rows this object's writes last left, for deciding a plain deactivation without a read. */
 	private readonly userRows = new UserRows();
+	private knownTeamName: string | undefined;
 
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env);
@@ -373,7 +375,7 @@ export class TeamDO extends DurableObject<Env> {
 		user: NormalizedUser,
 		log: LogRefusal,
 	): Promise<Result<ScimUserRow>> {
-		const ctx = this.userContext(input);
+		const ctx = { ...this.userContext(input), teamName: await this.teamName(input.teamId) };
 		const result = await this.logFailure(log, ctx, "user.create", user.userName, null, () =>
 			createUser(this.db, ctx, user),
 		);
@@ -563,6 +565,12 @@ export class TeamDO extends DurableObject<Env> {
 			},
 			"Group",
 		);
+	}
+
+	/** The team's name (it never changes), read once per activation; undefined for no team. */
+	private async teamName(teamId: string): Promise<string | undefined> {
+		this.knownTeamName ??= (await getTeam(this.db, teamId))?.name;
+		return this.knownTeamName;
 	}
 
 	/** Runs `operation` after every operation queued before it has finished. */
