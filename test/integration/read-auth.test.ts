@@ -151,6 +151,56 @@ describe.each(refusals)("a remembered key %s", (kind, status, detail, refuse) =>
 	);
 });
 
+describe.each(refusals)("a remembered key %s, on writes", (kind, status, detail, refuse) => {
+	it(`is refused with ${status} on POST, PATCH, PUT, DELETE and Bulk, and changes nothing`, async () => {
+		const s = await seed(`${kind} writes`);
+		expect((await scim(s.team.token, "GET", `/Users/${s.userId}`)).status).toBe(200);
+		await refuse(s.team);
+		const before = await env.DB.prepare(
+			"select (select count(*) from scim_users where team_id = ?1) as users, (select group_concat(display_name) from scim_groups where team_id = ?1) as groups",
+		)
+			.bind(s.team.teamId)
+			.first();
+		const writes: [string, string, unknown][] = [
+			["POST", "/Users", oktaUser(uniqueEmail("refused"))],
+			[
+				"PATCH",
+				`/Users/${s.userId}`,
+				{
+					schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+					Operations: [{ op: "replace", path: "active", value: false }],
+				},
+			],
+			["PUT", `/Groups/${s.groupId}`, { schemas: [GROUP], displayName: "Renamed" }],
+			["DELETE", `/Users/${s.userId}`, undefined],
+			[
+				"POST",
+				"/Bulk",
+				{
+					schemas: ["urn:ietf:params:scim:api:messages:2.0:BulkRequest"],
+					Operations: [{ method: "DELETE", path: `/Groups/${s.groupId}` }],
+				},
+			],
+		];
+		for (const [method, path, body] of writes) {
+			const res = await scim(s.team.token, method, path, body);
+			const answer = (await res.json()) as Json;
+			expect(res.status, `${method} ${path}: ${JSON.stringify(answer)}`).toBe(status);
+			expect(answer.detail).toContain(detail);
+		}
+		const after = await env.DB.prepare(
+			"select (select count(*) from scim_users where team_id = ?1) as users, (select group_concat(display_name) from scim_groups where team_id = ?1) as groups",
+		)
+			.bind(s.team.teamId)
+			.first();
+		expect(after).toEqual(before);
+		const user = await env.DB.prepare("select active from scim_users where id = ?")
+			.bind(s.userId)
+			.first<{ active: number }>();
+		expect(user?.active).toBe(1);
+	});
+});
+
 describe("SCIM switched off, then on again", () => {
 	it("answers the 403 SCIM error body, and the same remembered key works again once SCIM is back on", async () => {
 		const s = await seed("Switch");

@@ -104,6 +104,31 @@ describe("D1 round trips of a SCIM read", () => {
 		},
 	);
 
+	it("POST /Users/.search with a remembered key is exactly one D1 round trip", async () => {
+		const { res, trips } = await countedScim(team.token, "POST", "/Users/.search", {
+			schemas: ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],
+			filter: `userName eq "${userName}"`,
+		});
+		expect(await res.json()).toMatchObject({ totalResults: 1, Resources: [{ id: userId }] });
+		expect(trips).toHaveLength(1);
+	});
+
+	it("GET /Users/<unknown id> with a remembered key is one D1 round trip for its 404", async () => {
+		const { res, trips } = await countedScim(
+			team.token,
+			"GET",
+			"/Users/00000000-0000-4000-8000-000000000000",
+		);
+		expect(res.status).toBe(404);
+		expect(trips).toHaveLength(1);
+	});
+
+	it("GET /ServiceProviderConfig, which reads no data, still checks a remembered key in one D1 round trip", async () => {
+		const { res, trips } = await countedScim(team.token, "GET", "/ServiceProviderConfig");
+		expect(res.status).toBe(200);
+		expect(trips).toHaveLength(1);
+	});
+
 	it("a wrong secret for a remembered key id is refused with no D1 round trip", async () => {
 		const forged = `${team.token.slice(0, -4)}${team.token.endsWith("AAAA") ? "BBBB" : "AAAA"}`;
 		const { res, trips } = await countedScim(forged, "GET", `/Users/${userId}`);
