@@ -234,3 +234,50 @@ describe("Groups list pages carry their own groups' members", () => {
 		);
 	});
 });
+
+describe("Groups pages whose filter nests as deep as the parser allows", () => {
+	/** `not (` 32 times around a members comparison: the deepest filter the parser accepts. */
+	const deep = (leaf: string) => {
+		let filter = leaf;
+		for (let i = 0; i < 32; i++) {
+			filter = `not (${filter})`;
+		}
+		return filter;
+	};
+
+	it.each([
+		["GET /Groups", "GET", (f: string) => `/Groups?filter=${encodeURIComponent(f)}`, undefined],
+		[
+			"POST /Groups/.search",
+			"POST",
+			() => "/Groups/.search",
+			(f: string) => ({ schemas: [SEARCH], filter: f }),
+		],
+		["POST /.search", "POST", () => "/.search", (f: string) => ({ schemas: [SEARCH], filter: f })],
+	] as const)(
+		"%s answers 200 with each group's members, not a 500",
+		async (_name, method, path, body) => {
+			const team = await newScimTeam("Deep filter");
+			const user = await json(
+				await scim(team.token, "POST", "/Users", oktaUser(uniqueEmail("deep"))),
+				201,
+			);
+			const group = await json(
+				await scim(team.token, "POST", "/Groups", {
+					schemas: [GROUP],
+					displayName: "Deep",
+					members: [{ value: user.id }],
+				}),
+				201,
+			);
+			// An even number of `not`s: the filter means its leaf, which matches the group.
+			const filter = deep(`members ew "${(user.id as string).slice(-6)}"`);
+			const page = await json<ListBody>(
+				await scim(team.token, method, path(filter), body?.(filter)),
+			);
+			const groups = page.Resources.filter((r) => r.id === group.id);
+			expect(groups).toHaveLength(1);
+			expect(membersOf(groups[0] ?? {}).map((m) => m.value)).toEqual([user.id]);
+		},
+	);
+});
