@@ -1,4 +1,5 @@
-import { type Context, Hono } from "hono";
+import type { Context } from "hono";
+import { Hono } from "hono/tiny";
 import { timingSafeEqual } from "hono/utils/buffer";
 import { accessConfig } from "../admin/access-jwt";
 import { newLoginToken } from "../admin/login-links";
