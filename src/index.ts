@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { Hono } from "hono/tiny";
 import { adminApp } from "./admin/app";
 import { handleAdminError } from "./admin/errors";
 import { handleApiError } from "./api/errors";

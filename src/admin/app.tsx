@@ -1,7 +1,7 @@
-import { Hono } from "hono";
 import { createMiddleware } from "hono/factory";
 import { html } from "hono/html";
 import { NONCE, secureHeaders } from "hono/secure-headers";
+import { Hono } from "hono/tiny";
 import { unwrap } from "../http/unwrap";
 import { teamStub } from "../team/stub";
 import { requireAdmin } from "./auth";

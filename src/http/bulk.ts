@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { Hono } from "hono/tiny";
 import type { AppEnv } from "../env";
 import { type BulkLimits, bulkResponse, parseBulkRequest } from "../scim/bulk";
 import { MAX_BODY_BYTES, readJsonBody } from "./body";

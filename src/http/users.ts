@@ -1,4 +1,5 @@
-import { type Context, Hono } from "hono";
+import type { Context } from "hono";
+import { Hono } from "hono/tiny";
 import { userFilterSql, userOrderBy } from "../db/filter-sql";
 import type { ScimUserRow } from "../db/schema";
 import {

@@ -1,6 +1,6 @@
-import { Hono } from "hono";
 import { csrf } from "hono/csrf";
 import { NONCE, secureHeaders } from "hono/secure-headers";
+import { Hono } from "hono/tiny";
 import { findInviteByTokenHash, inviteStatusAt } from "../db/invites";
 import { getTeam } from "../db/teams";
 import type { AppEnv } from "../env";

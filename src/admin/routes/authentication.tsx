@@ -1,5 +1,6 @@
-import { type Context, Hono } from "hono";
+import type { Context } from "hono";
 import type { Child } from "hono/jsx";
+import { Hono } from "hono/tiny";
 import { getTeam, listSsoMethods, ssoPreconditionProblem } from "../../db/teams";
 import { unwrap } from "../../http/unwrap";
 import { teamStub } from "../../team/stub";

@@ -1,6 +1,7 @@
-import { type Context, Hono } from "hono";
+import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { Child } from "hono/jsx";
+import { Hono } from "hono/tiny";
 import { listKeys, publicKey } from "../../db/keys";
 import { getTeam, listSsoMethods, ssoPreconditionProblem } from "../../db/teams";
 import { unwrap } from "../../http/unwrap";

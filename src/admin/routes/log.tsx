@@ -1,5 +1,5 @@
-import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
+import { Hono } from "hono/tiny";
 import { getEvent, listEventActions, listEvents } from "../../db/events";
 import { logCsv } from "../log-csv";
 import { actorNames, eventEmails, eventQuery, logFilters } from "../log-query";

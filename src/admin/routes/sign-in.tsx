@@ -1,5 +1,6 @@
-import { type Context, Hono } from "hono";
+import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
+import { Hono } from "hono/tiny";
 import { getAccount } from "../../db/accounts";
 import { getLoginLink } from "../../db/login-links";
 import { getTeam } from "../../db/teams";
