@@ -336,10 +336,18 @@ function appConfig(): string {
 				(_, path: string) => `migrations_dir = ${JSON.stringify(join(ROOT, path))}`,
 			)
 			.replace(
+				/^directory = "(.*)"$/m,
+				(_, path: string) => `directory = ${JSON.stringify(join(ROOT, path))}`,
+			)
+			.replace(
 				/^simple = \{ limit = \d+, period = (\d+) \}$/m,
 				"simple = { limit = 1000000000, period = $1 }",
 			);
-		if (!raised.includes("limit = 1000000000") || !raised.includes(`main = "${ROOT}/`)) {
+		if (
+			!raised.includes("limit = 1000000000") ||
+			!raised.includes(`main = "${ROOT}/`) ||
+			!raised.includes(`directory = "${ROOT}/`)
+		) {
 			throw new Error("wrangler.toml changed shape: update appConfig() in test/bench/run.ts");
 		}
 		writeFileSync(file, raised);
