@@ -1,23 +1,16 @@
 import { and, desc, eq, getTableColumns, inArray, type SQL, sql } from "drizzle-orm";
 import { foldCase } from "../scim/fold";
-import { managingTeamSql } from "./authority";
 import type { Db } from "./client";
 import type { FilterSql } from "./filter-sql";
 import { type ListPage, listQueries } from "./list";
 import { inList } from "./lists";
 import {
-	type Account,
-	accounts,
-	type MemberRole,
-	memberships,
 	type ScimUserRow,
 	type ScimUserState,
 	scimGroupMembers,
 	scimGroups,
 	type scimUserEmails,
 	scimUsers,
-	type Team,
-	teams,
 } from "./schema";
 
 /** The team's SCIM user with this id, or null. */
@@ -79,137 +72,19 @@ export function userWithGroupsFromRows(
 	return users[0] ? { user: users[0], groups } : null;
 }
 
-/** An account with the id of the team that manages it (src/db/authority.ts), or null. */
-export type AccountWithManager = Account & { managingTeamId: string | null };
-
-const accountWithManagerColumns = {
-	...getTableColumns(accounts),
-	managingTeamId: managingTeamSql(),
-};
-
-/** A SCIM user and its account (null while unlinked), as a write loads them. */
-export interface UserWithAccount {
-	user: ScimUserRow;
-	account: AccountWithManager | null;
-}
-
-/** The team's SCIM user with this id and its account, in one D1 round trip. */
-export async function getScimUserWithAccount(
-	db: Db,
-	teamId: string,
-	id: string,
-): Promise<UserWithAccount | null> {
-	const thisUser = and(eq(scimUsers.teamId, teamId), eq(scimUsers.id, id));
-	return userWithAccount(db, thisUser);
-}
-
-/** The team's SCIM user linked to this account, with the account, in one D1 round trip. */
+/** The team's SCIM user linked to this account, or null. */
 export async function getScimUserByAccount(
 	db: Db,
 	teamId: string,
 	accountId: string,
-): Promise<UserWithAccount | null> {
-	return userWithAccount(db, and(eq(scimUsers.teamId, teamId), eq(scimUsers.accountId, accountId)));
-}
-
-async function userWithAccount(db: Db, thisUser: SQL | undefined) {
-	const [users, account] = await db.batch([
-		db.select().from(scimUsers).where(thisUser),
-		db
-			.select(accountWithManagerColumns)
-			.from(accounts)
-			.where(
-				inArray(
-					accounts.id,
-					db.select({ id: scimUsers.accountId }).from(scimUsers).where(thisUser),
-				),
-			),
-	]);
-	const user = users[0];
-	return user ? { user, account: account[0] ?? null } : null;
-}
-
-/** The account with this email (case-insensitive) and the team that manages it, or null. */
-export async function findAccountWithManager(
-	db: Db,
-	email: string,
-): Promise<AccountWithManager | null> {
-	return (
-		(await db
-			.select(accountWithManagerColumns)
-			.from(accounts)
-			.where(eq(accounts.emailKey, foldCase(email)))
-			.get()) ?? null
-	);
-}
-
-/** The team's SCIM user with this userName (case-insensitive), or null. */
-export async function findScimUserByUserName(
-	db: Db,
-	teamId: string,
-	userName: string,
 ): Promise<ScimUserRow | null> {
 	return (
 		(await db
 			.select()
 			.from(scimUsers)
-			.where(and(eq(scimUsers.teamId, teamId), eq(scimUsers.userNameKey, foldCase(userName))))
+			.where(and(eq(scimUsers.teamId, teamId), eq(scimUsers.accountId, accountId)))
 			.get()) ?? null
 	);
-}
-
-/** What creating a SCIM user must know before it decides, read in one D1 batch. */
-export interface CreateUserReads {
-	team: Team | null;
-	/** The team's user with the same userName (case-insensitive). */
-	sameUserName: ScimUserRow | null;
-	/** The account with the email (case-insensitive), wherever it is, and its manager. */
-	account: AccountWithManager | null;
-	/** The team's user already linked to that account. */
-	linked: ScimUserRow | null;
-	/** That account's role in the team, when it is a member. */
-	role: MemberRole | null;
-}
-
-/**
- * The reads of a create in one batch instead of up to five round trips: a create runs inside
- * the team's single writer, so every round trip it saves raises the team's write throughput.
- * The statements are those of getTeam, findScimUserByUserName, findAccountByEmail and
- * getMembershipRole, plus the team's user linked to the account; the last two find the account
- * through a subquery.
- */
-export async function readForCreate(
-	db: Db,
-	teamId: string,
-	userName: string,
-	email: string | null,
-): Promise<CreateUserReads> {
-	// An unlinked user (no email) matches no account: a key no email folds to.
-	const accountWithEmail = eq(accounts.emailKey, email === null ? "" : foldCase(email));
-	const accountId = db.select({ id: accounts.id }).from(accounts).where(accountWithEmail);
-	const [team, sameUserName, account, linked, role] = await db.batch([
-		db.select().from(teams).where(eq(teams.id, teamId)),
-		db
-			.select()
-			.from(scimUsers)
-			.where(and(eq(scimUsers.teamId, teamId), eq(scimUsers.userNameKey, foldCase(userName)))),
-		db.select(accountWithManagerColumns).from(accounts).where(accountWithEmail),
-		db
-			.select()
-			.from(scimUsers)
-			.where(and(eq(scimUsers.teamId, teamId), inArray(scimUsers.accountId, accountId))),
-		db
-			.select({ role: memberships.role })
-			.from(memberships)
-			.where(and(eq(memberships.teamId, teamId), inArray(memberships.accountId, accountId))),
-	]);
-	return {
-		team: team[0] ?? null,
-		sameUserName: sameUserName[0] ?? null,
-		account: account[0] ?? null,
-		linked: linked[0] ?? null,
-		role: role[0]?.role ?? null,
-	};
 }
 
 /**

@@ -1,4 +1,5 @@
 import { and, eq, type SQL, sql } from "drizzle-orm";
+import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { insertSelected, type Statement } from "../db/batch";
 import type { Db } from "../db/client";
 import { accounts, emailOutbox, invites } from "../db/schema";
@@ -47,10 +48,11 @@ export interface InviteRequest {
 	teamId: string;
 	teamName: string;
 	/**
-	 * Who is invited: an account and its email, or the account with this email key, invited only
-	 * if `when` holds as the batch runs (a create that decides in its batch whether to join).
+	 * Who is invited: an account and its email, or the account row `where` selects, invited only
+	 * if there is one as the batch runs, at the email it has (a write that decides in its batch
+	 * whether the person joins or is invited).
 	 */
-	recipient: { accountId: string; email: string } | { emailKey: string; when: SQL };
+	recipient: { accountId: string; email: string } | { where: SQL | undefined };
 	scimUserId: string | null;
 	/** The public origin of this service, for the accept link. */
 	origin: string;
@@ -75,13 +77,10 @@ export async function inviteStatements(
 	).toISOString();
 	const { recipient } = request;
 	const known = "accountId" in recipient;
-	const emailKey = known ? foldCase(recipient.email) : recipient.emailKey;
-	// Both rows are selected from the recipient's account row, so they exist only with it; an
-	// account found by its key is written to at the email it has.
+	// Both rows are selected from the recipient's account row, so they exist only with it.
 	const email = known ? recipient.email : accounts.email;
-	const account = known
-		? eq(accounts.id, recipient.accountId)
-		: and(eq(accounts.emailKey, emailKey), recipient.when);
+	const emailKey = known ? foldCase(recipient.email) : accounts.emailKey;
+	const account = known ? eq(accounts.id, recipient.accountId) : recipient.where;
 	return {
 		inviteId,
 		statements: [
@@ -131,7 +130,7 @@ export async function inviteStatements(
  * teams' objects are counted too: throttled once the recipient has had `emailsPerDay` emails
  * sent, or about to be sent, in the last 24 hours. The invite itself is created either way.
  */
-function throttledOrPending(emailKey: string, request: InviteRequest) {
+function throttledOrPending(emailKey: string | SQLiteColumn, request: InviteRequest) {
 	const since = new Date(Date.parse(request.now) - 24 * 60 * 60 * 1000).toISOString();
 	const limit = request.emailsPerDay ?? INVITE_EMAILS_PER_DAY;
 	return sql<"pending" | "throttled">`case when (select count(*) from email_outbox o

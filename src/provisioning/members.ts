@@ -25,7 +25,7 @@ export async function removeMember(
 		return err(scimErrors.notFound("That account is not a member of this team.").toData());
 	}
 	const provisioned = await getScimUserByAccount(db, ctx.teamId, accountId);
-	if (provisioned?.user.active) {
+	if (provisioned?.active) {
 		const removed = await deactivateByRemoval(db, ctx, provisioned, action);
 		return removed.ok ? ok(null) : removed;
 	}

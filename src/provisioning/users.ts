@@ -1,5 +1,4 @@
 import { and, eq, getTableColumns, inArray, or, type SQL, sql } from "drizzle-orm";
-import { getMembershipRole } from "../db/accounts";
 import { blockScopeSql, managingTeamSql } from "../db/authority";
 import {
 	type Commit,
@@ -24,14 +23,7 @@ import {
 	scimUserEmails,
 	scimUsers,
 } from "../db/schema";
-import {
-	type AccountWithManager,
-	emailRows,
-	findScimUserByUserName,
-	getScimUserWithAccount,
-	readForCreate,
-	type UserWithAccount,
-} from "../db/scim-users";
+import { emailRows, getScimUser } from "../db/scim-users";
 import { getTeam } from "../db/teams";
 import { inviteStatements, revokePendingInvites } from "../invites/create";
 import { type ScimErrorData, scimErrors } from "../scim/errors";
@@ -76,9 +68,6 @@ export function commitWrite(db: Db, ctx: { commit?: Commit }, statements: Statem
 	return ctx.commit ? ctx.commit(statements) : runBatch(db, statements);
 }
 
-/** A SCIM user about to be written, and its account (null while unlinked). */
-export type LoadedUser = UserWithAccount;
-
 /**
  * The email that links a SCIM user to an account: the primary (else first) email, else a
  * userName shaped like an email (Okta's default userName is the login email). Null: unlinked.
@@ -117,7 +106,7 @@ export async function createUser(
 		id,
 		teamId: ctx.teamId,
 		...indexedColumns(input, email, active),
-		state: email === null ? "unlinked" : active ? "active" : "deactivated",
+		state: "unlinked",
 		accountId: null,
 		joinedAt: null,
 		resource,
@@ -125,38 +114,21 @@ export async function createUser(
 		createdAt: ctx.now,
 		updatedAt: ctx.now,
 	};
-	const link =
+	const settled: MembershipStatements =
 		email === null
-			? null
-			: await createLinkStatements(db, ctx, { email, input, active, scimUserId: id, teamName });
-	const linked = link?.linked;
-	const inserted = db
-		.insert(scimUsers)
-		.values({
-			...row,
-			...(linked && {
-				accountId: linked.accountId,
-				state: linked.state,
-				joinedAt: linked.joinedAt,
-			}),
-		})
-		.returning({
-			state: scimUsers.state,
-			accountId: scimUsers.accountId,
-			joinedAt: scimUsers.joinedAt,
-		});
-	const stateOfRow = sql<ScimUserState>`(select ${scimUsers.state} from ${scimUsers} where ${scimUsers.id} = ${id})`;
+			? { before: [], after: [] }
+			: await linkStatements(db, ctx, { email, input, active, scimUserId: id, teamName });
 	const statements: Statement[] = [
-		...(link?.before ?? []),
-		inserted,
-		...(link?.after ?? []),
+		...settled.before,
+		db
+			.insert(scimUsers)
+			.values({ ...row, ...settled.linked })
+			.returning(STORED_OUTCOME),
+		...settled.after,
 		...emailInserts(db, emailRows(ctx.teamId, id, input.emails)),
 		insertEvent(db, {
 			...eventBase(ctx, "user.create", row),
-			detail: sql`'Created; ' || case ${stateOfRow} ${sql.join(
-				STATES.map((state) => sql`when ${state} then ${stateDetail(state)}`),
-				sql` `,
-			)} end`,
+			detail: detailOfState(id, (state) => `Created; ${stateDetail(state)}`),
 			changes: attributeChanges({}, resource),
 		}),
 	];
@@ -164,24 +136,59 @@ export async function createUser(
 	if (!written.ok) {
 		return written.error.detail === USER_NAME_TAKEN ? err(userNameTaken(input.userName)) : written;
 	}
-	const [stored] = written.value[link?.before.length ?? 0] as Pick<
-		ScimUserRow,
-		"state" | "accountId" | "joinedAt"
-	>[];
+	const [stored] = written.value[settled.before.length] as StoredOutcome[];
 	return ok({ ...row, ...stored });
+}
+
+/** What a write's batch decides about the user, read back with RETURNING. */
+const STORED_OUTCOME = {
+	state: scimUsers.state,
+	accountId: scimUsers.accountId,
+	joinedAt: scimUsers.joinedAt,
+};
+
+type StoredOutcome = Pick<ScimUserRow, "state" | "accountId" | "joinedAt">;
+
+/**
+ * The statements of a write's membership effects that the batch decides as it runs: `before`
+ * goes ahead of the user's own insert or update, `after` behind it, and `linked` are the user's
+ * columns that come from them.
+ */
+interface MembershipStatements {
+	before: Statement[];
+	after: Statement[];
+	linked?: {
+		accountId?: SQL<string>;
+		state?: SQL<ScimUserState>;
+		joinedAt?: SQL<string | null>;
+	};
+}
+
+/** The log detail of a write, by the state its batch left the user in. */
+function detailOfState(scimUserId: string, detail: (state: ScimUserState) => string): SQL<string> {
+	const state = sql`(select ${scimUsers.state} from ${scimUsers} where ${scimUsers.id} = ${scimUserId})`;
+	return sql<string>`case ${state} ${sql.join(
+		STATES.map((s) => sql`when ${s} then ${detail(s)}`),
+		sql` `,
+	)} end`;
+}
+
+/** Whether the account in `accounts` (the statement's row) is managed by the team. */
+function managedByTeam(teamId: string): SQL {
+	return sql`${managingTeamSql()} = ${teamId}`;
 }
 
 const STATES: readonly ScimUserState[] = ["active", "invited", "deactivated", "unlinked"];
 
 /**
- * The statements that link a new SCIM user to the account of its email, by the rules of
- * linkAccount and settleMembership, written so that the batch decides them as it runs: the
- * account is created unless one has the email (`on conflict do nothing`); an existing account
- * the team manages follows the IdP's names; an active user joins when the account is new, is
- * already a member, or is managed by the team, and is invited otherwise; an inactive one is
- * blocked as far as the team may. `linked` is what the scim_users insert takes from them.
+ * The statements that link a SCIM user (new, or unlinked until now) to the account of its email,
+ * by the product rules, decided by the batch as it runs: the account is created unless one has
+ * the email (`on conflict do nothing`); an existing account the team manages follows the IdP's
+ * names; an active user joins when the account is new or managed by the team (or already a
+ * member), and is invited otherwise; an inactive one is blocked as far as the team may. An
+ * account another team's object creates at the same moment is simply the existing account.
  */
-async function createLinkStatements(
+async function linkStatements(
 	db: Db,
 	ctx: UserWriteContext,
 	link: {
@@ -191,16 +198,11 @@ async function createLinkStatements(
 		scimUserId: string;
 		teamName: string;
 	},
-): Promise<{
-	before: Statement[];
-	after: Statement[];
-	linked: { accountId: SQL<string>; state: SQL<ScimUserState>; joinedAt: SQL<string | null> };
-}> {
+): Promise<MembershipStatements> {
 	const emailKey = foldCase(link.email);
 	const newAccountId = crypto.randomUUID();
-	const theAccount = eq(accounts.emailKey, emailKey);
-	const accountId = sql<string>`(select ${accounts.id} from ${accounts} where ${theAccount})`;
-	const isMember = sql`exists (select 1 from ${memberships} where ${memberships.teamId} = ${ctx.teamId} and ${memberships.accountId} = ${accountId})`;
+	const account = eq(accounts.emailKey, emailKey);
+	const accountId = sql<string>`(select ${accounts.id} from ${accounts} where ${account})`;
 	const before: Statement[] = [
 		db
 			.insert(accounts)
@@ -216,196 +218,189 @@ async function createLinkStatements(
 			})
 			.onConflictDoNothing(),
 		// An existing account the team manages follows the IdP's names (never its email here).
-		db
-			.update(accounts)
-			.set({
-				givenName: link.input.givenName ?? null,
-				familyName: link.input.familyName ?? null,
-				updatedAt: ctx.now,
-			})
-			.where(
-				and(
-					theAccount,
-					sql`${accounts.id} <> ${newAccountId}`,
-					sql`${managingTeamSql()} = ${ctx.teamId}`,
-					sql`(${accounts.givenName} is not ${link.input.givenName ?? null} or ${accounts.familyName} is not ${link.input.familyName ?? null})`,
-				),
-			),
+		...nameWrites(db, ctx, and(account, sql`${accounts.id} <> ${newAccountId}`), link.input),
 	];
 	if (!link.active) {
 		before.push(...deactivateStatements(db, ctx, link.scimUserId, accountId));
-		return {
-			before,
-			after: [],
-			linked: { accountId, state: sql`'deactivated'`, joinedAt: sql`null` },
-		};
+		return { before, after: [], linked: { accountId, state: sql`'deactivated'` } };
 	}
-	before.push(
-		unblockStatement(db, ctx, accountId),
-		// Joins a new account, or one the team manages; a member stays one (its row conflicts).
-		insertSelected(
-			db,
-			memberships,
-			{ teamId: ctx.teamId, accountId: accounts.id, role: "developer", createdAt: ctx.now },
-			accounts,
-			and(theAccount, or(eq(accounts.id, newAccountId), sql`${managingTeamSql()} = ${ctx.teamId}`)),
-		),
-	);
-	// Anyone else gets an invite, to the email their account has.
+	const settled = await joinOrInviteStatements(db, ctx, {
+		before,
+		account,
+		accountId,
+		joinsWhen: or(eq(accounts.id, newAccountId), managedByTeam(ctx.teamId)),
+		scimUserId: link.scimUserId,
+		teamName: link.teamName,
+		joinedAt: null,
+	});
+	return { ...settled, linked: { ...settled.linked, accountId } };
+}
+
+/**
+ * An activation's effects (on create, on linking, on reactivation), decided by the batch: the
+ * team's block goes; the account joins the team when `joinsWhen` holds for it (always, when
+ * undefined), and a member stays one; anyone who is then not a member is invited, to the email
+ * their account has. The user's state and join time follow from the membership.
+ */
+async function joinOrInviteStatements(
+	db: Db,
+	ctx: UserWriteContext,
+	step: {
+		before: Statement[];
+		/** Selects the account's row in `accounts`. */
+		account: SQL | undefined;
+		accountId: string | SQL<string>;
+		joinsWhen: SQL | undefined;
+		scimUserId: string;
+		teamName: string;
+		joinedAt: string | null;
+	},
+): Promise<MembershipStatements> {
+	const isMember = sql`exists (select 1 from ${memberships} where ${memberships.teamId} = ${ctx.teamId} and ${memberships.accountId} = ${step.accountId})`;
 	const invite = await inviteStatements(db, {
 		teamId: ctx.teamId,
-		teamName: link.teamName,
-		recipient: { emailKey, when: sql`not ${isMember}` },
-		scimUserId: link.scimUserId,
+		teamName: step.teamName,
+		recipient: { where: and(step.account, sql`not ${isMember}`) },
+		scimUserId: step.scimUserId,
 		origin: ctx.origin,
 		now: ctx.now,
 		ttlMs: ctx.inviteTtlMs,
 		emailsPerDay: ctx.inviteEmailsPerDay,
 	});
 	return {
-		before,
+		before: [
+			...step.before,
+			unblockStatement(db, ctx, step.accountId),
+			insertSelected(
+				db,
+				memberships,
+				{ teamId: ctx.teamId, accountId: accounts.id, role: "developer", createdAt: ctx.now },
+				accounts,
+				and(step.account, step.joinsWhen),
+			).onConflictDoNothing(),
+		],
 		after: invite.statements,
 		linked: {
-			accountId,
 			state: sql`case when ${isMember} then 'active' else 'invited' end`,
-			joinedAt: sql`case when ${isMember} then ${ctx.now} else null end`,
+			joinedAt: sql`case when ${isMember} then ${step.joinedAt ?? ctx.now} else ${step.joinedAt} end`,
 		},
 	};
 }
 
 /**
  * Replaces a SCIM user's resource (PUT, the result of a PATCH, an admin's removal): renames,
- * email changes, linking a first email, and activation changes with their product effects.
- * `input.active` absent keeps the user's state: a PUT that leaves it out must not reactivate or
- * deactivate anyone by accident.
+ * email changes, linking a first email, and activation changes with their product effects,
+ * decided from the user's row alone and written in one D1 batch: what the account allows (is it
+ * managed by this team, a member, linked elsewhere) is decided by the statements as the batch
+ * runs. `input.active` absent keeps the user's state: a PUT that leaves it out must not
+ * reactivate or deactivate anyone by accident. The row's version guards the batch, so a row that
+ * changed since it was read answers 412 and writes nothing.
  */
 export async function updateUser(
 	db: Db,
 	ctx: UserWriteContext,
-	loaded: LoadedUser,
+	current: ScimUserRow,
 	input: NormalizedUser,
 	action: string,
 ): Promise<Result<ScimUserRow>> {
-	const current = loaded.user;
 	const active = input.active ?? current.active;
 	const resource = { ...input.resource, active };
 	const tooBig = checkUserResourceLimits(resource);
 	if (tooBig !== undefined) {
 		return err(tooBig.toData());
 	}
-	const changes = changedAttributes(current.resource, resource);
-	if (changes.length === 0) {
+	if (changedAttributes(current.resource, resource).length === 0) {
 		return ok(current);
 	}
-	if (foldCase(input.userName) !== current.userNameKey) {
-		const other = await findScimUserByUserName(db, ctx.teamId, input.userName);
-		if (other && other.id !== current.id) {
-			return err(userNameTaken(input.userName));
-		}
-	}
 	const email = linkingEmail(input);
-	const statements: Statement[] = [];
-	let state: ScimUserState = current.state;
-	let joinedAt = current.joinedAt;
-	let accountId = current.accountId;
-
-	if (loaded.account === null && email !== null) {
+	const needsTeamName = active && (current.accountId === null || !current.active);
+	const teamName = needsTeamName
+		? (ctx.teamName ?? (await getTeam(db, ctx.teamId))?.name ?? ctx.teamId)
+		: ctx.teamId;
+	let settled: MembershipStatements = { before: [], after: [] };
+	if (current.accountId === null && email !== null) {
 		// The first email of an unlinked user links it, by the same rules as a create.
-		const reads = await readForCreate(db, ctx.teamId, input.userName, email);
-		if (reads.account && reads.linked && reads.linked.id !== current.id) {
-			return err(emailTaken());
-		}
-		const link = linkAccount(db, ctx, email, input, reads.account, reads.role !== null, statements);
-		const settled = await settleMembership(db, ctx, {
-			scimUserId: current.id,
-			teamName: reads.team?.name ?? ctx.teamId,
-			link,
-			wasActive: null,
-			joinedAt,
+		settled = await linkStatements(db, ctx, {
+			email,
+			input,
 			active,
-			statements,
+			scimUserId: current.id,
+			teamName,
 		});
-		({ state, joinedAt } = settled);
-		accountId = link.account.id;
-	} else if (loaded.account !== null) {
-		const account = loaded.account;
-		const managed = account.managingTeamId === ctx.teamId;
-		if (managed) {
-			statements.push(...(await managedAccountWrites(db, ctx, account, input, email)));
-		}
-		if (active !== current.active) {
-			// Only a reactivation may join or invite, so only it reads the team's name and the
-			// membership: a deactivation (an IdP's hottest write) costs no extra round trip.
-			const settled = await settleMembership(db, ctx, {
+	} else if (current.accountId !== null) {
+		const accountId = current.accountId;
+		const account = eq(accounts.id, accountId);
+		settled.before.push(...managedAccountWrites(db, ctx, account, input, email));
+		if (!active && current.active) {
+			settled.before.push(...deactivateStatements(db, ctx, current.id, accountId));
+			settled.linked = { state: sql`'deactivated'` };
+		} else if (active && !current.active) {
+			settled = await joinOrInviteStatements(db, ctx, {
+				before: settled.before,
+				account,
+				accountId,
+				// A person who was a member before comes back; otherwise only one the team manages.
+				joinsWhen: current.joinedAt === null ? managedByTeam(ctx.teamId) : undefined,
 				scimUserId: current.id,
-				teamName: active ? ((await getTeam(db, ctx.teamId))?.name ?? ctx.teamId) : ctx.teamId,
-				link: {
-					account,
-					managed,
-					isMember: active && (await getMembershipRole(db, ctx.teamId, account.id)) !== null,
-					created: false,
-				},
-				wasActive: current.active,
-				joinedAt,
-				active,
-				statements,
+				teamName,
+				joinedAt: current.joinedAt,
 			});
-			({ state, joinedAt } = settled);
 		}
 	}
-
 	const row: ScimUserRow = {
 		...current,
 		...indexedColumns(input, email, active),
-		state,
-		accountId,
-		joinedAt,
 		resource,
 		version: current.version + 1,
 		updatedAt: ctx.now,
 	};
-	statements.push(
+	const statements: Statement[] = [
+		...settled.before,
 		db
 			.update(scimUsers)
 			.set({
 				...indexedColumns(input, email, active),
-				state: row.state,
-				accountId: row.accountId,
-				joinedAt: row.joinedAt,
-				resource: row.resource,
+				...settled.linked,
+				resource,
 				version: row.version,
 				updatedAt: row.updatedAt,
 			})
-			.where(and(eq(scimUsers.id, current.id), eq(scimUsers.version, current.version))),
+			.where(and(eq(scimUsers.id, current.id), eq(scimUsers.version, current.version)))
+			.returning(STORED_OUTCOME),
 		// A stale version (a write outside the team's queue) aborts the whole batch: no email
 		// rows, account or log row are written around an update that did nothing.
 		versionGuard(db, "scim_users"),
+		...settled.after,
 		db.delete(scimUserEmails).where(eq(scimUserEmails.scimUserId, current.id)),
-	);
-	statements.push(...emailInserts(db, emailRows(ctx.teamId, current.id, input.emails)));
-	statements.push(
+		...emailInserts(db, emailRows(ctx.teamId, current.id, input.emails)),
 		insertEvent(db, {
 			...eventBase(ctx, action, row),
-			detail: updateDetail(action, current.active, active, state),
+			detail: detailOfState(current.id, (state) =>
+				updateDetail(action, current.active, active, state),
+			),
 			changes: attributeChanges(current.resource, resource),
 		}),
-	);
+	];
 	const written = await runUserBatch(db, ctx, statements);
-	return written.ok ? ok(row) : written;
+	if (!written.ok) {
+		return written.error.detail === USER_NAME_TAKEN ? err(userNameTaken(input.userName)) : written;
+	}
+	const [stored] = written.value[settled.before.length] as StoredOutcome[];
+	return ok({ ...row, ...stored });
 }
 
 /** Applies a PATCH to the stored resource, then writes it exactly as a PUT of the result would. */
 export async function patchUser(
 	db: Db,
 	ctx: UserWriteContext,
-	loaded: LoadedUser,
+	current: ScimUserRow,
 	operations: PatchOperation[],
 ): Promise<Result<ScimUserRow>> {
-	const input = patchedInput(loaded.user, operations);
+	const input = patchedInput(current, operations);
 	if (!input.ok || input.value === null) {
-		return input.ok ? ok(loaded.user) : input;
+		return input.ok ? ok(current) : input;
 	}
-	return updateUser(db, ctx, loaded, input.value, "user.patch");
+	return updateUser(db, ctx, current, input.value, "user.patch");
 }
 
 /**
@@ -424,62 +419,6 @@ export function patchedInput(
 	return patched.value.changed
 		? normalizeUserResource(patched.value.resource, USER_RESOURCE_TYPE)
 		: ok(null);
-}
-
-/**
- * A plain deactivation (the write changes `active` from true to false and nothing else: Okta's
- * and Entra's deactivate), decided from the user's row alone and written in one batch, or null
- * when the write is anything else, or the row turned out stale, so the caller takes the full
- * path (load, then updateUser). The team object calls it with its copy of the row.
- *
- * Nothing but the row is needed: the membership goes and sign-in is blocked as far as the team
- * may, decided as the batch runs (deactivateStatements), and since no name or email changes,
- * there is nothing to write to the account. The version guard makes a stale row a no-op.
- */
-export async function deactivateFromRow(
-	db: Db,
-	ctx: UserWriteContext,
-	current: ScimUserRow,
-	input: NormalizedUser,
-	action: string,
-): Promise<Result<ScimUserRow> | null> {
-	const resource = { ...input.resource, active: false };
-	const plain =
-		input.active === false &&
-		current.active &&
-		current.accountId !== null &&
-		changedAttributes(current.resource, resource).join() === "active";
-	if (!plain || current.accountId === null) {
-		return null;
-	}
-	const row: ScimUserRow = {
-		...current,
-		active: false,
-		state: "deactivated",
-		resource,
-		version: current.version + 1,
-		updatedAt: ctx.now,
-	};
-	const written = await runUserBatch(db, ctx, [
-		db
-			.update(scimUsers)
-			.set({
-				active: false,
-				state: row.state,
-				resource,
-				version: row.version,
-				updatedAt: row.updatedAt,
-			})
-			.where(and(eq(scimUsers.id, current.id), eq(scimUsers.version, current.version))),
-		versionGuard(db, "scim_users"),
-		...deactivateStatements(db, ctx, current.id, current.accountId),
-		insertEvent(db, {
-			...eventBase(ctx, action, row),
-			detail: updateDetail(action, true, false, row.state),
-			changes: attributeChanges(current.resource, resource),
-		}),
-	]);
-	return written.ok ? ok(row) : null;
 }
 
 /** Deletes a SCIM user: deactivates the person and detaches the resource; the account stays. */
@@ -532,125 +471,20 @@ export async function deleteUser(
 export function deactivateByRemoval(
 	db: Db,
 	ctx: UserWriteContext,
-	loaded: LoadedUser,
+	current: ScimUserRow,
 	action: "member.remove" | "member.leave",
 ): Promise<Result<ScimUserRow>> {
-	const input = normalizeUserResource(loaded.user.resource, USER_RESOURCE_TYPE);
+	const input = normalizeUserResource(current.resource, USER_RESOURCE_TYPE);
 	if (!input.ok) {
 		return Promise.resolve(input);
 	}
-	return updateUser(db, ctx, loaded, { ...input.value, active: false }, action);
+	return updateUser(db, ctx, current, { ...input.value, active: false }, action);
 }
 
-/**
- * Loads a SCIM user and its account for a write, in one D1 round trip (each one holds up the
- * team's queue), or the 404 to answer.
- */
-export async function loadUser(db: Db, teamId: string, id: string): Promise<Result<LoadedUser>> {
-	const found = await getScimUserWithAccount(db, teamId, id);
+/** Loads a SCIM user's row for a write, or the 404 to answer. */
+export async function loadUser(db: Db, teamId: string, id: string): Promise<Result<ScimUserRow>> {
+	const found = await getScimUser(db, teamId, id);
 	return found ? ok(found) : err(scimErrors.notFound(`User ${id} not found.`).toData());
-}
-
-/** The account a user links to, and what the team may do with it. */
-interface AccountLink {
-	account: AccountWithManager;
-	/** This team manages the account. */
-	managed: boolean;
-	/** The account is already a member of this team. */
-	isMember: boolean;
-	/** The account is created by this very write. */
-	created: boolean;
-}
-
-/**
- * The account a linking email leads to: the existing one, or a new one this team creates (and
- * so manages, unless another team has verified the email's domain). Never writes to an
- * existing account the team does not manage.
- */
-function linkAccount(
-	db: Db,
-	ctx: UserWriteContext,
-	email: string,
-	input: NormalizedUser,
-	existing: AccountWithManager | null,
-	isMember: boolean,
-	statements: Statement[],
-): AccountLink {
-	if (existing) {
-		const managed = existing.managingTeamId === ctx.teamId;
-		if (managed) {
-			statements.push(...nameWrites(db, ctx, existing, input));
-		}
-		return { account: existing, managed, isMember, created: false };
-	}
-	const account: AccountWithManager = {
-		id: crypto.randomUUID(),
-		email,
-		emailKey: foldCase(email),
-		givenName: input.givenName ?? null,
-		familyName: input.familyName ?? null,
-		createdByTeamId: ctx.teamId,
-		createdAt: ctx.now,
-		updatedAt: ctx.now,
-		managingTeamId: ctx.teamId,
-	};
-	const { managingTeamId: _, ...row } = account;
-	statements.push(db.insert(accounts).values(row));
-	return { account, managed: true, isMember: false, created: true };
-}
-
-/**
- * The membership effects of a user's activation (on create, on linking, on a change of
- * `active`): deactivation removes this team's membership and blocks sign-in to this team (and
- * everywhere when the team manages the account); activation joins a person this team manages,
- * already has, or had before, and invites anyone else.
- */
-async function settleMembership(
-	db: Db,
-	ctx: UserWriteContext,
-	step: {
-		scimUserId: string;
-		teamName: string;
-		link: AccountLink;
-		/** Whether the user was active before; null when the link is new. */
-		wasActive: boolean | null;
-		joinedAt: string | null;
-		active: boolean;
-		statements: Statement[];
-	},
-): Promise<{ state: ScimUserState; joinedAt: string | null }> {
-	const { link, statements } = step;
-	const accountId = link.account.id;
-	if (!step.active) {
-		statements.push(...deactivateStatements(db, ctx, step.scimUserId, accountId));
-		return { state: "deactivated", joinedAt: step.joinedAt };
-	}
-	statements.push(unblockStatement(db, ctx, accountId));
-	if (link.isMember || link.managed || step.joinedAt !== null) {
-		if (!link.isMember) {
-			statements.push(
-				db.insert(memberships).values({
-					teamId: ctx.teamId,
-					accountId,
-					role: "developer",
-					createdAt: ctx.now,
-				}),
-			);
-		}
-		return { state: "active", joinedAt: step.joinedAt ?? ctx.now };
-	}
-	const invite = await inviteStatements(db, {
-		teamId: ctx.teamId,
-		teamName: step.teamName,
-		recipient: { accountId, email: link.account.email },
-		scimUserId: step.scimUserId,
-		origin: ctx.origin,
-		now: ctx.now,
-		ttlMs: ctx.inviteTtlMs,
-		emailsPerDay: ctx.inviteEmailsPerDay,
-	});
-	statements.push(...invite.statements);
-	return { state: "invited", joinedAt: step.joinedAt };
 }
 
 /**
@@ -693,28 +527,32 @@ function unblockStatement(db: Db, ctx: UserWriteContext, accountId: string | SQL
 }
 
 /**
- * The writes a managing team makes to the account itself: it follows the IdP's name and email.
- * An email that another account already holds is not taken over: the account keeps its own,
- * and the answer is the same 200 as for a free email, so a team cannot probe which emails have
+ * The writes a managing team makes to the account itself: it follows the IdP's name and email,
+ * each an UPDATE that applies only while the team manages the account as the batch runs. An
+ * email that another account already holds is not taken over: the account keeps its own, and
+ * the answer is the same 200 as for a free email, so a team cannot probe which emails have
  * accounts elsewhere (docs/architecture.md "Accounts and team authority").
  */
-async function managedAccountWrites(
+function managedAccountWrites(
 	db: Db,
 	ctx: UserWriteContext,
-	account: AccountWithManager,
+	account: SQL | undefined,
 	input: NormalizedUser,
 	email: string | null,
-): Promise<Statement[]> {
+): Statement[] {
 	const statements = nameWrites(db, ctx, account, input);
-	if (email !== null && foldCase(email) !== account.emailKey) {
+	if (email !== null) {
+		const emailKey = foldCase(email);
 		statements.push(
 			db
 				.update(accounts)
-				.set({ email, emailKey: foldCase(email), updatedAt: ctx.now })
+				.set({ email, emailKey, updatedAt: ctx.now })
 				.where(
 					and(
-						eq(accounts.id, account.id),
-						sql`not exists (select 1 from accounts other where other.email_key = ${foldCase(email)} and other.id <> ${account.id})`,
+						account,
+						managedByTeam(ctx.teamId),
+						sql`${accounts.emailKey} <> ${emailKey}`,
+						sql`not exists (select 1 from accounts other where other.email_key = ${emailKey} and other.id <> "accounts"."id")`,
 					),
 				),
 		);
@@ -722,22 +560,26 @@ async function managedAccountWrites(
 	return statements;
 }
 
+/** The IdP's names onto the account, while the team manages it and when they differ. */
 function nameWrites(
 	db: Db,
 	ctx: UserWriteContext,
-	account: AccountWithManager,
+	account: SQL | undefined,
 	input: NormalizedUser,
 ): Statement[] {
 	const givenName = input.givenName ?? null;
 	const familyName = input.familyName ?? null;
-	if (givenName === account.givenName && familyName === account.familyName) {
-		return [];
-	}
 	return [
 		db
 			.update(accounts)
 			.set({ givenName, familyName, updatedAt: ctx.now })
-			.where(eq(accounts.id, account.id)),
+			.where(
+				and(
+					account,
+					managedByTeam(ctx.teamId),
+					sql`(${accounts.givenName} is not ${givenName} or ${accounts.familyName} is not ${familyName})`,
+				),
+			),
 	];
 }
 

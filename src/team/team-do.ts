@@ -13,11 +13,8 @@ import * as groups from "../provisioning/groups";
 import { removeMember } from "../provisioning/members";
 import {
 	createUser,
-	deactivateFromRow,
 	deleteUser,
-	type LoadedUser,
 	loadUser,
-	patchedInput,
 	patchUser,
 	type UserWriteContext,
 	updateUser,
@@ -393,16 +390,11 @@ export class TeamDO extends DurableObject<Env> {
 		log: LogRefusal,
 	): Promise<Result<ScimUserRow>> {
 		const ctx = this.userContext(input);
-		const result = await this.logFailure(log, ctx, "user.replace", user.userName, id, async () => {
-			const quick = await this.fromKnownRow(id, ifMatch, (row) =>
-				deactivateFromRow(this.db, ctx, row, user, "user.replace"),
-			);
-			if (quick !== null) {
-				return quick;
-			}
-			const current = await this.loadForWrite(ctx, id, ifMatch);
-			return current.ok ? updateUser(this.db, ctx, current.value, user, "user.replace") : current;
-		});
+		const result = await this.logFailure(log, ctx, "user.replace", user.userName, id, () =>
+			this.onUserRow(ctx, id, ifMatch, wroteUser, (row) =>
+				updateUser(this.db, ctx, row, user, "user.replace"),
+			),
+		);
 		this.remember(id, result);
 		return this.armIfInvited(ctx, result);
 	}
@@ -415,19 +407,11 @@ export class TeamDO extends DurableObject<Env> {
 		log: LogRefusal,
 	): Promise<Result<ScimUserRow>> {
 		const ctx = this.userContext(input);
-		const result = await this.logFailure(log, ctx, "user.patch", null, id, async () => {
-			const quick = await this.fromKnownRow(id, ifMatch, (row) => {
-				const input = patchedInput(row, operations);
-				return input.ok && input.value !== null
-					? deactivateFromRow(this.db, ctx, row, input.value, "user.patch")
-					: Promise.resolve(null);
-			});
-			if (quick !== null) {
-				return quick;
-			}
-			const current = await this.loadForWrite(ctx, id, ifMatch);
-			return current.ok ? patchUser(this.db, ctx, current.value, operations) : current;
-		});
+		const result = await this.logFailure(log, ctx, "user.patch", null, id, () =>
+			this.onUserRow(ctx, id, ifMatch, wroteUser, (row) =>
+				patchUser(this.db, ctx, row, operations),
+			),
+		);
 		this.remember(id, result);
 		return this.armIfInvited(ctx, result);
 	}
@@ -440,40 +424,42 @@ export class TeamDO extends DurableObject<Env> {
 	): Promise<Result<null>> {
 		const ctx = this.userContext(input);
 		return this.logFailure(log, ctx, "user.delete", null, id, async () => {
-			const quick = await this.fromKnownRow(id, ifMatch, async (row) => {
-				const deleted = await deleteUser(this.db, ctx, row);
-				// A 412 here is the version guard: the row was stale, so read the user after all.
-				return deleted.ok || deleted.error.status !== 412 ? deleted : null;
-			});
+			const result = await this.onUserRow<null>(
+				ctx,
+				id,
+				ifMatch,
+				(r) => r.ok,
+				(row) => deleteUser(this.db, ctx, row),
+			);
 			this.userRows.delete(id);
-			if (quick !== null) {
-				return quick;
-			}
-			const current = await this.loadForWrite(ctx, id, ifMatch);
-			this.userRows.delete(id);
-			return current.ok ? deleteUser(this.db, ctx, current.value.user) : current;
+			return result;
 		});
 	}
 
 	/**
-	 * Runs `write` on this object's copy of the user's row, when it has one that If-Match allows;
-	 * null when it has none, or `write` declined (not a write it decides from the row alone, or
-	 * the row was stale): the caller then loads the user and takes the full path.
+	 * Runs a user write on the user's row: this object's copy when it has one that If-Match
+	 * allows, else the stored row. An answer from the copy stands only when its batch committed
+	 * (`committed`), because that batch's version guard proved the copy current; any other answer
+	 * (a no-op, a refusal, or the guard's 412 for a copy changed behind the object) is decided
+	 * again from the stored row.
 	 */
-	private async fromKnownRow<T>(
+	private async onUserRow<T>(
+		ctx: UserWriteContext,
 		id: string,
 		ifMatch: string | null,
-		write: (row: ScimUserRow) => Promise<Result<T> | null>,
-	): Promise<Result<T> | null> {
-		const row = this.userRows.get(id);
-		if (row === undefined || (ifMatch !== null && !etagMatches(ifMatch, row.version))) {
-			return null;
-		}
-		const result = await write(row);
-		if (result === null) {
+		committed: (result: Result<T>, row: ScimUserRow) => boolean,
+		write: (row: ScimUserRow) => Promise<Result<T>>,
+	): Promise<Result<T>> {
+		const known = this.userRows.get(id);
+		if (known !== undefined && (ifMatch === null || etagMatches(ifMatch, known.version))) {
+			const result = await write(known);
+			if (committed(result, known)) {
+				return result;
+			}
 			this.userRows.delete(id);
 		}
-		return result;
+		const current = await this.loadForWrite(ctx, id, ifMatch);
+		return current.ok ? write(current.value) : current;
 	}
 
 	/** Keeps the row a user write left, or forgets the user when the write was refused. */
@@ -584,13 +570,13 @@ export class TeamDO extends DurableObject<Env> {
 		ctx: UserWriteContext,
 		id: string,
 		ifMatch: string | null,
-	): Promise<Result<LoadedUser>> {
+	): Promise<Result<ScimUserRow>> {
 		const current = await loadUser(this.db, ctx.teamId, id);
 		if (current.ok) {
-			this.userRows.set(current.value.user);
+			this.userRows.set(current.value);
 		}
-		if (current.ok && ifMatch !== null && !etagMatches(ifMatch, current.value.user.version)) {
-			return err(versionMismatch("user", current.value.user.version, ifMatch));
+		if (current.ok && ifMatch !== null && !etagMatches(ifMatch, current.value.version)) {
+			return err(versionMismatch("user", current.value.version, ifMatch));
 		}
 		return current;
 	}
@@ -707,6 +693,11 @@ type LogRefusal = (
 	error: ScimErrorData,
 	targetType: string,
 ) => Promise<void>;
+
+/** Whether a user write's answer is a row its batch wrote (a no-op answers the row it was given). */
+function wroteUser(result: Result<ScimUserRow>, row: ScimUserRow): boolean {
+	return result.ok && result.value.version > row.version;
+}
 
 function versionMismatch(kind: string, version: number, ifMatch: string): ScimErrorData {
 	return {
