@@ -62,8 +62,9 @@ type UserWriteInput = WriteCaller & { teamId: string; commit?: Commit };
 /**
  * The single writer of one team's changes (docs/architecture.md "Storage and concurrency"). Every method
  * runs to completion, D1 awaits included, before the next starts: a Durable Object's input gate
- * does not hold other calls while it awaits D1, so the object keeps its own queue. Only the log
- * row of a refused SCIM write is written after the queue moves on (see scimWrite).
+ * does not hold other calls while it awaits D1, so the object keeps its own queue. Single SCIM
+ * writes run in groups, one queue step each, committed in one D1 batch (src/team/group-commit.ts).
+ * Only the log row of a refused SCIM write is written after the queue moves on (see scimWrite).
  */
 export class TeamDO extends DurableObject<Env> {
 	private readonly db: Db;
