@@ -6,6 +6,7 @@ import { apiJson, newScimTeam, oktaUser, scim, type TestTeam, uniqueEmail } from
 
 type Json = Record<string, unknown>;
 const PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
+const GROUP = "urn:ietf:params:scim:schemas:core:2.0:Group";
 
 /** What these tests reach inside the team object: its D1 client, its group runner, a gate. */
 interface Inside {
@@ -277,6 +278,41 @@ describe("group commit in the team object", () => {
 			.bind(String(target?.userName), team.teamId)
 			.first<{ n: number }>();
 		expect(account?.n).toBe(1);
+	});
+
+	it("never leaves a group member whose user a DELETE in the same group removed", async () => {
+		const team = await rememberedTeam();
+		const [user, blocker] = await Promise.all([createUser(team), createUser(team)]);
+		const created = await scim(team.token, "POST", "/Groups", {
+			schemas: [GROUP],
+			displayName: "Engineering",
+		});
+		const group = (await created.json()) as Json;
+		const run = await asOneGroup(
+			team,
+			() => scim(team.token, "PATCH", `/Users/${blocker?.id}`, deactivate()),
+			[
+				() => scim(team.token, "DELETE", `/Users/${user?.id}`),
+				() =>
+					scim(team.token, "PATCH", `/Groups/${group.id}`, {
+						schemas: [PATCH_OP],
+						Operations: [{ op: "add", path: "members", value: [{ value: user?.id }] }],
+					}),
+			],
+		);
+		const [deleted, added] = run.responses.map((r) => r.status);
+		expect(deleted).toBe(204);
+		// The member add before the DELETE (which then removes it), or refused after it.
+		expect([204, 400]).toContain(added);
+		expect(
+			await count(
+				"select count(*) as n from scim_group_members where group_id = ?",
+				group.id as string,
+			),
+		).toBe(0);
+		expect(
+			await count("select count(*) as n from scim_users where id = ?", user?.id as string),
+		).toBe(0);
 	});
 
 	it("answers a refused key 401 inside a group without failing the other key's writes", async () => {
