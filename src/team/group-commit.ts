@@ -18,6 +18,10 @@ import { isKeyRefused } from "../keys/auth";
  * key or a version guard fails the combined batch. Any failure of a combined batch rolls the
  * whole batch back and each write of the group runs again on its own, in queue order, from its
  * reads on: exactly the answers one-by-one writing gives, and one bad write never fails others.
+ *
+ * The answers of a group are those of one serial order of its writes, which were all in flight
+ * at once: first the writes that answered from their reads alone (a 404, a 409 from a read, a
+ * no-op), which saw the state before the group, then the committed ones in batch order.
  */
 
 /** Writes decided together at most; more wait for the next group. */
