@@ -20,7 +20,7 @@ import { type Projection, projectResource } from "../scim/project";
 import { groupResource } from "../scim/resources";
 import { GROUP_RESOURCE_TYPE } from "../scim/schemas/resource-types";
 import { readJsonBody } from "./body";
-import { scimBaseUrl, teamWriter, writeInput } from "./caller";
+import { scimBaseUrl, teamOf, writeAnswer, writeInput } from "./caller";
 import { readWithKey } from "./middleware/scim-auth";
 import {
 	type ListParams,
@@ -64,8 +64,8 @@ groupsApp.get("/:id", async (c) => {
 groupsApp.post("/", async (c) => {
 	const projection = projectionFromQuery(c, GROUP_RESOURCE_TYPE);
 	const input = unwrap(normalizeGroupInput(await readJsonBody(c), GROUP_RESOURCE_TYPE));
-	const team = await teamWriter(c);
-	const group = unwrap(await team.createGroup(writeInput(c), input.resource));
+	const team = teamOf(c);
+	const group = writeAnswer(c, await team.createGroup(writeInput(c), input.resource));
 	return sendGroup(c, group, 201, projection, {
 		Location: `${scimBaseUrl(c)}/Groups/${group.id}`,
 	});
@@ -74,8 +74,9 @@ groupsApp.post("/", async (c) => {
 groupsApp.put("/:id", async (c) => {
 	const projection = projectionFromQuery(c, GROUP_RESOURCE_TYPE);
 	const input = unwrap(normalizeGroupInput(await readJsonBody(c), GROUP_RESOURCE_TYPE));
-	const team = await teamWriter(c);
-	const { row } = unwrap(
+	const team = teamOf(c);
+	const { row } = writeAnswer(
+		c,
 		await team.replaceGroup(
 			writeInput(c),
 			c.req.param("id"),
@@ -93,8 +94,9 @@ groupsApp.put("/:id", async (c) => {
 groupsApp.patch("/:id", async (c) => {
 	const projection = projectionFromQuery(c, GROUP_RESOURCE_TYPE);
 	const operations = patchOperations(await readJsonBody(c));
-	const team = await teamWriter(c);
-	const { row } = unwrap(
+	const team = teamOf(c);
+	const { row } = writeAnswer(
+		c,
 		await team.patchGroup(
 			writeInput(c),
 			c.req.param("id"),
@@ -112,8 +114,9 @@ groupsApp.patch("/:id", async (c) => {
 });
 
 groupsApp.delete("/:id", async (c) => {
-	const team = await teamWriter(c);
-	unwrap(
+	const team = teamOf(c);
+	writeAnswer(
+		c,
 		await team.deleteGroup(writeInput(c), c.req.param("id"), c.req.header("If-Match") ?? null),
 	);
 	return c.body(null, 204);

@@ -19,7 +19,7 @@ import { type Projection, projectResource } from "../scim/project";
 import { userResource } from "../scim/resources";
 import { USER_RESOURCE_TYPE } from "../scim/schemas/resource-types";
 import { readJsonBody } from "./body";
-import { scimBaseUrl, teamWriter, writeInput } from "./caller";
+import { scimBaseUrl, teamOf, writeAnswer, writeInput } from "./caller";
 import { readWithKey } from "./middleware/scim-auth";
 import {
 	type ListParams,
@@ -60,8 +60,8 @@ usersApp.get("/:id", async (c) => {
 usersApp.post("/", async (c) => {
 	const projection = projectionFromQuery(c, USER_RESOURCE_TYPE);
 	const input = unwrap(normalizeUserInput(await readJsonBody(c), USER_RESOURCE_TYPE));
-	const team = await teamWriter(c);
-	const user = unwrap(await team.createUser(writeInput(c), input));
+	const team = teamOf(c);
+	const user = writeAnswer(c, await team.createUser(writeInput(c), input));
 	// A user created just now is in no group yet.
 	return sendUser(c, user, 201, projection, { Location: userLocation(c, user.id) }, new Map());
 });
@@ -69,28 +69,31 @@ usersApp.post("/", async (c) => {
 usersApp.put("/:id", async (c) => {
 	const projection = projectionFromQuery(c, USER_RESOURCE_TYPE);
 	const input = unwrap(normalizeUserInput(await readJsonBody(c), USER_RESOURCE_TYPE));
-	const team = await teamWriter(c);
+	const team = teamOf(c);
 	const [result, groups] = await Promise.all([
 		team.replaceUser(writeInput(c), c.req.param("id"), input, c.req.header("If-Match") ?? null),
 		groupsOf(c, c.req.param("id")),
 	]);
-	return sendUser(c, unwrap(result), 200, projection, {}, groups);
+	return sendUser(c, writeAnswer(c, result), 200, projection, {}, groups);
 });
 
 usersApp.patch("/:id", async (c) => {
 	const projection = projectionFromQuery(c, USER_RESOURCE_TYPE);
 	const operations = patchOperations(await readJsonBody(c));
-	const team = await teamWriter(c);
+	const team = teamOf(c);
 	const [result, groups] = await Promise.all([
 		team.patchUser(writeInput(c), c.req.param("id"), operations, c.req.header("If-Match") ?? null),
 		groupsOf(c, c.req.param("id")),
 	]);
-	return sendUser(c, unwrap(result), 200, projection, {}, groups);
+	return sendUser(c, writeAnswer(c, result), 200, projection, {}, groups);
 });
 
 usersApp.delete("/:id", async (c) => {
-	const team = await teamWriter(c);
-	unwrap(await team.deleteUser(writeInput(c), c.req.param("id"), c.req.header("If-Match") ?? null));
+	const team = teamOf(c);
+	writeAnswer(
+		c,
+		await team.deleteUser(writeInput(c), c.req.param("id"), c.req.header("If-Match") ?? null),
+	);
 	return c.body(null, 204);
 });
 

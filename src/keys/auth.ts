@@ -1,3 +1,6 @@
+import { sql } from "drizzle-orm";
+import type { Statement } from "../db/batch";
+import type { Db } from "../db/client";
 import { keyStatus } from "../db/keys";
 import type { ScimKeyRow } from "../db/schema";
 import { type ScimError, scimErrors } from "../scim/errors";
@@ -48,6 +51,54 @@ export function keyRefusal(
 		);
 	}
 	return null;
+}
+
+/** How stale a key's last-used time may get before a request refreshes it. */
+export const KEY_TOUCH_INTERVAL_MS = 60_000;
+
+/** What the error of a batch aborted by {@link keyGuard} says. */
+const KEY_REFUSED = "scim key refused";
+
+/**
+ * A statement that aborts its D1 batch unless `credential` may be used at `now` for `teamId`: the
+ * team object puts it first in every batch of a write whose key the Worker has not checked, so
+ * the key check costs no round trip of its own and a refused key writes nothing.
+ *
+ * It is {@link keyRefusal} in SQL and must match it (test/integration/key-guard.test.ts holds
+ * them to the same cases): the key id with that secret hash, not revoked, no `expires_at` at or
+ * before `now` (ISO text compares in time order), and its team's SCIM switch on. It also asks
+ * that the key belong to `teamId`, which keyRefusal leaves to the caller. The abort is the one
+ * `versionGuard` uses (src/db/batch.ts): SQLite has no RAISE outside triggers, so a
+ * malformed `json_extract` path makes the error. Recognise it with {@link isKeyRefused}, then
+ * read the key row and answer with keyRefusal's 401 or 403.
+ */
+export function keyGuard(
+	db: Db,
+	credential: KeyCredential,
+	teamId: string,
+	now: string,
+): Statement {
+	// A select builder, not db.run: drizzle's D1 batch cannot bind the parameters of a raw run.
+	return db
+		.select({
+			allowed: sql`json_extract('{}', iif(exists (
+				select 1 from scim_keys k join teams t on t.id = k.team_id
+				where k.id = ${credential.keyId} and k.secret_hash = ${credential.secretHash}
+					and k.team_id = ${teamId} and k.revoked_at is null
+					and (k.expires_at is null or k.expires_at > ${now}) and t.scim_enabled = 1
+			), '$', ${sql.raw(`'${KEY_REFUSED}'`)}))`,
+		})
+		.from(sql`(select 1)`);
+}
+
+/** Whether a failed batch was aborted by a {@link keyGuard}. */
+export function isKeyRefused(error: unknown): boolean {
+	for (let e: unknown = error; e instanceof Error; e = e.cause) {
+		if (e.message.includes(KEY_REFUSED)) {
+			return true;
+		}
+	}
+	return false;
 }
 
 /** Compares two hex hashes in constant time. */

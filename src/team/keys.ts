@@ -1,10 +1,11 @@
-import { and, eq } from "drizzle-orm";
-import { runBatch } from "../db/batch";
+import { and, eq, isNull, lt, or } from "drizzle-orm";
+import { runBatch, type Statement } from "../db/batch";
 import type { Db } from "../db/client";
 import { insertEvent } from "../db/events";
 import { getKey, keyStatus, publicKey } from "../db/keys";
 import { type ScimKeyRow, scimKeys } from "../db/schema";
 import { getTeam, listSsoMethods, ssoPreconditionProblem } from "../db/teams";
+import { KEY_TOUCH_INTERVAL_MS } from "../keys/auth";
 import { hashSecret, newKeyToken } from "../keys/token";
 import { scimErrors } from "../scim/errors";
 import { err, ok, type Result } from "../scim/result";
@@ -133,6 +134,28 @@ export async function touchKey(
 		.set({ lastUsedAt: ctx.now, lastUserAgent: userAgent })
 		.where(and(eq(scimKeys.teamId, ctx.teamId), eq(scimKeys.id, keyId)));
 	return ok(null);
+}
+
+/**
+ * Records a key's use inside a write's own batch, as the Worker's touch would, but only when the
+ * last record is older than the touch interval: a busy key is not rewritten on every write.
+ */
+export function touchKeyStatement(
+	db: Db,
+	keyId: string,
+	userAgent: string | null,
+	now: string,
+): Statement {
+	const staleBefore = new Date(Date.parse(now) - KEY_TOUCH_INTERVAL_MS).toISOString();
+	return db
+		.update(scimKeys)
+		.set({ lastUsedAt: now, lastUserAgent: userAgent })
+		.where(
+			and(
+				eq(scimKeys.id, keyId),
+				or(isNull(scimKeys.lastUsedAt), lt(scimKeys.lastUsedAt, staleBefore)),
+			),
+		);
 }
 
 async function keyPrecondition(db: Db, teamId: string) {

@@ -1,13 +1,16 @@
 import { DurableObject } from "cloudflare:workers";
 import * as loginLinks from "../admin/login-links";
+import { type Commit, runBatch, type Statement } from "../db/batch";
 import { createDb, type Db } from "../db/client";
 import { insertEvent } from "../db/events";
+import { keyForAuthQuery } from "../db/keys";
 import type { ScimGroupRow, ScimUserRow, Team } from "../db/schema";
 import { getTeam } from "../db/teams";
 import * as invites from "../invites/accept";
 import { inviteEmailsPerDay, inviteTtlMs } from "../invites/create";
 import * as inviteAdmin from "../invites/manage";
 import { OutboxAlarm } from "../invites/outbox-alarm";
+import { isKeyRefused, type KeyCredential, keyGuard, keyRefusal } from "../keys/auth";
 import type { Actor } from "../provisioning/actor";
 import * as groups from "../provisioning/groups";
 import { removeMember } from "../provisioning/members";
@@ -20,12 +23,14 @@ import {
 	updateUser,
 } from "../provisioning/users";
 import { type BulkOperationResult, type BulkRequest, parseBulkPath } from "../scim/bulk";
-import type { ScimErrorData } from "../scim/errors";
+import { type ScimErrorData, scimErrors } from "../scim/errors";
 import { etagMatches, versionTag } from "../scim/etag";
+import { foldCase } from "../scim/fold";
 import type { NormalizedUser } from "../scim/normalize";
 import type { PatchOperation } from "../scim/patch";
 import { err, type Result } from "../scim/result";
 import { runBulkRequest } from "./bulk";
+import { GroupCommit, KeyRefused } from "./group-commit";
 import * as keys from "./keys";
 import * as members from "./members";
 import type { SettingsContext } from "./settings-context";
@@ -37,21 +42,36 @@ export interface WriteCaller {
 	actor: Actor;
 	/** The public origin of this service, for invite links. */
 	origin: string;
+	/**
+	 * The caller's key while the Worker has not checked it; null once it has. Every batch of the
+	 * write then checks it itself (keyGuard), so the check costs no round trip of its own.
+	 */
+	credential: KeyCredential | null;
+	/** The caller's User-Agent, recorded as the key's last client by a guarded batch. */
+	userAgent: string | null;
 }
 
-/** A SCIM write's caller and its team. */
-type UserWriteInput = WriteCaller & { teamId: string };
+/**
+ * A SCIM write's answer. `keyChecked`: a batch with the caller's key guard committed, so the
+ * Worker may take the key as checked without reading it (src/http/caller.ts).
+ */
+export type WriteResult<T> = Result<T> & { keyChecked?: true };
+
+/** A SCIM write's caller, its team, and how its batches are sent (on their own when absent). */
+type UserWriteInput = WriteCaller & { teamId: string; commit?: Commit };
 
 /**
  * The single writer of one team's changes (docs/architecture.md "Storage and concurrency"). Every method
  * runs to completion, D1 awaits included, before the next starts: a Durable Object's input gate
- * does not hold other calls while it awaits D1, so the object keeps its own queue. Only the log
- * row of a refused SCIM write is written after the queue moves on (see scimWrite).
+ * does not hold other calls while it awaits D1, so the object keeps its own queue. Single SCIM
+ * writes run in groups, one queue step each, committed in one D1 batch (src/team/group-commit.ts).
+ * Only the log row of a refused SCIM write is written after the queue moves on (see scimWrite).
  */
 export class TeamDO extends DurableObject<Env> {
 	private readonly db: Db;
 	private queue: Promise<unknown> = Promise.resolve();
 	private readonly outbox: OutboxAlarm;
+	private readonly groups: GroupCommit;
 	/** The rows this object's writes last left, for deciding a plain deactivation without a read. */
 	private readonly userRows = new UserRows();
 	private knownTeamName: string | undefined;
@@ -60,6 +80,10 @@ export class TeamDO extends DurableObject<Env> {
 		super(ctx, env);
 		this.db = createDb(env.DB);
 		this.outbox = new OutboxAlarm(ctx, env, this.db, (operation) => this.serialize(operation));
+		this.groups = new GroupCommit(
+			() => this.db,
+			(operation) => this.serialize(operation),
+		);
 		ctx.blockConcurrencyWhile(async () => {
 			try {
 				await this.outbox.restore();
@@ -240,8 +264,10 @@ export class TeamDO extends DurableObject<Env> {
 		teamId: string,
 		caller: WriteCaller,
 		user: NormalizedUser,
-	): Promise<Result<ScimUserRow>> {
-		return this.scimWrite((log) => this.writeCreateUser({ teamId, ...caller }, user, log));
+	): Promise<WriteResult<ScimUserRow>> {
+		return this.scimWrite(teamId, caller, [userNameTarget(user.userName)], (input, log) =>
+			this.writeCreateUser(input, user, log),
+		);
 	}
 
 	/** PUT /Users/:id: the normalized body replaces the stored resource. */
@@ -251,9 +277,12 @@ export class TeamDO extends DurableObject<Env> {
 		id: string,
 		user: NormalizedUser,
 		ifMatch: string | null,
-	): Promise<Result<ScimUserRow>> {
-		return this.scimWrite((log) =>
-			this.writeReplaceUser({ teamId, ...caller }, id, user, ifMatch, log),
+	): Promise<WriteResult<ScimUserRow>> {
+		return this.scimWrite(
+			teamId,
+			caller,
+			[userTarget(id), userNameTarget(user.userName)],
+			(input, log) => this.writeReplaceUser(input, id, user, ifMatch, log),
 		);
 	}
 
@@ -264,9 +293,9 @@ export class TeamDO extends DurableObject<Env> {
 		id: string,
 		operations: PatchOperation[],
 		ifMatch: string | null,
-	): Promise<Result<ScimUserRow>> {
-		return this.scimWrite((log) =>
-			this.writePatchUser({ teamId, ...caller }, id, operations, ifMatch, log),
+	): Promise<WriteResult<ScimUserRow>> {
+		return this.scimWrite(teamId, caller, [userTarget(id)], (input, log) =>
+			this.writePatchUser(input, id, operations, ifMatch, log),
 		);
 	}
 
@@ -276,8 +305,10 @@ export class TeamDO extends DurableObject<Env> {
 		caller: WriteCaller,
 		id: string,
 		ifMatch: string | null,
-	): Promise<Result<null>> {
-		return this.scimWrite((log) => this.writeDeleteUser({ teamId, ...caller }, id, ifMatch, log));
+	): Promise<WriteResult<null>> {
+		return this.scimWrite(teamId, caller, [userTarget(id)], (input, log) =>
+			this.writeDeleteUser(input, id, ifMatch, log),
+		);
 	}
 
 	/** POST /Groups. */
@@ -285,8 +316,10 @@ export class TeamDO extends DurableObject<Env> {
 		teamId: string,
 		caller: WriteCaller,
 		resource: Record<string, unknown>,
-	): Promise<Result<ScimGroupRow>> {
-		return this.scimWrite((log) => this.writeCreateGroup({ teamId, ...caller }, resource, log));
+	): Promise<WriteResult<ScimGroupRow>> {
+		return this.scimWrite(teamId, caller, [displayNameTarget(resource)], (input, log) =>
+			this.writeCreateGroup(input, resource, log),
+		);
 	}
 
 	/** PUT /Groups/:id. */
@@ -296,9 +329,12 @@ export class TeamDO extends DurableObject<Env> {
 		id: string,
 		resource: Record<string, unknown>,
 		ifMatch: string | null,
-	): Promise<Result<groups.GroupWrite>> {
-		return this.scimWrite((log) =>
-			this.writeReplaceGroup({ teamId, ...caller }, id, resource, ifMatch, log),
+	): Promise<WriteResult<groups.GroupWrite>> {
+		return this.scimWrite(
+			teamId,
+			caller,
+			[groupTarget(id), displayNameTarget(resource)],
+			(input, log) => this.writeReplaceGroup(input, id, resource, ifMatch, log),
 		);
 	}
 
@@ -309,9 +345,9 @@ export class TeamDO extends DurableObject<Env> {
 		id: string,
 		operations: PatchOperation[],
 		ifMatch: string | null,
-	): Promise<Result<groups.GroupWrite>> {
-		return this.scimWrite((log) =>
-			this.writePatchGroup({ teamId, ...caller }, id, operations, ifMatch, log),
+	): Promise<WriteResult<groups.GroupWrite>> {
+		return this.scimWrite(teamId, caller, [groupTarget(id)], (input, log) =>
+			this.writePatchGroup(input, id, operations, ifMatch, log),
 		);
 	}
 
@@ -321,8 +357,15 @@ export class TeamDO extends DurableObject<Env> {
 		caller: WriteCaller,
 		id: string,
 		ifMatch: string | null,
-	): Promise<Result<null>> {
-		return this.scimWrite((log) => this.writeDeleteGroup({ teamId, ...caller }, id, ifMatch, log));
+	): Promise<WriteResult<null>> {
+		return this.scimWrite(teamId, caller, [groupTarget(id)], (input, log) =>
+			this.writeDeleteGroup(input, id, ifMatch, log),
+		);
+	}
+
+	/** How many single SCIM writes ran and in how many D1 batches: for tests and the benchmark. */
+	async groupCommitStats(_teamId: string): Promise<{ writes: number; batches: number }> {
+		return { ...this.groups.stats };
 	}
 
 	/**
@@ -336,9 +379,15 @@ export class TeamDO extends DurableObject<Env> {
 		caller: WriteCaller,
 		request: BulkRequest,
 	): Promise<BulkOperationResult[]> {
+		if (caller.credential !== null) {
+			// Its writes send no key guard: the Worker checks the key before a Bulk request.
+			throw new Error("runBulk needs a caller whose key is checked");
+		}
 		const input: UserWriteInput = { teamId, ...caller };
 		// Inside a bulk request a refusal is logged at once: the request holds the queue anyway.
-		const log: LogRefusal = (...refusal) => this.logError(...refusal);
+		const log: LogRefusal = async (...refusal) => {
+			await this.logError(...refusal);
+		};
 		return this.serialize(() =>
 			runBulkRequest(request, {
 				createUser: (user) => this.writeCreateUser(input, user, log),
@@ -352,9 +401,9 @@ export class TeamDO extends DurableObject<Env> {
 				patchGroup: (id, operations, ifMatch) =>
 					this.writePatchGroup(input, id, operations, ifMatch, log),
 				deleteGroup: (id, ifMatch) => this.writeDeleteGroup(input, id, ifMatch, log),
-				logRefusal: (op, error) => {
+				logRefusal: async (op, error) => {
 					const target = op.path === undefined ? undefined : parseBulkPath(op.path);
-					return this.logError(
+					await this.logError(
 						this.userContext(input),
 						`bulk.${op.method.toLowerCase() || "invalid"}`,
 						op.bulkId ?? null,
@@ -582,23 +631,81 @@ export class TeamDO extends DurableObject<Env> {
 	}
 
 	/**
-	 * Runs a single SCIM write in the queue, then records its refusal, if any, in the provisioning
-	 * log. The log insert waits until the queue has moved on: it is append-only and decides
-	 * nothing, so a refused write (an IdP's duplicate create) holds up the team's other writes only
-	 * for its reads, not for one more D1 round trip. The caller still gets its answer only once the
-	 * row is written.
+	 * Runs a single SCIM write in the next write group (src/team/group-commit.ts), then records its
+	 * refusal, if any, in the provisioning log. The log insert waits until the queue has moved on:
+	 * it is append-only and decides nothing, so a refused write (an IdP's duplicate create) holds
+	 * up the team's other writes only for its reads, not for one more D1 round trip. The caller
+	 * still gets its answer only once the row is written.
+	 *
+	 * With a key the Worker has not checked, every batch of the write, the log insert's too,
+	 * starts with the key's guard: a refused key writes nothing, not even a log row, and gets
+	 * keyRefusal's 401 or 403.
 	 */
-	private async scimWrite<T>(write: (log: LogRefusal) => Promise<T>): Promise<T> {
-		const refusals: Parameters<LogRefusal>[] = [];
-		const result = await this.serialize(() =>
-			write(async (...refusal) => {
-				refusals.push(refusal);
-			}),
-		);
-		for (const refusal of refusals) {
-			await this.logError(...refusal);
+	private async scimWrite<T>(
+		teamId: string,
+		caller: WriteCaller,
+		targets: string[],
+		write: (input: UserWriteInput, log: LogRefusal) => Promise<Result<T>>,
+	): Promise<WriteResult<T>> {
+		const { credential } = caller;
+		const guard =
+			credential === null
+				? null
+				: {
+						key: `${credential.keyId} ${credential.secretHash}`,
+						statements: () => this.keyStatements(teamId, credential, caller.userAgent),
+					};
+		let refusals: Parameters<LogRefusal>[] = [];
+		let result: Result<T> | undefined;
+		let keyChecked: boolean;
+		try {
+			keyChecked = await this.groups.submit({
+				targets,
+				guard,
+				run: async (commit) => {
+					// A write run again after its group's batch failed starts over.
+					refusals = [];
+					result = await write({ teamId, ...caller, commit }, async (...refusal) => {
+						refusals.push(refusal);
+					});
+				},
+			});
+		} catch (error) {
+			if (error instanceof KeyRefused && credential !== null) {
+				return this.keyRefusedAnswer(credential);
+			}
+			throw error;
 		}
-		return result;
+		if (result === undefined) {
+			throw new Error("a grouped write finished without a result");
+		}
+		for (const refusal of refusals) {
+			if (!(await this.logError(...refusal, guard?.statements() ?? []))) {
+				// The key was refused after all: the write decided nothing, and answers as a refusal.
+				return credential === null ? result : this.keyRefusedAnswer(credential);
+			}
+			keyChecked ||= guard !== null;
+		}
+		return keyChecked ? { ...result, keyChecked: true } : result;
+	}
+
+	/** The key's guard and the refresh of its last use, for the front of a write's batch. */
+	private keyStatements(teamId: string, credential: KeyCredential, userAgent: string | null) {
+		const now = new Date().toISOString();
+		return [
+			keyGuard(this.db, credential, teamId, now),
+			keys.touchKeyStatement(this.db, credential.keyId, userAgent, now),
+		];
+	}
+
+	/** The answer to a write whose key guard aborted: keyRefusal's 401 or 403 for the key's row. */
+	private async keyRefusedAnswer(credential: KeyCredential): Promise<Result<never>> {
+		const [found] = await keyForAuthQuery(this.db, credential.keyId);
+		const refusal =
+			keyRefusal(found, credential, new Date().toISOString()) ??
+			// The guard also asks for the team the object serves, which keyRefusal leaves aside.
+			scimErrors.unauthorized("Invalid SCIM API key.");
+		return err(refusal.toData());
 	}
 
 	/** Runs `operation` and hands a refusal to `log` (its rows were never written). */
@@ -618,7 +725,10 @@ export class TeamDO extends DurableObject<Env> {
 		return result;
 	}
 
-	/** Records a refused operation in the provisioning log. */
+	/**
+	 * Records a refused operation in the provisioning log, behind `guard` (a key guard) when
+	 * given: false when the guard refused the key, and nothing was written.
+	 */
 	private async logError(
 		ctx: UserWriteContext,
 		action: string,
@@ -626,8 +736,9 @@ export class TeamDO extends DurableObject<Env> {
 		targetId: string | null,
 		error: ScimErrorData,
 		targetType: string,
-	): Promise<void> {
-		await insertEvent(this.db, {
+		guard: Statement[] = [],
+	): Promise<boolean> {
+		const row = insertEvent(this.db, {
 			teamId: ctx.teamId,
 			at: ctx.now,
 			actorType: ctx.actor.type,
@@ -640,6 +751,15 @@ export class TeamDO extends DurableObject<Env> {
 			status: error.status,
 			detail: error.detail,
 		});
+		try {
+			await runBatch(this.db, [...guard, row]);
+			return true;
+		} catch (failure) {
+			if (guard.length > 0 && isKeyRefused(failure)) {
+				return false;
+			}
+			throw failure;
+		}
 	}
 
 	/** A user left waiting for an invite may have just had its email queued: arm the outbox. */
@@ -653,11 +773,14 @@ export class TeamDO extends DurableObject<Env> {
 		return result;
 	}
 
-	private userContext(input: UserWriteInput): UserWriteContext {
+	private userContext(
+		input: Pick<UserWriteInput, "teamId" | "actor" | "origin" | "commit">,
+	): UserWriteContext {
 		return {
 			teamId: input.teamId,
 			actor: input.actor,
 			origin: input.origin,
+			commit: input.commit,
 			now: new Date().toISOString(),
 			inviteTtlMs: inviteTtlMs(this.env.INVITE_TTL_HOURS),
 			inviteEmailsPerDay: inviteEmailsPerDay(this.env.INVITE_EMAILS_PER_DAY),
@@ -704,4 +827,21 @@ function versionMismatch(kind: string, version: number, ifMatch: string): ScimEr
 		status: 412,
 		detail: `The ${kind} has changed: its version is ${versionTag(version)}, not ${ifMatch}.`,
 	};
+}
+
+/** The group-commit targets (src/team/group-commit.ts) of SCIM writes: ids and unique names. */
+function userTarget(id: string): string {
+	return `User ${id}`;
+}
+
+function userNameTarget(userName: string): string {
+	return `userName ${foldCase(userName)}`;
+}
+
+function groupTarget(id: string): string {
+	return `Group ${id}`;
+}
+
+function displayNameTarget(resource: Record<string, unknown>): string {
+	return `displayName ${foldCase(String(resource.displayName ?? ""))}`;
 }

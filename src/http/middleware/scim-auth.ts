@@ -3,13 +3,17 @@ import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { keyForAuthQuery } from "../../db/keys";
 import type { AppEnv } from "../../env";
-import { hashesMatch, type KeyCredential, type KeyForAuth, keyRefusal } from "../../keys/auth";
+import {
+	hashesMatch,
+	KEY_TOUCH_INTERVAL_MS,
+	type KeyCredential,
+	type KeyForAuth,
+	keyRefusal,
+} from "../../keys/auth";
 import { hashSecret, parseKeyToken } from "../../keys/token";
 import { scimErrors } from "../../scim/errors";
 import { teamStub } from "../../team/stub";
 
-/** How stale a key's last-used time may get before a request refreshes it. */
-const TOUCH_INTERVAL_MS = 60_000;
 /** Keys remembered per isolate before the memory is dropped (it stays bounded). */
 const MAX_KNOWN_KEYS = 10_000;
 
@@ -81,6 +85,15 @@ export async function verifyKey(c: Context<AppEnv>): Promise<void> {
 }
 
 /**
+ * Marks the caller's key as checked because the team object ran a write's batch with the key's
+ * guard in front (`keyGuard`, src/keys/auth.ts) and it committed: the check after `next` then
+ * costs no round trip. The team object also refreshed the key's last use in that batch.
+ */
+export function keyCheckedByWrite(c: Context<AppEnv>): void {
+	c.set("scimCaller", { ...c.var.scimCaller, unverified: null });
+}
+
+/**
  * Marks the caller's key as checked, given the key row a batch read (or what the team object
  * read for a write): throws the refusal, else remembers the key and refreshes its last use.
  */
@@ -100,7 +113,7 @@ export function acceptKey(
 	knownKeys.set(credential.keyId, { teamId, secretHash: found.key.secretHash });
 	c.set("scimCaller", { teamId, keyId: credential.keyId, unverified: null });
 	const lastUsed = found.key.lastUsedAt ? Date.parse(found.key.lastUsedAt) : 0;
-	if (Date.now() - lastUsed > TOUCH_INTERVAL_MS) {
+	if (Date.now() - lastUsed > KEY_TOUCH_INTERVAL_MS) {
 		c.executionCtx.waitUntil(
 			teamStub(c.env, teamId)
 				.touchKey(found.key.id, c.req.header("User-Agent") ?? null)
