@@ -309,7 +309,8 @@ export async function updateUser(
 	if (tooBig !== undefined) {
 		return err(tooBig.toData());
 	}
-	if (changedAttributes(current.resource, resource).length === 0) {
+	const changed = changedAttributes(current.resource, resource);
+	if (changed.length === 0) {
 		return ok(current);
 	}
 	const email = linkingEmail(input);
@@ -371,8 +372,13 @@ export async function updateUser(
 		// rows, account or log row are written around an update that did nothing.
 		versionGuard(db, "scim_users"),
 		...settled.after,
-		db.delete(scimUserEmails).where(eq(scimUserEmails.scimUserId, current.id)),
-		...emailInserts(db, emailRows(ctx.teamId, current.id, input.emails)),
+		// The email rows mirror `emails`: rewritten only when it changed (not for a deactivation).
+		...(changed.includes("emails")
+			? [
+					db.delete(scimUserEmails).where(eq(scimUserEmails.scimUserId, current.id)),
+					...emailInserts(db, emailRows(ctx.teamId, current.id, input.emails)),
+				]
+			: []),
 		insertEvent(db, {
 			...eventBase(ctx, action, row),
 			detail: detailOfState(current.id, (state) =>

@@ -14,7 +14,9 @@ import { handleScimError } from "../errors";
  * 2. The Workers rate-limiting binding (`[[ratelimits]] SCIM_RATE_LIMITER` in wrangler.toml): a
  *    counter shared by every isolate in a Cloudflare location, fixed windows of 10 s. It bounds the
  *    total; its limit (1200 per 10 s) is the bucket's rate × 10 + burst and must be changed with
- *    them. Miniflare implements it, so `wrangler dev` and the tests run the same code.
+ *    them. Miniflare implements it, so `wrangler dev` and the tests run the same code. It is asked
+ *    beside the request, not before it (one hop less on every request), and its refusal applies
+ *    from the key's next request on.
  *
  * A team Durable Object would count exactly, but every read would pay a round trip to it; the
  * limits exist to stop a runaway client, not to meter, so approximate and cheap wins. Defaults sit
@@ -77,10 +79,15 @@ export function rateLimitConfig(env: Env): RateLimitConfig {
 }
 
 const buckets = new Map<string, Bucket>();
+/** Epoch ms until which the binding refused a key, per key id: this isolate then refuses too. */
+const refusedUntil = new Map<string, number>();
 
 /**
  * Answers 429 with Retry-After once the caller's SCIM key has used up its budget, and adds the
- * RateLimit header fields to every answer.
+ * RateLimit header fields to every answer. The binding counts the request in the location's
+ * window without holding it up (no awaited hop on every request): when the binding refuses, this
+ * isolate refuses the key for the binding's window from the next request on, so the shared bound
+ * holds to within the requests each isolate has in flight.
  */
 export const scimRateLimit = createMiddleware<AppEnv>(async (c, next) => {
 	const { keyId } = c.var.scimCaller;
@@ -90,23 +97,34 @@ export const scimRateLimit = createMiddleware<AppEnv>(async (c, next) => {
 	if (bucket === undefined) {
 		if (buckets.size >= MAX_BUCKETS) {
 			buckets.clear();
+			refusedUntil.clear();
 		}
 		bucket = { tokens: config.burst, updatedAt: now };
 		buckets.set(keyId, bucket);
+	}
+	const refused = Math.ceil(((refusedUntil.get(keyId) ?? 0) - now) / 1000);
+	if (refused > 0) {
+		return tooManyRequests(c, refused, undefined, {
+			...rateLimitHeaders(bucket, config),
+			"RateLimit-Remaining": "0",
+			"RateLimit-Reset": String(refused),
+		});
 	}
 	const wait = takeToken(bucket, now, config);
 	const headers = rateLimitHeaders(bucket, config);
 	if (wait > 0) {
 		return tooManyRequests(c, wait, undefined, headers);
 	}
-	const { success } = await c.env.SCIM_RATE_LIMITER.limit({ key: keyId });
-	if (!success) {
-		return tooManyRequests(c, BINDING_PERIOD_SECONDS, undefined, {
-			...headers,
-			"RateLimit-Remaining": "0",
-			"RateLimit-Reset": String(BINDING_PERIOD_SECONDS),
-		});
-	}
+	c.executionCtx.waitUntil(
+		c.env.SCIM_RATE_LIMITER.limit({ key: keyId }).then(
+			({ success }) => {
+				if (!success) {
+					refusedUntil.set(keyId, Date.now() + BINDING_PERIOD_SECONDS * 1000);
+				}
+			},
+			(error: unknown) => console.error("rate limiter binding failed", error),
+		),
+	);
 	await next();
 	for (const [name, value] of Object.entries(headers)) {
 		c.res.headers.set(name, value);
