@@ -1,3 +1,4 @@
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import app from "../../src/index";
@@ -128,13 +129,18 @@ describe("GET /Users paging (RFC 7644 §3.4.2.4)", () => {
 	it("clamps count to SCIM_MAX_RESULTS, which /ServiceProviderConfig reports", async () => {
 		// The same worker with a smaller configured maximum.
 		const small = { ...env, SCIM_MAX_RESULTS: "2" };
-		const call = async (path: string) =>
-			app.fetch(
+		const call = async (path: string) => {
+			const ctx = createExecutionContext();
+			const res = await app.fetch(
 				new Request(`${ORIGIN}/scim/v2${path}`, {
 					headers: { Authorization: `Bearer ${team.token}`, Accept: SCIM_CONTENT_TYPE },
 				}),
 				small,
+				ctx,
 			);
+			await waitOnExecutionContext(ctx);
+			return res;
+		};
 		const body = await ok<ListBody>(await call("/Users?count=100"));
 		expect(body).toMatchObject({ totalResults: 5, itemsPerPage: 2 });
 		expect(body.Resources).toHaveLength(2);
