@@ -59,8 +59,8 @@ export interface UserWriteContext {
 	inviteEmailsPerDay?: number;
 	/** How the write's batch is sent (the team object's commit); on its own when not given. */
 	commit?: Commit;
-	/** The team's name, for invite emails (the team object knows it); read when not given. */
-	teamName?: string;
+	/** The team's name, for invite emails (the team object remembers it); read when not given. */
+	teamName?: () => Promise<string | undefined>;
 }
 
 /** Sends a write's statements through the context's commit, else as a batch of their own. */
@@ -80,7 +80,7 @@ export function linkingEmail(input: Pick<NormalizedUser, "email" | "userName">):
 /**
  * Creates a SCIM user: a new account and membership, a link to a member, an invite, or unlinked,
  * in one D1 batch with no read before it. What an existing account means for the team is
- * decided by the statements themselves as the batch runs (createLinkStatements), so an account
+ * decided by the statements themselves as the batch runs (linkStatements), so an account
  * another team's object creates at the same moment is simply the existing account; the unique
  * indexes refuse a taken userName or an account already linked in this team (409).
  */
@@ -96,7 +96,7 @@ export async function createUser(
 	if (tooBig !== undefined) {
 		return err(tooBig.toData());
 	}
-	const teamName = ctx.teamName ?? (await getTeam(db, ctx.teamId))?.name;
+	const teamName = await teamNameOf(db, ctx);
 	if (teamName === undefined) {
 		return err(teamNotFound());
 	}
@@ -132,12 +132,31 @@ export async function createUser(
 			changes: attributeChanges({}, resource),
 		}),
 	];
+	return commitUserRow(db, ctx, statements, settled.before.length, row);
+}
+
+/**
+ * Sends a user write's batch and answers the row it wrote: `row` with what the batch decided
+ * about the user (STORED_OUTCOME), returned by the statement at `outcomeAt`.
+ */
+async function commitUserRow(
+	db: Db,
+	ctx: UserWriteContext,
+	statements: Statement[],
+	outcomeAt: number,
+	row: ScimUserRow,
+): Promise<Result<ScimUserRow>> {
 	const written = await runUserBatch(db, ctx, statements);
 	if (!written.ok) {
-		return written.error.detail === USER_NAME_TAKEN ? err(userNameTaken(input.userName)) : written;
+		return written.error.detail === USER_NAME_TAKEN ? err(userNameTaken(row.userName)) : written;
 	}
-	const [stored] = written.value[settled.before.length] as StoredOutcome[];
+	const [stored] = written.value[outcomeAt] as StoredOutcome[];
 	return ok({ ...row, ...stored });
+}
+
+/** The team's name, for invite emails: as the team object remembers it, else read. */
+async function teamNameOf(db: Db, ctx: UserWriteContext): Promise<string | undefined> {
+	return ctx.teamName ? ctx.teamName() : (await getTeam(db, ctx.teamId))?.name;
 }
 
 /** What a write's batch decides about the user, read back with RETURNING. */
@@ -315,9 +334,7 @@ export async function updateUser(
 	}
 	const email = linkingEmail(input);
 	const needsTeamName = active && (current.accountId === null || !current.active);
-	const teamName = needsTeamName
-		? (ctx.teamName ?? (await getTeam(db, ctx.teamId))?.name ?? ctx.teamId)
-		: ctx.teamId;
+	const teamName = needsTeamName ? ((await teamNameOf(db, ctx)) ?? ctx.teamId) : ctx.teamId;
 	let settled: MembershipStatements = { before: [], after: [] };
 	if (current.accountId === null && email !== null) {
 		// The first email of an unlinked user links it, by the same rules as a create.
@@ -387,12 +404,7 @@ export async function updateUser(
 			changes: attributeChanges(current.resource, resource),
 		}),
 	];
-	const written = await runUserBatch(db, ctx, statements);
-	if (!written.ok) {
-		return written.error.detail === USER_NAME_TAKEN ? err(userNameTaken(input.userName)) : written;
-	}
-	const [stored] = written.value[settled.before.length] as StoredOutcome[];
-	return ok({ ...row, ...stored });
+	return commitUserRow(db, ctx, statements, settled.before.length, row);
 }
 
 /** Applies a PATCH to the stored resource, then writes it exactly as a PUT of the result would. */

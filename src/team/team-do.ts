@@ -421,7 +421,7 @@ export class TeamDO extends DurableObject<Env> {
 		user: NormalizedUser,
 		log: LogRefusal,
 	): Promise<Result<ScimUserRow>> {
-		const ctx = { ...this.userContext(input), teamName: await this.teamName(input.teamId) };
+		const ctx = this.userContext(input);
 		const result = await this.logFailure(log, ctx, "user.create", user.userName, null, () =>
 			createUser(this.db, ctx, user),
 		);
@@ -781,6 +781,7 @@ export class TeamDO extends DurableObject<Env> {
 			actor: input.actor,
 			origin: input.origin,
 			commit: input.commit,
+			teamName: () => this.teamName(input.teamId),
 			now: new Date().toISOString(),
 			inviteTtlMs: inviteTtlMs(this.env.INVITE_TTL_HOURS),
 			inviteEmailsPerDay: inviteEmailsPerDay(this.env.INVITE_EMAILS_PER_DAY),

@@ -31,7 +31,7 @@ const knownKeys = new Map<string, { teamId: string; secretHash: string }>();
  *
  * A key this isolate has seen costs no round trip of its own: the middleware knows its team and
  * hash, so a wrong secret is refused at once, and the key row is read in the same D1 batch as the
- * request's data (`readWithKey`), or by the team object with a write's reads. A key seen for the
+ * request's data (`readWithKey`), or by the team object in a write's own batch. A key seen for the
  * first time is read and checked here. Whatever a route does, the key is checked before the
  * answer leaves (the check after `next`).
  */
