@@ -1,14 +1,13 @@
 /**
  * Bench-only (`npm run bench -- --d1-delay MS`): a D1 binding that waits a fixed time before each
- * round trip, so a local run shows what distance to D1's primary does to a request. A round trip
- * is each `all`, `first`, `run` or `raw` of a prepared statement, each `batch` and each `exec`; the
- * same holds inside `withSession`. Statements keep their real objects underneath, so a batch of
- * wrapped statements hands D1 its own statements back.
+ * round trip, so a local run shows what distance to D1's primary does to a request. The wrapper
+ * under it, `interceptRoundTrips`, also serves the tests that count round trips
+ * (test/d1-round-trips.ts).
  */
 
 type Method = (...args: unknown[]) => unknown;
 
-const ROUND_TRIPS = new Set(["all", "first", "run", "raw"]);
+const STATEMENT_TRIPS = new Set(["all", "first", "run", "raw"]);
 
 /** The delay a `BENCH_D1_DELAY_MS` var asks for: 0 (no wrapper) when unset, empty or not > 0. */
 export function d1DelayMs(value: unknown): number {
@@ -16,8 +15,21 @@ export function d1DelayMs(value: unknown): number {
 	return Number.isFinite(ms) && ms > 0 ? ms : 0;
 }
 
+/** The binding, waiting `ms` before each round trip. */
 export function withD1Delay(db: D1Database, ms: number): D1Database {
-	const wait = () => new Promise<void>((done) => setTimeout(done, ms));
+	return interceptRoundTrips(db, () => new Promise<void>((done) => setTimeout(done, ms)));
+}
+
+/**
+ * The binding, calling `before` ahead of each round trip: each `all`, `first`, `run` or `raw` of a
+ * prepared statement (named so), each `batch` ("batch(N)") and each `exec`; the same holds inside
+ * `withSession`. Every call is forwarded to the real binding, and statements keep their real
+ * objects underneath, so a batch of wrapped statements hands D1 its own statements back.
+ */
+export function interceptRoundTrips(
+	db: D1Database,
+	before: (trip: string) => void | Promise<void>,
+): D1Database {
 	const real = new WeakMap<object, D1PreparedStatement>();
 
 	const statement = (target: D1PreparedStatement): D1PreparedStatement => {
@@ -32,9 +44,9 @@ export function withD1Delay(db: D1Database, ms: number): D1Database {
 					return (...values: unknown[]) =>
 						statement(method.apply(stmt, values) as D1PreparedStatement);
 				}
-				if (typeof prop === "string" && ROUND_TRIPS.has(prop)) {
+				if (typeof prop === "string" && STATEMENT_TRIPS.has(prop)) {
 					return async (...args: unknown[]) => {
-						await wait();
+						await before(prop);
 						return method.apply(stmt, args);
 					};
 				}
@@ -59,7 +71,7 @@ export function withD1Delay(db: D1Database, ms: number): D1Database {
 						return (query: string) => statement(method.call(db, query) as D1PreparedStatement);
 					case "batch":
 						return async (statements: D1PreparedStatement[]) => {
-							await wait();
+							await before(`batch(${statements.length})`);
 							return method.call(
 								db,
 								statements.map((s) => real.get(s) ?? s),
@@ -67,7 +79,7 @@ export function withD1Delay(db: D1Database, ms: number): D1Database {
 						};
 					case "exec":
 						return async (...args: unknown[]) => {
-							await wait();
+							await before("exec");
 							return method.apply(db, args);
 						};
 					case "withSession":
