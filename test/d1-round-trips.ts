@@ -1,6 +1,12 @@
-import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import {
+	createExecutionContext,
+	runInDurableObject,
+	waitOnExecutionContext,
+} from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import { createDb, type Db } from "../src/db/client";
 import worker from "../src/index";
+import type { TeamDO } from "../src/team/team-do";
 import { interceptRoundTrips } from "./bench/d1-delay";
 import { ORIGIN, SCIM_CONTENT_TYPE } from "./helpers";
 
@@ -50,4 +56,19 @@ export async function countedScim(
 	await res.clone().arrayBuffer();
 	await waitOnExecutionContext(ctx);
 	return { res, trips: counted.trips };
+}
+
+/**
+ * Counts the round trips of a team object from here on: its D1 client is swapped for one over a
+ * counting wrapper of the real binding (as the race tests swap it to inject faults). Evicting the
+ * object, or a reset, drops the swap with the instance.
+ */
+export async function countTeamObjectTrips(
+	stub: DurableObjectStub<TeamDO>,
+): Promise<{ trips: string[] }> {
+	const counted = countingD1(env.DB);
+	await runInDurableObject(stub, (instance) => {
+		(instance as unknown as { db: Db }).db = createDb(counted.db);
+	});
+	return { trips: counted.trips };
 }

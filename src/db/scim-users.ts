@@ -1,4 +1,4 @@
-import { and, desc, eq, getTableColumns, inArray, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, inArray, or, type SQL, sql } from "drizzle-orm";
 import { foldCase } from "../scim/fold";
 import type { Db } from "./client";
 import type { FilterSql } from "./filter-sql";
@@ -11,6 +11,7 @@ import {
 	scimGroups,
 	type scimUserEmails,
 	scimUsers,
+	teams,
 } from "./schema";
 
 /** The team's SCIM user with this id, or null. */
@@ -22,6 +23,29 @@ export async function getScimUser(db: Db, teamId: string, id: string): Promise<S
 			.where(and(eq(scimUsers.teamId, teamId), eq(scimUsers.id, id)))
 			.get()) ?? null
 	);
+}
+
+/**
+ * The team's SCIM user with this id and, when the whole team fits `fits` (at most `rows` users
+ * whose resources take at most `chars` characters of JSON), every other user of the team with it,
+ * in one read: how a team object fills its memory once per activation (src/team/user-rows.ts).
+ * A team that does not fit costs what reading the one row costs: its count is read first, and
+ * the sum of its resources only for a team small enough.
+ */
+export function getScimUserAndTeamThatFits(
+	db: Db,
+	teamId: string,
+	id: string,
+	fits: { rows: number; chars: number },
+): Promise<ScimUserRow[]> {
+	const teamFits = sql`case when (select ${teams.scimUserCount} from ${teams} where ${teams.id} = ${teamId}) <= ${fits.rows}
+		then (select coalesce(sum(length(${scimUsers.resource})), 0) from ${scimUsers} where ${scimUsers.teamId} = ${teamId}) <= ${fits.chars}
+		else 0 end`;
+	return db
+		.select()
+		.from(scimUsers)
+		.where(and(eq(scimUsers.teamId, teamId), or(eq(scimUsers.id, id), teamFits)))
+		.all();
 }
 
 /** The groups of each user, by user id; a user in no group has no entry. */

@@ -3,12 +3,17 @@ import { deliverEmail, deliveryMode, mailConfig } from "./delivery";
 import { nextDueAt, recordAttempt, takeDueEmails } from "./outbox";
 
 const TEAM_ID_KEY = "teamId";
+/** How long after its start an object whose alarm was lost checks its outbox. */
+const RESTORE_CHECK_MS = 30_000;
 
 /**
  * Drives a team's outbox from its Durable Object's alarm. The object's own storage holds only
  * the team id and the alarm; every email's state lives in D1. The alarm is armed whenever mail
- * is queued, re-armed by every run while pending emails remain, and re-armed when the object
- * starts, so an email survives failed deliveries, restarts and evictions.
+ * is queued, re-armed by every run while pending emails remain, and armed for a check when the
+ * object starts without one, so an email survives failed deliveries, restarts, evictions and a
+ * crash between the batch that queued it and the alarm. Arming never reads D1: an alarm that
+ * fires early finds nothing due and re-arms for the earliest pending email, so no write waits
+ * for a D1 round trip of the outbox's.
  */
 export class OutboxAlarm {
 	private teamId: string | null = null;
@@ -22,21 +27,24 @@ export class OutboxAlarm {
 		private readonly serialize: <T>(operation: () => Promise<T>) => Promise<T>,
 	) {}
 
-	/** At object start (inside blockConcurrencyWhile): re-arms the alarm if emails are pending. */
+	/**
+	 * At object start (inside blockConcurrencyWhile): for a team that has queued mail and has no
+	 * alarm, a check after RESTORE_CHECK_MS, by then past the writes that woke the object.
+	 */
 	async restore(): Promise<void> {
 		this.teamId = (await this.state.storage.get<string>(TEAM_ID_KEY)) ?? null;
 		if (this.teamId !== null) {
-			await this.arm(this.teamId, false);
+			await this.armBy(Date.now() + RESTORE_CHECK_MS);
 		}
 	}
 
-	/** After a write that may have queued mail: remembers the team and arms the alarm. */
+	/** After a write that may have queued mail, due now: remembers the team and arms the alarm. */
 	async queued(teamId: string): Promise<void> {
 		if (this.teamId !== teamId) {
 			this.teamId = teamId;
 			await this.state.storage.put(TEAM_ID_KEY, teamId);
 		}
-		await this.arm(teamId, false);
+		await this.armBy(Date.now());
 	}
 
 	/** The alarm: one drain at a time; a drain asked for during another runs after it. */
@@ -81,21 +89,21 @@ export class OutboxAlarm {
 		if (more) {
 			await this.state.storage.setAlarm(Date.now());
 		} else {
-			await this.arm(teamId, true);
+			await this.arm(teamId);
 		}
 	}
 
-	/**
-	 * Sets the alarm for the earliest pending email. Outside the alarm an earlier existing alarm
-	 * is kept; from the alarm itself the time is always set, as the running alarm is spent.
-	 */
-	private async arm(teamId: string, fromAlarm: boolean): Promise<void> {
+	/** Sets the alarm for the earliest pending email, as the running alarm is spent. */
+	private async arm(teamId: string): Promise<void> {
 		const next = await nextDueAt(this.db, teamId);
-		if (next === null) {
-			return;
+		if (next !== null) {
+			await this.state.storage.setAlarm(Math.max(Date.parse(next), Date.now()));
 		}
-		const at = Math.max(Date.parse(next), Date.now());
-		const current = fromAlarm ? null : await this.state.storage.getAlarm();
+	}
+
+	/** Sets the alarm for `at` unless one is set already for no later. */
+	private async armBy(at: number): Promise<void> {
+		const current = await this.state.storage.getAlarm();
 		if (current === null || current > at) {
 			await this.state.storage.setAlarm(at);
 		}

@@ -23,7 +23,7 @@ import {
 	scimUserEmails,
 	scimUsers,
 } from "../db/schema";
-import { emailRows, getScimUser } from "../db/scim-users";
+import { emailRows } from "../db/scim-users";
 import { getTeam } from "../db/teams";
 import { inviteStatements, revokePendingInvites } from "../invites/create";
 import { type ScimErrorData, scimErrors } from "../scim/errors";
@@ -499,10 +499,9 @@ export function deactivateByRemoval(
 	return updateUser(db, ctx, current, { ...input.value, active: false }, action);
 }
 
-/** Loads a SCIM user's row for a write, or the 404 to answer. */
-export async function loadUser(db: Db, teamId: string, id: string): Promise<Result<ScimUserRow>> {
-	const found = await getScimUser(db, teamId, id);
-	return found ? ok(found) : err(scimErrors.notFound(`User ${id} not found.`).toData());
+/** The 404 of a write to a user the team does not have. */
+export function userNotFound(id: string): Result<never> {
+	return err(scimErrors.notFound(`User ${id} not found.`).toData());
 }
 
 /**

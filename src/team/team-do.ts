@@ -5,6 +5,7 @@ import { createDb, type Db } from "../db/client";
 import { insertEvent } from "../db/events";
 import { keyForAuthQuery } from "../db/keys";
 import type { ScimGroupRow, ScimUserRow, Team } from "../db/schema";
+import { getScimUser, getScimUserAndTeamThatFits } from "../db/scim-users";
 import { getTeam } from "../db/teams";
 import * as invites from "../invites/accept";
 import { inviteEmailsPerDay, inviteTtlMs } from "../invites/create";
@@ -17,10 +18,10 @@ import { removeMember } from "../provisioning/members";
 import {
 	createUser,
 	deleteUser,
-	loadUser,
 	patchUser,
 	type UserWriteContext,
 	updateUser,
+	userNotFound,
 } from "../provisioning/users";
 import { type BulkOperationResult, type BulkRequest, parseBulkPath } from "../scim/bulk";
 import { type ScimErrorData, scimErrors } from "../scim/errors";
@@ -28,14 +29,14 @@ import { etagMatches, versionTag } from "../scim/etag";
 import { foldCase } from "../scim/fold";
 import type { NormalizedUser } from "../scim/normalize";
 import type { PatchOperation } from "../scim/patch";
-import { err, type Result } from "../scim/result";
+import { err, ok, type Result } from "../scim/result";
 import { runBulkRequest } from "./bulk";
 import { GroupCommit, KeyRefused } from "./group-commit";
 import * as keys from "./keys";
 import * as members from "./members";
 import type { SettingsContext } from "./settings-context";
 import * as teamSettings from "./team-settings";
-import { UserRows } from "./user-rows";
+import { USER_ROWS_FIT, UserRows } from "./user-rows";
 
 /** Who makes a SCIM write, as the route knows it. */
 export interface WriteCaller {
@@ -75,6 +76,8 @@ export class TeamDO extends DurableObject<Env> {
 	/** The rows this object's writes last left, for deciding a plain deactivation without a read. */
 	private readonly userRows = new UserRows();
 	private knownTeamName: string | undefined;
+	/** This activation's first read of a user, which brings the whole team when it fits. */
+	private teamRowsLoad: { rows: Promise<ScimUserRow[]>; settled: boolean } | undefined;
 
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env);
@@ -620,14 +623,60 @@ export class TeamDO extends DurableObject<Env> {
 		id: string,
 		ifMatch: string | null,
 	): Promise<Result<ScimUserRow>> {
-		const current = await loadUser(this.db, ctx.teamId, id);
-		if (current.ok) {
-			this.userRows.set(current.value);
-		}
+		const current = await this.readUserRow(ctx.teamId, id);
 		if (current.ok && ifMatch !== null && !etagMatches(ifMatch, current.value.version)) {
 			return err(versionMismatch("user", current.value.version, ifMatch));
 		}
 		return current;
+	}
+
+	/**
+	 * A user's stored row, kept in this object's memory. The first read of an activation brings
+	 * the whole team with it when the team fits (getScimUserAndTeamThatFits), so the writes after
+	 * it, an IdP's run of deactivations say, decide without a read; the writes of its group that
+	 * read beside it wait for it and take their rows from it (the same committed state). Any later
+	 * miss reads its one row.
+	 */
+	private async readUserRow(teamId: string, id: string): Promise<Result<ScimUserRow>> {
+		const load = this.teamRowsLoad;
+		if (load === undefined) {
+			const found = (await this.loadTeamRows(teamId, id)).find((row) => row.id === id);
+			return found === undefined ? userNotFound(id) : ok(found);
+		}
+		if (!load.settled) {
+			const found = (await load.rows.catch(() => [])).find((row) => row.id === id);
+			if (found !== undefined) {
+				return ok(found);
+			}
+		}
+		const row = await getScimUser(this.db, teamId, id);
+		if (row === null) {
+			return userNotFound(id);
+		}
+		this.userRows.set(row);
+		return ok(row);
+	}
+
+	/** Starts this activation's read of a user with the whole team, keeping what it finds. */
+	private loadTeamRows(teamId: string, id: string): Promise<ScimUserRow[]> {
+		const load = {
+			settled: false,
+			rows: getScimUserAndTeamThatFits(this.db, teamId, id, USER_ROWS_FIT),
+		};
+		this.teamRowsLoad = load;
+		load.rows.then(
+			(rows) => {
+				load.settled = true;
+				for (const row of rows) {
+					this.userRows.set(row);
+				}
+			},
+			// A failed read is no activation's load: the next read tries again.
+			() => {
+				this.teamRowsLoad = undefined;
+			},
+		);
+		return load.rows;
 	}
 
 	/**

@@ -1,46 +1,60 @@
 import type { ScimUserRow } from "../db/schema";
 
-/** How many rows a team object keeps; the least recently used go first. */
-const MAX_ROWS = 10_000;
+/**
+ * What a team object keeps at most: this many rows, whose resources take at most this many
+ * characters of JSON (a resource may take 256 KiB, so a row count alone could fill the object's
+ * 128 MB); the least recently used go first.
+ */
+export const USER_ROWS_FIT = { rows: 10_000, chars: 8 * 1024 * 1024 };
 
 /**
- * The team's SCIM user rows as this object's own writes last left them, so that a plain
- * deactivation is decided without reading the user first (docs/architecture.md "One round trip
- * per request"). Every write of the team's SCIM users passes through the team object, so a row
- * here is the stored one; a write decided from a row still carries its version guard, and a
+ * The team's SCIM user rows as this object's own writes and reads last left them, so that a
+ * plain deactivation is decided without reading the user first (docs/architecture.md "One round
+ * trip per request"). Every write of the team's SCIM users passes through the team object, so a
+ * row here is the stored one; a write decided from a row still carries its version guard, and a
  * row that turns out stale is dropped and the write takes the full path. Lost on eviction, and
- * refilled by the writes and loads that follow.
+ * refilled by the first read of an activation (the whole team when it fits) and the writes that
+ * follow.
  */
 export class UserRows {
-	private readonly rows = new Map<string, ScimUserRow>();
+	private readonly rows = new Map<string, { row: ScimUserRow; chars: number }>();
+	private chars = 0;
 
 	get(id: string): ScimUserRow | undefined {
-		const row = this.rows.get(id);
-		if (row !== undefined) {
+		const kept = this.rows.get(id);
+		if (kept !== undefined) {
 			// Map keeps insertion order: re-inserting makes it the most recently used.
 			this.rows.delete(id);
-			this.rows.set(id, row);
+			this.rows.set(id, kept);
 		}
-		return row;
+		return kept?.row;
 	}
 
 	set(row: ScimUserRow): void {
-		this.rows.delete(row.id);
-		this.rows.set(row.id, row);
-		if (this.rows.size > MAX_ROWS) {
+		this.delete(row.id);
+		const chars = JSON.stringify(row.resource).length;
+		this.rows.set(row.id, { row, chars });
+		this.chars += chars;
+		while (this.rows.size > USER_ROWS_FIT.rows || this.chars > USER_ROWS_FIT.chars) {
 			const oldest = this.rows.keys().next();
-			if (!oldest.done) {
-				this.rows.delete(oldest.value);
+			if (oldest.done) {
+				break;
 			}
+			this.delete(oldest.value);
 		}
 	}
 
 	delete(id: string): void {
-		this.rows.delete(id);
+		const kept = this.rows.get(id);
+		if (kept !== undefined) {
+			this.rows.delete(id);
+			this.chars -= kept.chars;
+		}
 	}
 
 	/** Forgets every row: after a write of another kind that may change users (an accepted invite, a removal). */
 	clear(): void {
 		this.rows.clear();
+		this.chars = 0;
 	}
 }

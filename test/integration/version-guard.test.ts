@@ -5,8 +5,9 @@ import { isStaleWrite, runBatch, versionGuard } from "../../src/db/batch";
 import { createDb } from "../../src/db/client";
 import { getScimGroup } from "../../src/db/groups";
 import { teams } from "../../src/db/schema";
+import { getScimUser } from "../../src/db/scim-users";
 import { patchGroup, replaceGroup } from "../../src/provisioning/groups";
-import { loadUser, patchUser, type UserWriteContext } from "../../src/provisioning/users";
+import { patchUser, type UserWriteContext } from "../../src/provisioning/users";
 import { SCHEMA_GROUP } from "../../src/scim/schemas/urns";
 import { newScimTeam, oktaUser, scim, uniqueEmail } from "../helpers";
 import { seedScimUsers, storedMembers } from "../limits-helpers";
@@ -125,8 +126,8 @@ describe("User writes with a stale version", () => {
 		const created = await scim(team.token, "POST", "/Users", oktaUser(email));
 		const id = String(((await created.json()) as Json).id);
 		const db = createDb(env.DB);
-		const loaded = await loadUser(db, team.teamId, id);
-		if (!loaded.ok) {
+		const loaded = await getScimUser(db, team.teamId, id);
+		if (loaded === null) {
 			throw new Error("user not stored");
 		}
 		// Another writer (outside the team's queue) moves the version on.
@@ -139,7 +140,7 @@ describe("User writes with a stale version", () => {
 			origin: "https://scim.example.test",
 		};
 		const other = uniqueEmail("moved");
-		const result = await patchUser(db, ctx, loaded.value, [
+		const result = await patchUser(db, ctx, loaded, [
 			{ op: "replace", path: "emails", value: [{ value: other, primary: true }] },
 			{ op: "replace", path: "name.givenName", value: "Stale" },
 		]);

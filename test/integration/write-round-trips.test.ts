@@ -1,0 +1,130 @@
+import { evictDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { createDb } from "../../src/db/client";
+import { getScimUserAndTeamThatFits } from "../../src/db/scim-users";
+import { countTeamObjectTrips } from "../d1-round-trips";
+import { newScimTeam, oktaUser, scim, type TestTeam, uniqueEmail } from "../helpers";
+import { teamObject } from "../invite-helpers";
+
+/**
+ * How many D1 round trips the team object makes for a SCIM write (docs/architecture.md "One round
+ * trip per request"): one batch, plus, once per activation, the read that fills its memory.
+ */
+
+type Json = Record<string, unknown>;
+
+const OKTA_DEACTIVATE = {
+	schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+	Operations: [{ op: "replace", value: { active: false } }],
+};
+
+async function createdIds(team: TestTeam, count: number): Promise<string[]> {
+	const ids: string[] = [];
+	for (let i = 0; i < count; i++) {
+		const res = await scim(team.token, "POST", "/Users", oktaUser(uniqueEmail("trips")));
+		expect(res.status).toBe(201);
+		ids.push(String(((await res.json()) as Json).id));
+	}
+	return ids;
+}
+
+async function deactivate(team: TestTeam, id: string): Promise<Json> {
+	const res = await scim(team.token, "PATCH", `/Users/${id}`, OKTA_DEACTIVATE);
+	expect(res.status).toBe(200);
+	return (await res.json()) as Json;
+}
+
+/** Each round trip as a batch or a statement on its own (a read: Drizzle sends reads as `raw`). */
+function kinds(trips: string[]): string[] {
+	return trips.map((trip) => (trip.startsWith("batch") ? "batch" : "read"));
+}
+
+describe("D1 round trips of a SCIM write in the team object", () => {
+	it("after an eviction, the first deactivation reads the whole team once and the next ones read nothing", async () => {
+		const team = await newScimTeam("Evicted");
+		const [first, second, third] = await createdIds(team, 3);
+		await evictDurableObject(teamObject(team.teamId));
+		const counted = await countTeamObjectTrips(teamObject(team.teamId));
+
+		expect((await deactivate(team, String(first))).active).toBe(false);
+		expect(kinds(counted.trips)).toEqual(["read", "batch"]);
+		counted.trips.length = 0;
+
+		expect((await deactivate(team, String(second))).active).toBe(false);
+		expect((await deactivate(team, String(third))).active).toBe(false);
+		expect(kinds(counted.trips)).toEqual(["batch", "batch"]);
+	});
+
+	it("answers a deactivation decided from the loaded team with the stored user", async () => {
+		const team = await newScimTeam("Evicted answers");
+		const [first, second] = await createdIds(team, 2);
+		await evictDurableObject(teamObject(team.teamId));
+
+		await deactivate(team, String(first));
+		const body = await deactivate(team, String(second));
+		const stored = (await (await scim(team.token, "GET", `/Users/${second}`)).json()) as Json;
+		expect(body).toEqual(stored);
+		expect(stored).toMatchObject({ id: second, active: false, meta: { version: 'W/"2"' } });
+	});
+
+	it("answers 404 for a user the loaded team does not have, and reads its one row to be sure", async () => {
+		const team = await newScimTeam("Evicted 404");
+		const [first] = await createdIds(team, 1);
+		await evictDurableObject(teamObject(team.teamId));
+		const counted = await countTeamObjectTrips(teamObject(team.teamId));
+
+		await deactivate(team, String(first));
+		counted.trips.length = 0;
+		const res = await scim(team.token, "PATCH", "/Users/no-such-user", OKTA_DEACTIVATE);
+		expect(res.status).toBe(404);
+		// The miss reads its row (a user written outside the object would be found), and the
+		// refusal's log row is one batch.
+		expect(kinds(counted.trips)).toEqual(["read", "batch"]);
+	});
+
+	it("costs an invite-creating create one batch: arming the outbox reads nothing", async () => {
+		const other = await newScimTeam("Other");
+		const email = uniqueEmail("invitee");
+		expect((await scim(other.token, "POST", "/Users", oktaUser(email))).status).toBe(201);
+		const team = await newScimTeam("Inviting");
+		await createdIds(team, 1); // the object now knows the team's name
+		const counted = await countTeamObjectTrips(teamObject(team.teamId));
+
+		const res = await scim(team.token, "POST", "/Users", oktaUser(email));
+		expect(res.status).toBe(201);
+		const state = await env.DB.prepare("select state from scim_users where user_name = ?")
+			.bind(email)
+			.all<{ state: string }>();
+		expect(state.results.map((r) => r.state).sort()).toEqual(["active", "invited"]);
+		expect(kinds(counted.trips)).toEqual(["batch"]);
+	});
+});
+
+describe("the read that fills a team object's memory", () => {
+	it("brings the whole team when it fits, else only the row asked for", async () => {
+		const team = await newScimTeam("Fits");
+		const ids = await createdIds(team, 3);
+		const db = createDb(env.DB);
+		const asked = String(ids[1]);
+		const idsOf = async (fits: { rows: number; chars: number }) =>
+			(await getScimUserAndTeamThatFits(db, team.teamId, asked, fits)).map((r) => r.id).sort();
+
+		expect(await idsOf({ rows: 3, chars: 1_000_000 })).toEqual([...ids].sort());
+		expect(await idsOf({ rows: 2, chars: 1_000_000 })).toEqual([asked]);
+		expect(await idsOf({ rows: 3, chars: 100 })).toEqual([asked]);
+	});
+
+	it("brings no other team's rows, and nothing for an id the team does not have", async () => {
+		const team = await newScimTeam("Mine");
+		const other = await newScimTeam("Theirs");
+		const [theirs] = await createdIds(other, 1);
+		const mine = await createdIds(team, 2);
+		const db = createDb(env.DB);
+		const fits = { rows: 10, chars: 1_000_000 };
+
+		const rows = await getScimUserAndTeamThatFits(db, team.teamId, String(theirs), fits);
+		expect(rows.map((r) => r.id).sort()).toEqual([...mine].sort());
+		expect(rows.every((r) => r.teamId === team.teamId)).toBe(true);
+	});
+});
