@@ -60,13 +60,30 @@ export type UserGroups = Map<string, { value: string; display: string }[]>;
  */
 const groupsColumn = sql<string>`(select json_group_array(json_object('value', gid, 'display', gname)) from (select g.id as gid, g.display_name as gname from scim_group_members m inner join scim_groups g on g.id = m.group_id where m.scim_user_id = "scim_users"."id" and m.team_id = "scim_users"."team_id" order by g.display_name))`;
 
-const userWithGroupsColumns = { ...getTableColumns(scimUsers), groups: groupsColumn };
+/**
+ * What a SCIM answer shows of a stored user: the resource as the IdP sent it, and its meta. A
+ * read selects only these columns, not the indexed copies and link state beside them: on a page
+ * of 100 users, converting and mapping the other cells cost a fifth of the request's CPU.
+ */
+export type ScimUserView = Pick<
+	ScimUserRow,
+	"id" | "resource" | "version" | "createdAt" | "updatedAt"
+>;
 
-type UserWithGroupsRow = ScimUserRow & { groups: string };
+const userWithGroupsColumns = {
+	id: scimUsers.id,
+	resource: scimUsers.resource,
+	version: scimUsers.version,
+	createdAt: scimUsers.createdAt,
+	updatedAt: scimUsers.updatedAt,
+	groups: groupsColumn,
+};
+
+type UserWithGroupsRow = ScimUserView & { groups: string };
 
 /** Splits rows read with `userWithGroupsColumns` into users and their groups. */
 function splitGroups(rows: UserWithGroupsRow[]): {
-	users: ScimUserRow[];
+	users: ScimUserView[];
 	groups: UserGroups;
 } {
 	const groups: UserGroups = new Map();
@@ -91,7 +108,7 @@ export function userWithGroupsQuery(db: Db, teamId: string, id: string) {
 /** The user `userWithGroupsQuery` read, with its groups, or null. */
 export function userWithGroupsFromRows(
 	rows: UserWithGroupsRow[],
-): { user: ScimUserRow; groups: UserGroups } | null {
+): { user: ScimUserView; groups: UserGroups } | null {
 	const { users, groups } = splitGroups(rows);
 	return users[0] ? { user: users[0], groups } : null;
 }
@@ -130,7 +147,7 @@ export function userListQueries(
 export function userListFromRows(
 	page: ListPage,
 	[totalRow, rows]: [{ n: number }[], unknown[]],
-): { rows: ScimUserRow[]; total: number; groups: UserGroups } {
+): { rows: ScimUserView[]; total: number; groups: UserGroups } {
 	// listQueries selects userWithGroupsColumns; its shared signature cannot carry their type.
 	const { users, groups } = splitGroups(page.count === 0 ? [] : (rows as UserWithGroupsRow[]));
 	return { rows: users, total: totalRow[0]?.n ?? 0, groups };

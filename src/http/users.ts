@@ -1,9 +1,9 @@
 import type { Context } from "hono";
 import { Hono } from "hono/tiny";
 import { userFilterSql, userOrderBy } from "../db/filter-sql";
-import type { ScimUserRow } from "../db/schema";
 import {
 	listGroupsOfUsers,
+	type ScimUserView,
 	type UserGroups,
 	userListFromRows,
 	userListQueries,
@@ -142,15 +142,14 @@ function groupsOf(c: Context<AppEnv>, id: string): Promise<UserGroups> {
 	return listGroupsOfUsers(c.var.db, c.var.scimCaller.teamId, [id]);
 }
 
-async function sendUser(
+function sendUser(
 	c: Context<AppEnv>,
-	user: ScimUserRow,
+	user: ScimUserView,
 	status: 200 | 201,
 	projection: Projection,
-	headers: Record<string, string> = {},
-	knownGroups?: UserGroups,
-): Promise<Response> {
-	const groups = knownGroups ?? (await listGroupsOfUsers(c.var.db, user.teamId, [user.id]));
+	headers: Record<string, string>,
+	groups: UserGroups,
+): Response {
 	const body = projectResource(
 		toScimUser(c, user, groups.get(user.id) ?? []),
 		USER_RESOURCE_TYPE,
@@ -161,7 +160,7 @@ async function sendUser(
 
 function toScimUser(
 	c: Context<AppEnv>,
-	row: ScimUserRow,
+	row: ScimUserView,
 	groups: { value: string; display: string }[],
 ) {
 	const resource: Record<string, unknown> = { ...row.resource };
