@@ -61,6 +61,11 @@ export interface UserWriteContext {
 	commit?: Commit;
 	/** The team's name, for invite emails (the team object remembers it); read when not given. */
 	teamName?: () => Promise<string | undefined>;
+	/**
+	 * The id of the team's user known to hold this userName key (foldCase), from the team object's
+	 * memory of committed rows; undefined when it knows of none, and the unique index decides.
+	 */
+	userNameHolder?: (userNameKey: string) => string | undefined;
 }
 
 /** Sends a write's statements through the context's commit, else as a batch of their own. */
@@ -95,6 +100,9 @@ export async function createUser(
 	const tooBig = checkUserResourceLimits(resource);
 	if (tooBig !== undefined) {
 		return err(tooBig.toData());
+	}
+	if (ctx.userNameHolder?.(foldCase(input.userName)) !== undefined) {
+		return err(userNameTaken(input.userName));
 	}
 	const teamName = await teamNameOf(db, ctx);
 	if (teamName === undefined) {
@@ -331,6 +339,10 @@ export async function updateUser(
 	const changed = changedAttributes(current.resource, resource);
 	if (changed.length === 0) {
 		return ok(current);
+	}
+	const holder = ctx.userNameHolder?.(foldCase(input.userName));
+	if (holder !== undefined && holder !== current.id) {
+		return err(userNameTaken(input.userName));
 	}
 	const email = linkingEmail(input);
 	const needsTeamName = active && (current.accountId === null || !current.active);

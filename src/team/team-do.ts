@@ -831,6 +831,7 @@ export class TeamDO extends DurableObject<Env> {
 			origin: input.origin,
 			commit: input.commit,
 			teamName: () => this.teamName(input.teamId),
+			userNameHolder: (key) => this.userRows.userNameHolder(key),
 			now: new Date().toISOString(),
 			inviteTtlMs: inviteTtlMs(this.env.INVITE_TTL_HOURS),
 			inviteEmailsPerDay: inviteEmailsPerDay(this.env.INVITE_EMAILS_PER_DAY),

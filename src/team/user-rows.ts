@@ -18,7 +18,18 @@ export const USER_ROWS_FIT = { rows: 10_000, chars: 8 * 1024 * 1024 };
  */
 export class UserRows {
 	private readonly rows = new Map<string, { row: ScimUserRow; chars: number }>();
+	/** The userName key (foldCase) of each row kept, to the row's id. */
+	private readonly userNames = new Map<string, string>();
 	private chars = 0;
+
+	/**
+	 * The id of the kept row that holds this userName key. A row is kept only as a committed
+	 * write or a read left it, and every write of the team's users passes through the object,
+	 * so a name held here is taken; a name not held here may still be (the index decides).
+	 */
+	userNameHolder(userNameKey: string): string | undefined {
+		return this.userNames.get(userNameKey);
+	}
 
 	get(id: string): ScimUserRow | undefined {
 		const kept = this.rows.get(id);
@@ -34,6 +45,7 @@ export class UserRows {
 		this.delete(row.id);
 		const chars = JSON.stringify(row.resource).length;
 		this.rows.set(row.id, { row, chars });
+		this.userNames.set(row.userNameKey, row.id);
 		this.chars += chars;
 		while (this.rows.size > USER_ROWS_FIT.rows || this.chars > USER_ROWS_FIT.chars) {
 			const oldest = this.rows.keys().next();
@@ -48,6 +60,9 @@ export class UserRows {
 		const kept = this.rows.get(id);
 		if (kept !== undefined) {
 			this.rows.delete(id);
+			if (this.userNames.get(kept.row.userNameKey) === id) {
+				this.userNames.delete(kept.row.userNameKey);
+			}
 			this.chars -= kept.chars;
 		}
 	}
@@ -55,6 +70,7 @@ export class UserRows {
 	/** Forgets every row: after a write of another kind that may change users (an accepted invite, a removal). */
 	clear(): void {
 		this.rows.clear();
+		this.userNames.clear();
 		this.chars = 0;
 	}
 }

@@ -101,6 +101,63 @@ describe("D1 round trips of a SCIM write in the team object", () => {
 	});
 });
 
+describe("a userName the team object knows is taken", () => {
+	it("refuses a create of it, in any case, with 409 and sends only the refusal's log row", async () => {
+		const team = await newScimTeam("Taken");
+		const email = uniqueEmail("taken");
+		expect((await scim(team.token, "POST", "/Users", oktaUser(email))).status).toBe(201);
+		const counted = await countTeamObjectTrips(teamObject(team.teamId));
+
+		const res = await scim(team.token, "POST", "/Users", oktaUser(email.toUpperCase(), "Other"));
+		expect(res.status).toBe(409);
+		expect(await res.json()).toMatchObject({ scimType: "uniqueness" });
+		expect(kinds(counted.trips)).toEqual(["batch"]);
+		const stored = await env.DB.prepare(
+			"select count(*) as n from scim_users where team_id = ? and user_name_key = lower(?)",
+		)
+			.bind(team.teamId, email)
+			.first<{ n: number }>();
+		expect(stored?.n).toBe(1);
+	});
+
+	it("refuses a rename onto it with 409 and leaves the renamed user as it was", async () => {
+		const team = await newScimTeam("Rename");
+		const [first, second] = await createdIds(team, 2);
+		const taken = (await (await scim(team.token, "GET", `/Users/${first}`)).json()) as Json;
+
+		const res = await scim(team.token, "PATCH", `/Users/${second}`, {
+			schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+			Operations: [
+				{ op: "replace", path: "userName", value: String(taken.userName).toUpperCase() },
+			],
+		});
+		expect(res.status).toBe(409);
+		expect(await res.json()).toMatchObject({ scimType: "uniqueness" });
+		const after = (await (await scim(team.token, "GET", `/Users/${second}`)).json()) as Json;
+		expect(after.meta).toMatchObject({ version: 'W/"1"' });
+		expect(after.userName).not.toBe(String(taken.userName).toUpperCase());
+	});
+
+	it("lets a user take back a name another user gave up", async () => {
+		const team = await newScimTeam("Give up");
+		const [first, second] = await createdIds(team, 2);
+		const name = String(
+			((await (await scim(team.token, "GET", `/Users/${first}`)).json()) as Json).userName,
+		);
+		const rename = (value: string) => ({
+			schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+			Operations: [{ op: "replace", path: "userName", value }],
+		});
+
+		expect(
+			(await scim(team.token, "PATCH", `/Users/${first}`, rename(uniqueEmail("moved")))).status,
+		).toBe(200);
+		expect((await scim(team.token, "PATCH", `/Users/${second}`, rename(name))).status).toBe(200);
+		const res = await scim(team.token, "POST", "/Users", oktaUser(name));
+		expect(res.status).toBe(409);
+	});
+});
+
 describe("the read that fills a team object's memory", () => {
 	it("brings the whole team when it fits, else only the row asked for", async () => {
 		const team = await newScimTeam("Fits");
