@@ -360,7 +360,11 @@ export async function updateUser(
 	} else if (current.accountId !== null) {
 		const accountId = current.accountId;
 		const account = eq(accounts.id, accountId);
-		settled.before.push(...managedAccountWrites(db, ctx, account, input, email));
+		// The account follows the attributes it copies, so a write that changes none of them (a
+		// deactivation, a new title) has nothing to send it.
+		if (changed.some((name) => ACCOUNT_SOURCES.has(name))) {
+			settled.before.push(...managedAccountWrites(db, ctx, account, input, email));
+		}
 		if (!active && current.active) {
 			settled.before.push(...deactivateStatements(db, ctx, current.id, accountId));
 			settled.linked = { state: sql`'deactivated'` };
@@ -554,6 +558,9 @@ function unblockStatement(db: Db, ctx: UserWriteContext, accountId: string | SQL
 		.delete(accountBlocks)
 		.where(and(eq(accountBlocks.accountId, accountId), eq(accountBlocks.teamId, ctx.teamId)));
 }
+
+/** The attributes a managed account copies: its name, and its email (from emails or userName). */
+const ACCOUNT_SOURCES = new Set(["name", "emails", "userName"]);
 
 /**
  * The writes a managing team makes to the account itself: it follows the IdP's name and email,
