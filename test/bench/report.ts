@@ -116,13 +116,15 @@ export function targetChecks(
 	const checks: BenchReport["targets"] = [];
 	if (delayMs > 0) {
 		// A delayed run is about round trips; its req/s ratios measure the delay, not the code.
+		// Judged on the calibrated count: baseline 1 makes exactly one round trip, yet its p50 /
+		// delay is above 1 (HTTP, the dev proxy, the machine), so p50 / delay overstates them all.
 		for (const r of roundTrips(phases, delayMs)) {
 			const max = r.write ? TARGETS.maxWriteRoundTrips : TARGETS.maxReadRoundTrips;
 			checks.push({
-				name: `${r.request}: p50 in round trips of ${delayMs} ms`,
-				measured: String(r.app),
+				name: `${r.request}: p50 in round trips of ${delayMs} ms, calibrated`,
+				measured: `${r.appCalibrated} (p50 / delay ${r.app}; baseline 1: ${r.one})`,
 				target: `≤ ${max}`,
-				met: r.app <= max,
+				met: r.appCalibrated <= max,
 			});
 		}
 	} else {
