@@ -1,4 +1,4 @@
-import { and, desc, eq, getTableColumns, inArray, or, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, or, type SQL, sql } from "drizzle-orm";
 import { foldCase } from "../scim/fold";
 import type { Db } from "./client";
 import type { FilterSql } from "./filter-sql";
