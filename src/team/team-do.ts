@@ -11,7 +11,13 @@ import * as invites from "../invites/accept";
 import { inviteEmailsPerDay, inviteTtlMs } from "../invites/create";
 import * as inviteAdmin from "../invites/manage";
 import { OutboxAlarm } from "../invites/outbox-alarm";
-import { isKeyRefused, type KeyCredential, keyGuard, keyRefusal } from "../keys/auth";
+import {
+	isKeyRefused,
+	KEY_TOUCH_INTERVAL_MS,
+	type KeyCredential,
+	keyGuard,
+	keyRefusal,
+} from "../keys/auth";
 import type { Actor } from "../provisioning/actor";
 import * as groups from "../provisioning/groups";
 import { removeMember } from "../provisioning/members";
@@ -76,6 +82,8 @@ export class TeamDO extends DurableObject<Env> {
 	/** The rows this object's writes last left, for deciding a plain deactivation without a read. */
 	private readonly userRows = new UserRows();
 	private knownTeamName: string | undefined;
+	/** When this object last sent each key's last-use refresh (epoch ms), by key id. */
+	private readonly keyTouchedAt = new Map<string, number>();
 	/** This activation's first read of a user, which brings the whole team when it fits. */
 	private teamRowsLoad: { rows: Promise<ScimUserRow[]>; settled: boolean } | undefined;
 
@@ -739,12 +747,20 @@ export class TeamDO extends DurableObject<Env> {
 	}
 
 	/** The key's guard and the refresh of its last use, for the front of a write's batch. */
+	/**
+	 * The key's guard, and its last-use refresh unless this object sent one for the key within the
+	 * touch interval (the refresh is itself no finer: last use is shown to a minute). A refresh in
+	 * a batch that then failed is not sent again before the interval ends.
+	 */
 	private keyStatements(teamId: string, credential: KeyCredential, userAgent: string | null) {
-		const now = new Date().toISOString();
-		return [
-			keyGuard(this.db, credential, teamId, now),
-			keys.touchKeyStatement(this.db, credential.keyId, userAgent, now),
-		];
+		const now = Date.now();
+		const at = new Date(now).toISOString();
+		const guard = keyGuard(this.db, credential, teamId, at);
+		if (now - (this.keyTouchedAt.get(credential.keyId) ?? 0) < KEY_TOUCH_INTERVAL_MS) {
+			return [guard];
+		}
+		this.keyTouchedAt.set(credential.keyId, now);
+		return [guard, keys.touchKeyStatement(this.db, credential.keyId, userAgent, at)];
 	}
 
 	/** The answer to a write whose key guard aborted: keyRefusal's 401 or 403 for the key's row. */

@@ -56,6 +56,26 @@ describe("D1 round trips of a SCIM write in the team object", () => {
 		expect(kinds(counted.trips)).toEqual(["batch", "batch"]);
 	});
 
+	it("refreshes the key's last use in the first batch of a minute only, not in every batch", async () => {
+		const team = await newScimTeam("Touch");
+		const [first, second] = await createdIds(team, 2);
+		await evictDurableObject(teamObject(team.teamId));
+		const counted = await countTeamObjectTrips(teamObject(team.teamId));
+
+		await deactivate(team, String(first));
+		await deactivate(team, String(second));
+		const sizes = counted.trips
+			.filter((trip) => trip.startsWith("batch"))
+			.map((trip) => Number(trip.slice("batch(".length, -1)));
+		// The same write twice: the second batch lacks only the key's last-use refresh.
+		expect(sizes).toHaveLength(2);
+		expect(sizes[1]).toBe((sizes[0] ?? 0) - 1);
+		const key = await env.DB.prepare("select last_used_at from scim_keys where id = ?")
+			.bind(team.keyId)
+			.first<{ last_used_at: string | null }>();
+		expect(key?.last_used_at).not.toBeNull();
+	});
+
 	it("answers a deactivation decided from the loaded team with the stored user", async () => {
 		const team = await newScimTeam("Evicted answers");
 		const [first, second] = await createdIds(team, 2);
