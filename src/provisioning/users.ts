@@ -677,7 +677,6 @@ function stateDetail(state: ScimUserState): string {
 const USER_NAME_TAKEN = "userName is already taken in this team.";
 
 /** The detail of the uniqueness error that means another team's object created the account first. */
-const ACCOUNT_RACE = "The account was created concurrently; try again.";
 
 async function runUserBatch(
 	db: Db,
@@ -707,9 +706,6 @@ async function runUserBatch(
 function uniquenessError(index: string): ScimErrorData {
 	if (index.includes("user_name")) {
 		return scimErrors.uniqueness(USER_NAME_TAKEN).toData();
-	}
-	if (index.includes("accounts_email")) {
-		return scimErrors.uniqueness(ACCOUNT_RACE).toData();
 	}
 	if (index.includes("team_account")) {
 		return emailTaken();
