@@ -38,8 +38,15 @@ export function randomToken(): string {
 	return toBase64Url(crypto.getRandomValues(new Uint8Array(32)));
 }
 
+/** The two hex digits of each byte value: every SCIM request hashes its key's secret. */
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, "0"));
+
 function toHex(bytes: Uint8Array): string {
-	return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+	let hex = "";
+	for (const b of bytes) {
+		hex += HEX[b];
+	}
+	return hex;
 }
 
 function toBase64Url(bytes: Uint8Array): string {

@@ -9,6 +9,10 @@
  *
  * `--d1-delay MS` adds MS to every D1 round trip of all three (test/bench/d1-delay.ts), and reports
  * each request's p50 in round trips; it skips the big team, whose ratio it would only blur.
+ *
+ * `--cpu-profile` instead runs scim-edge alone, unminified, and profiles its isolate through each
+ * phase (test/bench/cpu-profile.ts): CPU per request and where it goes. Writes
+ * test-results/bench-cpu.json and test-results/cpu/<phase>.cpuprofile.
  */
 import { execFileSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
@@ -18,6 +22,15 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { bigTeamUserName, writeBigTeamSql } from "./big-team.ts";
 import { measureBundle } from "./bundle.ts";
+import {
+	type CpuPhase,
+	type CpuProfile,
+	cpuMarkdown,
+	cpuPhase,
+	Inspector,
+	modulesByLine,
+	profilePhase,
+} from "./cpu-profile.ts";
 import {
 	type BenchReport,
 	type BigTeamResult,
@@ -56,6 +69,7 @@ const { values: args } = parseArgs({
 		port: { type: "string", default: "8790" },
 		"keep-temp": { type: "boolean", default: false },
 		"d1-delay": { type: "string" },
+		"cpu-profile": { type: "boolean", default: false },
 	},
 });
 
@@ -100,7 +114,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 }
 
 try {
-	await main();
+	await (args["cpu-profile"] ? profileCpu() : main());
 } catch (error) {
 	stopAll();
 	console.error(error);
@@ -249,6 +263,77 @@ async function main() {
 	log("wrote test-results/bench.json");
 }
 
+/** `--cpu-profile`: each phase on scim-edge alone, under the V8 profiler of its isolate. */
+async function profileCpu() {
+	log(`temp dir ${temp}; ${options.users} users, concurrency ${options.concurrency}, CPU profile`);
+	await wrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", appState]);
+	log("starting scim-edge on wrangler dev, unminified");
+	const app = await startDev({
+		name: "scim-edge",
+		config: appConfig({ unminified: true }),
+		port,
+		inspectorPort: port + 1000,
+		persistTo: appState,
+		vars: appVars,
+	});
+	const target: Target = { name: "scim-edge", origin: app.origin, token: await seedTeam(app) };
+	await warmUp(target, 200, options.concurrency);
+	const inspector = await Inspector.connect(port + 1000);
+	await inspector.send("Profiler.enable");
+	await inspector.send("Profiler.setSamplingInterval", { interval: 100 });
+	const ids: string[] = [];
+	const { users, concurrency } = options;
+	const measured: { phase: string; profile: CpuProfile; requests: number; wallMs: number }[] = [];
+	const phase = async (name: string, total: number, work: (chunk: Chunk) => Promise<void>) => {
+		log(`phase ${name}`);
+		const recorder = new PhaseRecorder(name);
+		const result = await profilePhase(inspector, name, async () => {
+			await work({ target, recorder, from: 0, to: total });
+			const finished = recorder.finish();
+			if (finished.errors > 0 || finished.anomalies.length > 0) {
+				log(`  ! ${finished.errors} errors; ${finished.anomalies.slice(0, 3).join("; ")}`);
+			}
+			return finished.requests;
+		});
+		measured.push({ phase: name, ...result });
+	};
+	await phase("import", users, (c) => importChunk(c, concurrency, ids));
+	await phase("get", users, (c) => getChunk(c, concurrency, ids));
+	await phase("list", options.listSweeps, (c) => listChunk(c, concurrency, users));
+	await phase("deactivate", users, (c) => deactivateChunk(c, concurrency, ids));
+	await phase("duplicates", options.duplicateRounds, (c) =>
+		duplicatesChunk(c, options.duplicatesPerRound),
+	);
+
+	// The scripts' sources name each module's lines; read once the profiling is over.
+	await inspector.send("Debugger.enable");
+	const lines = new Map<string, (line: number) => string>();
+	for (const { profile } of measured) {
+		for (const { callFrame } of profile.nodes) {
+			if (callFrame.url !== "" && !callFrame.url.includes(":") && !lines.has(callFrame.scriptId)) {
+				const { scriptSource } = await inspector.send<{ scriptSource: string }>(
+					"Debugger.getScriptSource",
+					{ scriptId: callFrame.scriptId },
+				);
+				lines.set(callFrame.scriptId, modulesByLine(scriptSource));
+			}
+		}
+	}
+	inspector.close();
+	await app.stop();
+
+	const outDir = join(ROOT, "test-results/cpu");
+	mkdirSync(outDir, { recursive: true });
+	const phases: CpuPhase[] = measured.map((m) => {
+		writeFileSync(join(outDir, `${m.phase}.cpuprofile`), JSON.stringify(m.profile));
+		return cpuPhase(m.phase, m, (scriptId, line) => lines.get(scriptId)?.(line));
+	});
+	const report = { startedAt: startedAt.toISOString(), machine: machine(), options, phases };
+	writeFileSync(join(ROOT, "test-results/bench-cpu.json"), `${JSON.stringify(report, null, 2)}\n`);
+	console.log(`\n${cpuMarkdown(phases)}\n`);
+	log("wrote test-results/bench-cpu.json and test-results/cpu/*.cpuprofile");
+}
+
 /** Fills a big team straight into the stopped server's D1, restarts it and probes list/filter. */
 async function measureBigTeam(onRestart: (app: DevServer) => void): Promise<BigTeamResult> {
 	const sqlDir = join(temp, "big-team-sql");
@@ -321,11 +406,11 @@ async function measureBigTeam(onRestart: (app: DevServer) => void): Promise<BigT
  * and its 429s would count as fast answers. Written to the temp dir with absolute paths, so the
  * repository is left alone; everything else is the deployed configuration.
  */
-function appConfig(): string {
+function appConfig({ unminified = false } = {}): string {
 	const file = join(temp, "wrangler.toml");
 	if (!existsSync(file)) {
 		const toml = readFileSync(join(ROOT, "wrangler.toml"), "utf8");
-		const raised = toml
+		const raised = (unminified ? toml.replace(/^minify = true$/m, "minify = false") : toml)
 			.replace(
 				/^main = "(.*)"$/m,
 				(_, path: string) =>
@@ -346,7 +431,8 @@ function appConfig(): string {
 		if (
 			!raised.includes("limit = 1000000000") ||
 			!raised.includes(`main = "${ROOT}/`) ||
-			!raised.includes(`directory = "${ROOT}/`)
+			!raised.includes(`directory = "${ROOT}/`) ||
+			(unminified && !raised.includes("minify = false"))
 		) {
 			throw new Error("wrangler.toml changed shape: update appConfig() in test/bench/run.ts");
 		}
