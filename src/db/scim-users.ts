@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, or, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, inArray, ne, type SQL, sql } from "drizzle-orm";
 import { foldCase } from "../scim/fold";
 import type { Db } from "./client";
 import type { FilterSql } from "./filter-sql";
@@ -29,8 +29,9 @@ export async function getScimUser(db: Db, teamId: string, id: string): Promise<S
  * The team's SCIM user with this id and, when the whole team fits `fits` (at most `rows` users
  * whose resources take at most `chars` characters of JSON), every other user of the team with it,
  * in one read: how a team object fills its memory once per activation (src/team/user-rows.ts).
- * A team that does not fit costs what reading the one row costs: its count is read first, and
- * the sum of its resources only for a team small enough.
+ * Two halves of one UNION ALL: the row by its key, and the team's other rows behind a condition
+ * checked once before they are scanned; so a team that does not fit costs what reading the one
+ * row costs (its count is read, and the sum of its resources only for a team small enough).
  */
 export function getScimUserAndTeamThatFits(
 	db: Db,
@@ -38,14 +39,32 @@ export function getScimUserAndTeamThatFits(
 	id: string,
 	fits: { rows: number; chars: number },
 ): Promise<ScimUserRow[]> {
+	return scimUserAndTeamThatFitsQuery(db, teamId, id, fits).all();
+}
+
+/** The query of {@link getScimUserAndTeamThatFits}, built but not run. */
+export function scimUserAndTeamThatFitsQuery(
+	db: Db,
+	teamId: string,
+	id: string,
+	fits: { rows: number; chars: number },
+) {
 	const teamFits = sql`case when (select ${teams.scimUserCount} from ${teams} where ${teams.id} = ${teamId}) <= ${fits.rows}
 		then (select coalesce(sum(length(${scimUsers.resource})), 0) from ${scimUsers} where ${scimUsers.teamId} = ${teamId}) <= ${fits.chars}
 		else 0 end`;
-	return db
-		.select()
+	const columns = getTableColumns(scimUsers);
+	const theUser = db
+		.select(columns)
 		.from(scimUsers)
-		.where(and(eq(scimUsers.teamId, teamId), or(eq(scimUsers.id, id), teamFits)))
-		.all();
+		.where(and(eq(scimUsers.teamId, teamId), eq(scimUsers.id, id)));
+	// The condition sits in a one-row table scanned first (a CROSS JOIN keeps SQLite's order):
+	// a condition with subqueries in the WHERE would be checked row by row over the whole team.
+	const theOthers = db
+		.select(columns)
+		.from(sql`(select 1 where ${teamFits})`)
+		.crossJoin(scimUsers)
+		.where(and(eq(scimUsers.teamId, teamId), ne(scimUsers.id, id)));
+	return theUser.unionAll(theOthers);
 }
 
 /** The groups of each user, by user id; a user in no group has no entry. */

@@ -2,7 +2,7 @@ import { evictDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createDb } from "../../src/db/client";
-import { getScimUserAndTeamThatFits } from "../../src/db/scim-users";
+import { getScimUserAndTeamThatFits, scimUserAndTeamThatFitsQuery } from "../../src/db/scim-users";
 import { countTeamObjectTrips } from "../d1-round-trips";
 import { newScimTeam, oktaUser, scim, type TestTeam, uniqueEmail } from "../helpers";
 import { teamObject } from "../invite-helpers";
@@ -190,6 +190,23 @@ describe("the read that fills a team object's memory", () => {
 		expect(await idsOf({ rows: 3, chars: 1_000_000 })).toEqual([...ids].sort());
 		expect(await idsOf({ rows: 2, chars: 1_000_000 })).toEqual([asked]);
 		expect(await idsOf({ rows: 3, chars: 100 })).toEqual([asked]);
+	});
+
+	it("reads only the row asked for, not the whole team, when the team does not fit", async () => {
+		const team = await newScimTeam("Too big");
+		const ids = await createdIds(team, 12);
+		const db = createDb(env.DB);
+		const rowsRead = async (fits: { rows: number; chars: number }) => {
+			const query = scimUserAndTeamThatFitsQuery(db, team.teamId, String(ids[5]), fits).toSQL();
+			const result = await env.DB.prepare(query.sql)
+				.bind(...query.params)
+				.all();
+			return result.meta.rows_read;
+		};
+
+		// The whole team when it fits; a handful of rows (the user, the team's count) when not.
+		expect(await rowsRead({ rows: 100, chars: 1_000_000 })).toBeGreaterThanOrEqual(12);
+		expect(await rowsRead({ rows: 2, chars: 1_000_000 })).toBeLessThan(5);
 	});
 
 	it("brings no other team's rows, and nothing for an id the team does not have", async () => {
