@@ -676,8 +676,6 @@ function stateDetail(state: ScimUserState): string {
 /** The detail of a userName collision found by the unique index (createUser names the userName). */
 const USER_NAME_TAKEN = "userName is already taken in this team.";
 
-/** The detail of the uniqueness error that means another team's object created the account first. */
-
 async function runUserBatch(
 	db: Db,
 	ctx: UserWriteContext,

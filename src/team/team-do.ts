@@ -79,7 +79,7 @@ export class TeamDO extends DurableObject<Env> {
 	private queue: Promise<unknown> = Promise.resolve();
 	private readonly outbox: OutboxAlarm;
 	private readonly groups: GroupCommit;
-	/** The rows this object's writes last left, for deciding a plain deactivation without a read. */
+	/** The team's user rows as its writes and reads last left them (src/team/user-rows.ts). */
 	private readonly userRows = new UserRows();
 	private knownTeamName: string | undefined;
 	/** When this object last sent each key's last-use refresh (epoch ms), by key id. */
@@ -746,7 +746,6 @@ export class TeamDO extends DurableObject<Env> {
 		return keyChecked ? { ...result, keyChecked: true } : result;
 	}
 
-	/** The key's guard and the refresh of its last use, for the front of a write's batch. */
 	/**
 	 * The key's guard, and its last-use refresh unless this object sent one for the key within the
 	 * touch interval (the refresh is itself no finer: last use is shown to a minute). A refresh in
