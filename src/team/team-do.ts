@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import * as loginLinks from "../admin/login-links";
-import { type Commit, runBatch, type Statement } from "../db/batch";
+import type { Commit } from "../db/batch";
 import { createDb, type Db } from "../db/client";
 import { insertEvent } from "../db/events";
 import { keyForAuthQuery } from "../db/keys";
@@ -11,13 +11,7 @@ import * as invites from "../invites/accept";
 import { inviteEmailsPerDay, inviteTtlMs } from "../invites/create";
 import * as inviteAdmin from "../invites/manage";
 import { OutboxAlarm } from "../invites/outbox-alarm";
-import {
-	isKeyRefused,
-	KEY_TOUCH_INTERVAL_MS,
-	type KeyCredential,
-	keyGuard,
-	keyRefusal,
-} from "../keys/auth";
+import { KEY_TOUCH_INTERVAL_MS, type KeyCredential, keyGuard, keyRefusal } from "../keys/auth";
 import type { Actor } from "../provisioning/actor";
 import * as groups from "../provisioning/groups";
 import { removeMember } from "../provisioning/members";
@@ -40,6 +34,7 @@ import { runBulkRequest } from "./bulk";
 import { GroupCommit, KeyRefused } from "./group-commit";
 import * as keys from "./keys";
 import * as members from "./members";
+import { type LogGuard, RefusalLog } from "./refusal-log";
 import type { SettingsContext } from "./settings-context";
 import * as teamSettings from "./team-settings";
 import { USER_ROWS_FIT, UserRows } from "./user-rows";
@@ -79,6 +74,7 @@ export class TeamDO extends DurableObject<Env> {
 	private queue: Promise<unknown> = Promise.resolve();
 	private readonly outbox: OutboxAlarm;
 	private readonly groups: GroupCommit;
+	private readonly refusals = new RefusalLog(() => this.db);
 	/** The team's user rows as its writes and reads last left them (src/team/user-rows.ts). */
 	private readonly userRows = new UserRows();
 	private knownTeamName: string | undefined;
@@ -691,8 +687,9 @@ export class TeamDO extends DurableObject<Env> {
 	 * Runs a single SCIM write in the next write group (src/team/group-commit.ts), then records its
 	 * refusal, if any, in the provisioning log. The log insert waits until the queue has moved on:
 	 * it is append-only and decides nothing, so a refused write (an IdP's duplicate create) holds
-	 * up the team's other writes only for its reads, not for one more D1 round trip. The caller
-	 * still gets its answer only once the row is written.
+	 * up the team's other writes only for its reads, not for one more D1 round trip; the rows of a
+	 * burst of refusals share batches (src/team/refusal-log.ts). The caller still gets its answer
+	 * only once the row is written.
 	 *
 	 * With a key the Worker has not checked, every batch of the write, the log insert's too,
 	 * starts with the key's guard: a refused key writes nothing, not even a log row, and gets
@@ -737,7 +734,7 @@ export class TeamDO extends DurableObject<Env> {
 			throw new Error("a grouped write finished without a result");
 		}
 		for (const refusal of refusals) {
-			if (!(await this.logError(...refusal, guard?.statements() ?? []))) {
+			if (!(await this.logError(...refusal, guard))) {
 				// The key was refused after all: the write decided nothing, and answers as a refusal.
 				return credential === null ? result : this.keyRefusedAnswer(credential);
 			}
@@ -800,7 +797,7 @@ export class TeamDO extends DurableObject<Env> {
 		targetId: string | null,
 		error: ScimErrorData,
 		targetType: string,
-		guard: Statement[] = [],
+		guard: LogGuard | null = null,
 	): Promise<boolean> {
 		const row = insertEvent(this.db, {
 			teamId: ctx.teamId,
@@ -815,15 +812,7 @@ export class TeamDO extends DurableObject<Env> {
 			status: error.status,
 			detail: error.detail,
 		});
-		try {
-			await runBatch(this.db, [...guard, row]);
-			return true;
-		} catch (failure) {
-			if (guard.length > 0 && isKeyRefused(failure)) {
-				return false;
-			}
-			throw failure;
-		}
+		return this.refusals.write(row, guard);
 	}
 
 	/** A user left waiting for an invite may have just had its email queued: arm the outbox. */
