@@ -25,12 +25,33 @@ function equalsIgnoreCase(a: string, b: string): boolean {
 	return a.toLowerCase() === b.toLowerCase();
 }
 
+/**
+ * Each list of attribute definitions (they are constants) by lowercased name, made the first time
+ * it is searched: every attribute of every resource in an answer is looked up by name, a page of
+ * 100 users some thousand times.
+ */
+const attributesByName = new WeakMap<readonly AttributeDef[], Map<string, AttributeDef>>();
+
 /** Finds an attribute definition by name, case-insensitively. RFC 7643 §2.1. */
 export function findAttribute(
 	attributes: readonly AttributeDef[] | undefined,
 	name: string,
 ): AttributeDef | undefined {
-	return attributes?.find((attribute) => equalsIgnoreCase(attribute.name, name));
+	if (attributes === undefined) {
+		return undefined;
+	}
+	let byName = attributesByName.get(attributes);
+	if (byName === undefined) {
+		byName = new Map();
+		for (const attribute of attributes) {
+			const key = attribute.name.toLowerCase();
+			if (!byName.has(key)) {
+				byName.set(key, attribute);
+			}
+		}
+		attributesByName.set(attributes, byName);
+	}
+	return byName.get(name.toLowerCase());
 }
 
 /** Finds the core schema or an extension of a resource type by URN, case-insensitively. RFC 7643 §3. */
