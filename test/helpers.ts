@@ -1,4 +1,4 @@
-import { exports } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 
 export const ORIGIN = "https://scim.example.test";
 export const SERVICE_TOKEN = "test-service-token-0123456789";
@@ -70,6 +70,28 @@ export async function newScimTeam(name = "Acme"): Promise<TestTeam> {
 }
 
 /** A create-user body in Okta's shape (docs/idp-notes.md "Okta"). */
+/**
+ * A second SCIM key of the team that this isolate has used, and so remembers, revoked behind its
+ * back afterwards: only the team object's key guard can refuse it now.
+ */
+export async function rememberedThenRevokedKey(
+	team: TestTeam,
+): Promise<{ id: string; token: string }> {
+	const key = await apiJson<{ id: string; token: string }>(
+		"POST",
+		`/teams/${team.teamId}/scim-keys`,
+		{ name: `Second ${crypto.randomUUID().slice(0, 6)}` },
+		201,
+	);
+	if ((await scim(key.token, "GET", "/Users")).status !== 200) {
+		throw new Error("the second key did not work before it was revoked");
+	}
+	await env.DB.prepare("update scim_keys set revoked_at = ? where id = ?")
+		.bind(new Date().toISOString(), key.id)
+		.run();
+	return key;
+}
+
 export function oktaUser(email: string, given = "Ada", family = "Lovelace") {
 	return {
 		schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"],

@@ -2,7 +2,14 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { TeamDO } from "../../src/team/team-do";
-import { apiJson, newScimTeam, oktaUser, scim, type TestTeam, uniqueEmail } from "../helpers";
+import {
+	newScimTeam,
+	oktaUser,
+	rememberedThenRevokedKey,
+	scim,
+	type TestTeam,
+	uniqueEmail,
+} from "../helpers";
 
 type Json = Record<string, unknown>;
 const PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
@@ -317,17 +324,7 @@ describe("group commit in the team object", () => {
 
 	it("answers a refused key 401 inside a group without failing the other key's writes", async () => {
 		const team = await rememberedTeam();
-		const second = await apiJson<{ id: string; token: string }>(
-			"POST",
-			`/teams/${team.teamId}/scim-keys`,
-			{ name: "Second" },
-			201,
-		);
-		expect((await scim(second.token, "GET", "/Users")).status).toBe(200);
-		// Revoked once the isolate remembers it: only the team object's key guard can refuse it.
-		await env.DB.prepare("update scim_keys set revoked_at = ? where id = ?")
-			.bind(new Date().toISOString(), second.id)
-			.run();
+		const second = await rememberedThenRevokedKey(team);
 		const emails = Array.from({ length: 4 }, (_, i) => uniqueEmail(`twokeys${i}`));
 		const revoked = uniqueEmail("revoked");
 		const run = await asOneGroup(

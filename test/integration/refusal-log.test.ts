@@ -1,7 +1,14 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { countTeamObjectTrips } from "../d1-round-trips";
-import { apiJson, newScimTeam, oktaUser, scim, type TestTeam, uniqueEmail } from "../helpers";
+import {
+	newScimTeam,
+	oktaUser,
+	rememberedThenRevokedKey,
+	scim,
+	type TestTeam,
+	uniqueEmail,
+} from "../helpers";
 import { teamObject } from "../invite-helpers";
 
 /**
@@ -43,17 +50,7 @@ describe("the log of refused writes", () => {
 		const team = await newScimTeam("Revoked in a burst");
 		const userName = uniqueEmail("revoked");
 		await created(team, userName);
-		const second = await apiJson<{ id: string; token: string }>(
-			"POST",
-			`/teams/${team.teamId}/scim-keys`,
-			{ name: "Second" },
-			201,
-		);
-		// This isolate learns the second key, then the key is revoked behind its back.
-		expect((await scim(second.token, "GET", "/Users")).status).toBe(200);
-		await env.DB.prepare("update scim_keys set revoked_at = ? where id = ?")
-			.bind(new Date().toISOString(), second.id)
-			.run();
+		const second = await rememberedThenRevokedKey(team);
 
 		const answers = await Promise.all([
 			...Array.from({ length: 6 }, () => scim(team.token, "POST", "/Users", oktaUser(userName))),
