@@ -29,6 +29,12 @@ export const MAX_GROUP_WRITES = 16;
 /** Statements in one combined batch at most; a group with more is sent in several batches. */
 export const MAX_GROUP_STATEMENTS = 500;
 
+/** The statements that check a writer's key at the front of a batch, and what tells keys apart. */
+export interface KeyGuard {
+	key: string;
+	statements: () => Statement[];
+}
+
 /** One single SCIM write, as the group runner runs it. */
 export interface GroupedWrite {
 	/** What the write decides about: writes sharing one are never decided in the same group. */
@@ -37,7 +43,7 @@ export interface GroupedWrite {
 	 * The statements that check the caller's key, sent once ahead of the first write of a batch
 	 * made with it (`key` tells keys apart); null when the Worker already checked it.
 	 */
-	guard: { key: string; statements: () => Statement[] } | null;
+	guard: KeyGuard | null;
 	/** Runs the write from the start, sending its statements through `commit`. */
 	run(commit: Commit): Promise<void>;
 }

@@ -1,19 +1,14 @@
 import { runBatch, type Statement } from "../db/batch";
 import type { Db } from "../db/client";
 import { isKeyRefused } from "../keys/auth";
+import type { KeyGuard } from "./group-commit";
 
 /** Log rows in one combined batch at most; more wait for the next. */
 const MAX_ROWS_PER_BATCH = 50;
 
-/** The statements that check a writer's key, with what tells two keys apart. */
-export interface LogGuard {
-	key: string;
-	statements: () => Statement[];
-}
-
 interface Entry {
 	row: Statement;
-	guard: LogGuard | null;
+	guard: KeyGuard | null;
 	settle: (written: Promise<boolean>) => void;
 }
 
@@ -33,7 +28,7 @@ export class RefusalLog {
 	constructor(private readonly db: () => Db) {}
 
 	/** Writes the row; false when its key guard refused the key, and then nothing was written. */
-	write(row: Statement, guard: LogGuard | null): Promise<boolean> {
+	write(row: Statement, guard: KeyGuard | null): Promise<boolean> {
 		return new Promise<boolean>((resolve, reject) => {
 			this.pending.push({ row, guard, settle: (written) => written.then(resolve, reject) });
 			if (!this.sending) {
@@ -55,13 +50,20 @@ export class RefusalLog {
 	}
 
 	private async send(entries: Entry[]): Promise<void> {
-		const [only] = entries;
-		if (entries.length === 1 && only) {
-			const alone = this.sendAlone(only);
-			only.settle(alone);
-			await alone.catch(() => undefined);
+		if (entries.length > 1 && (await this.sendCombined(entries))) {
 			return;
 		}
+		// Alone, or again one by one after a combined batch failed (a refused key, say): that
+		// failure rolled back every row.
+		for (const entry of entries) {
+			const alone = this.sendAlone(entry);
+			entry.settle(alone);
+			await alone.catch(() => undefined);
+		}
+	}
+
+	/** Sends the rows in one batch, one guard per key; false when the batch failed. */
+	private async sendCombined(entries: Entry[]): Promise<boolean> {
 		const guards = new Map<string, Statement[]>();
 		for (const { guard } of entries) {
 			if (guard !== null && !guards.has(guard.key)) {
@@ -71,17 +73,12 @@ export class RefusalLog {
 		try {
 			await runBatch(this.db(), [...[...guards.values()].flat(), ...entries.map((e) => e.row)]);
 		} catch {
-			// One row's failure (a refused key, say) rolled back every row: each goes again alone.
-			for (const entry of entries) {
-				const alone = this.sendAlone(entry);
-				entry.settle(alone);
-				await alone.catch(() => undefined);
-			}
-			return;
+			return false;
 		}
 		for (const entry of entries) {
 			entry.settle(Promise.resolve(true));
 		}
+		return true;
 	}
 
 	private async sendAlone({ row, guard }: Entry): Promise<boolean> {

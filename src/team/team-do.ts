@@ -31,10 +31,10 @@ import type { NormalizedUser } from "../scim/normalize";
 import type { PatchOperation } from "../scim/patch";
 import { err, ok, type Result } from "../scim/result";
 import { runBulkRequest } from "./bulk";
-import { GroupCommit, KeyRefused } from "./group-commit";
+import { GroupCommit, type KeyGuard, KeyRefused } from "./group-commit";
 import * as keys from "./keys";
 import * as members from "./members";
-import { type LogGuard, RefusalLog } from "./refusal-log";
+import { RefusalLog } from "./refusal-log";
 import type { SettingsContext } from "./settings-context";
 import * as teamSettings from "./team-settings";
 import { USER_ROWS_FIT, UserRows } from "./user-rows";
@@ -797,7 +797,7 @@ export class TeamDO extends DurableObject<Env> {
 		targetId: string | null,
 		error: ScimErrorData,
 		targetType: string,
-		guard: LogGuard | null = null,
+		guard: KeyGuard | null = null,
 	): Promise<boolean> {
 		const row = insertEvent(this.db, {
 			teamId: ctx.teamId,
