@@ -268,14 +268,7 @@ async function profileCpu() {
 	log(`temp dir ${temp}; ${options.users} users, concurrency ${options.concurrency}, CPU profile`);
 	await wrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", appState]);
 	log("starting scim-edge on wrangler dev, unminified");
-	const app = await startDev({
-		name: "scim-edge",
-		config: appConfig({ unminified: true }),
-		port,
-		inspectorPort: port + 1000,
-		persistTo: appState,
-		vars: appVars,
-	});
+	const app = await startApp({ unminified: true });
 	const target: Target = { name: "scim-edge", origin: app.origin, token: await seedTeam(app) };
 	await warmUp(target, 200, options.concurrency);
 	const inspector = await Inspector.connect(port + 1000);
@@ -441,10 +434,10 @@ function appConfig({ unminified = false } = {}): string {
 	return file;
 }
 
-function startApp(): Promise<DevServer> {
+function startApp(config: { unminified?: boolean } = {}): Promise<DevServer> {
 	return startDev({
 		name: "scim-edge",
-		config: appConfig(),
+		config: appConfig(config),
 		port,
 		inspectorPort: port + 1000,
 		persistTo: appState,
