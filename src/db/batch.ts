@@ -47,13 +47,15 @@ export function insertSelected<T extends SQLiteTable>(
 }
 
 /**
- * The unique index or column a failed write collided with, or null when the error is not a
+ * The unique index or columns a failed write collided with, or null when the error is not a
  * uniqueness violation. D1 reports "UNIQUE constraint failed: index 'name'" for expression
- * indexes and "UNIQUE constraint failed: table.column" for plain ones.
+ * indexes and "UNIQUE constraint failed: table.a, table.b" (every column) for plain ones.
  */
 export function uniqueViolation(error: unknown): string | null {
 	for (let e: unknown = error; e instanceof Error; e = e.cause) {
-		const match = /UNIQUE constraint failed: (?:index '([^']+)'|([\w.]+))/.exec(e.message);
+		const match = /UNIQUE constraint failed: (?:index '([^']+)'|([\w.]+(?:, [\w.]+)*))/.exec(
+			e.message,
+		);
 		if (match) {
 			return match[1] ?? match[2] ?? "unknown";
 		}

@@ -701,11 +701,12 @@ async function runUserBatch(
 	}
 }
 
+/** The 409 for the unique index or columns (`uniqueViolation`) a user's write collided with. */
 function uniquenessError(index: string): ScimErrorData {
 	if (index.includes("user_name")) {
 		return scimErrors.uniqueness(USER_NAME_TAKEN).toData();
 	}
-	if (index.includes("team_account")) {
+	if (index.includes("account_id") || index.includes("team_account")) {
 		return emailTaken();
 	}
 	return scimErrors.uniqueness("A unique value is already in use.").toData();

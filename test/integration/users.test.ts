@@ -128,16 +128,22 @@ describe("POST /Users (product rules)", () => {
 		expect(await res.json()).toMatchObject({ status: "409", scimType: "uniqueness" });
 	});
 
-	it("answers 409 uniqueness for a second userName with an email already provisioned", async () => {
+	// Regression: the 409 said only "A unique value is already in use." SQLite names a composite
+	// index's columns in its error, and only the first (team_id) was read. Okta retries a failing
+	// create forever, so the detail must say what to fix.
+	it("answers 409 uniqueness naming the email for a second userName with an email already provisioned", async () => {
 		const team = await newScimTeam();
 		const email = uniqueEmail("dup");
 		await createUser(team.token, oktaUser(email));
 		const res = await scim(team.token, "POST", "/Users", {
-			...oktaUser(email),
+			...oktaUser(email.toUpperCase()),
 			userName: "another-name",
 		});
 		expect(res.status).toBe(409);
-		expect(await res.json()).toMatchObject({ scimType: "uniqueness" });
+		expect(await res.json()).toMatchObject({
+			scimType: "uniqueness",
+			detail: "Another user of this team is already provisioned with that email.",
+		});
 	});
 
 	// Okta's required conformance test: a create that repeats an earlier one word for word is a
