@@ -701,12 +701,15 @@ async function runUserBatch(
 	}
 }
 
-/** The 409 for the unique index or columns (`uniqueViolation`) a user's write collided with. */
+/**
+ * The 409 for the unique index or columns (`uniqueViolation`) a user's write collided with. Both
+ * indexes of scim_users are on plain columns, so D1 names their columns, never the indexes.
+ */
 function uniquenessError(index: string): ScimErrorData {
 	if (index.includes("user_name")) {
 		return scimErrors.uniqueness(USER_NAME_TAKEN).toData();
 	}
-	if (index.includes("account_id") || index.includes("team_account")) {
+	if (index.includes("account_id")) {
 		return emailTaken();
 	}
 	return scimErrors.uniqueness("A unique value is already in use.").toData();
