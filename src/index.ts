@@ -6,7 +6,7 @@ import { serviceApi } from "./api/service-api";
 import type { AppEnv } from "./env";
 import { formBodyLimit } from "./http/body";
 import { handleScimError } from "./http/errors";
-import { throttleUnauthorized } from "./http/middleware/auth-throttle";
+import { scimThrottleKey, throttleUnauthorized } from "./http/middleware/auth-throttle";
 import { dbMiddleware } from "./http/middleware/db";
 import { securityHeaders } from "./http/middleware/security-headers";
 import { routingPath, scimPathGate } from "./http/paths";
@@ -27,9 +27,9 @@ app.use("*", scimPathGate);
 // (src/http/body.ts); the HTML forms are small, so their cap applies before any handler reads.
 app.use("/admin/*", formBodyLimit);
 app.use("/invites/*", formBodyLimit);
-// Failed authentication, per client address, before the credential is looked up.
-// "/admin/login/*" also matches "/admin/login" (the form post).
-app.use("/scim/v2/*", throttleUnauthorized(handleScimError));
+// Failed authentication, per client address (for SCIM, per address and key id), before the
+// credential is looked up. "/admin/login/*" also matches "/admin/login" (the form post).
+app.use("/scim/v2/*", throttleUnauthorized(handleScimError, scimThrottleKey));
 app.use("/api/v1/*", throttleUnauthorized(handleApiError));
 app.use("/admin/login/*", throttleUnauthorized(handleAdminError));
 app.route("/scim/v2", scimApp);

@@ -75,7 +75,9 @@ describe("rate limiting per SCIM key", () => {
 });
 
 // Issue 9: failed authentication is throttled per client address, before the credential costs a
-// D1 read. Here the binding refuses an address's 13th failure in a minute (test/vitest.config.ts).
+// D1 read; SCIM keys per address and key id, since IdPs call every tenant from shared egress
+// addresses. Here the binding refuses a throttle key's 13th failure in a minute
+// (test/vitest.config.ts).
 describe("throttling failed authentication per client address", () => {
 	const BINDING_LIMIT = 12;
 
@@ -101,6 +103,34 @@ describe("throttling failed authentication per client address", () => {
 		// Another address, and the same key's good requests from it, are not affected.
 		const other = { "CF-Connecting-IP": address() };
 		expect((await scim(team.token, "GET", "/Users", undefined, other)).status).toBe(200);
+	});
+
+	it("does not throttle another team's key from an address where one team's key keeps failing", async () => {
+		const failing = await newScimTeam();
+		const other = await newScimTeam();
+		const from = { "CF-Connecting-IP": address() };
+		const wrongSecret = `${failing.token.slice(0, -2)}xx`;
+		for (let i = 0; i < BINDING_LIMIT; i++) {
+			expect((await scim(wrongSecret, "GET", "/Users", undefined, from)).status).toBe(401);
+		}
+		expect((await scim(wrongSecret, "GET", "/Users", undefined, from)).status).toBe(429);
+		// The shared egress address still serves the other team's key.
+		expect((await scim(other.token, "GET", "/Users", undefined, from)).status).toBe(200);
+		expect((await scim(other.token, "POST", "/Users", oktaUser(uniqueEmail()), from)).status).toBe(
+			201,
+		);
+	});
+
+	it("counts credentials that name no key per address, apart from well-formed keys", async () => {
+		const team = await newScimTeam();
+		const from = { "CF-Connecting-IP": address() };
+		for (let i = 0; i < BINDING_LIMIT; i++) {
+			expect((await scim("not-a-scim-key", "GET", "/Users", undefined, from)).status).toBe(401);
+		}
+		const refused = await scim("another-bad-token", "GET", "/Users", undefined, from);
+		expect(refused.status).toBe(429);
+		expect(refused.headers.get("Retry-After")).toMatch(/^[1-9]\d*$/);
+		expect((await scim(team.token, "GET", "/Users", undefined, from)).status).toBe(200);
 	});
 
 	it("answers 429 in the service API's JSON format to an address that keeps sending bad tokens", async () => {

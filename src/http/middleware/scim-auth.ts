@@ -124,13 +124,23 @@ export function acceptKey(
 
 /** The key id and secret hash of an `Authorization: Bearer <key>` header, or the 401. */
 async function presentedCredential(header: string | undefined): Promise<KeyCredential> {
-	const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? "");
-	if (!match?.[1]) {
+	const token = bearerToken(header);
+	if (token === null) {
 		throw scimErrors.unauthorized("Missing SCIM API key: send 'Authorization: Bearer <key>'.");
 	}
-	const parsed = parseKeyToken(match[1]);
+	const parsed = parseKeyToken(token);
 	if (!parsed) {
 		throw scimErrors.unauthorized("Invalid SCIM API key.");
 	}
 	return { keyId: parsed.keyId, secretHash: await hashSecret(parsed.secret) };
+}
+
+/** The key id an `Authorization` header names, when it carries a token shaped like our keys. */
+export function presentedKeyId(header: string | undefined): string | null {
+	const token = bearerToken(header);
+	return token === null ? null : (parseKeyToken(token)?.keyId ?? null);
+}
+
+function bearerToken(header: string | undefined): string | null {
+	return /^Bearer\s+(\S+)\s*$/i.exec(header ?? "")?.[1] ?? null;
 }
