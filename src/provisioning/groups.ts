@@ -38,7 +38,7 @@ export async function createGroup(
 	resource: Record<string, unknown>,
 ): Promise<Result<ScimGroupRow>> {
 	const { attributes, memberIds } = splitMembers(resource);
-	const tooBig = checkGroupResourceLimits(attributes);
+	const tooBig = checkGroupResourceLimits(attributes, new Set(memberIds).size);
 	if (tooBig !== undefined) {
 		return err(tooBig.toData());
 	}
@@ -88,7 +88,8 @@ export async function replaceGroup(
 	const wanted = new Set(memberIds);
 	const added = [...wanted].filter((id) => !currentIds.includes(id));
 	const removed = currentIds.filter((id) => !wanted.has(id));
-	return writeGroup(db, ctx, current, attributes, added, removed, "group.replace");
+	const write = { attributes, added, removed, memberCount: wanted.size };
+	return writeGroup(db, ctx, current, write, "group.replace");
 }
 
 /** Applies a PATCH to a group (RFC 7644 §3.5.2) inside the team's writer, so it sees the latest members. */
@@ -115,15 +116,9 @@ export async function patchGroup(
 		return ok({ row: current, changed: false });
 	}
 	const { attributes } = splitMembers(patched.value.resource);
-	return writeGroup(
-		db,
-		ctx,
-		current,
-		attributes,
-		patched.value.membersAdded,
-		patched.value.membersRemoved,
-		"group.patch",
-	);
+	const { membersAdded: added, membersRemoved: removed } = patched.value;
+	const memberCount = members.length + added.length - removed.length;
+	return writeGroup(db, ctx, current, { attributes, added, removed, memberCount }, "group.patch");
 }
 
 /** Deletes a group; its members stay users of the team. */
@@ -146,16 +141,22 @@ export async function loadGroup(db: Db, teamId: string, id: string): Promise<Res
 	return group ? ok(group) : err(scimErrors.notFound(`Group ${id} not found.`).toData());
 }
 
+/** What a PUT or PATCH makes of a group: its attributes, the member changes, the count after. */
+interface GroupChange {
+	attributes: Record<string, unknown>;
+	added: string[];
+	removed: string[];
+	memberCount: number;
+}
+
 async function writeGroup(
 	db: Db,
 	ctx: UserWriteContext,
 	current: ScimGroupRow,
-	attributes: Record<string, unknown>,
-	added: string[],
-	removed: string[],
+	{ attributes, added, removed, memberCount }: GroupChange,
 	action: string,
 ): Promise<Result<GroupWrite>> {
-	const tooBig = checkGroupResourceLimits(attributes);
+	const tooBig = checkGroupResourceLimits(attributes, memberCount);
 	if (tooBig !== undefined) {
 		return err(tooBig.toData());
 	}

@@ -19,6 +19,11 @@ export const MAX_JSON_STRING_LENGTH = 64 * 1024;
 export const MAX_USER_EMAILS = 100;
 /** The most values of any multi-valued User attribute other than emails. */
 export const MAX_MULTI_VALUES = 100;
+/**
+ * The most members one Group may have. Equal to {@link MAX_JSON_ARRAY_LENGTH}, so that a Group
+ * any write made can always be PUT back as it is.
+ */
+export const MAX_GROUP_MEMBERS = MAX_JSON_ARRAY_LENGTH;
 /** The most members one PATCH operation may add, remove or replace (RFC 7644 §3.5.2). */
 export const MAX_MEMBERS_PER_OPERATION = 1000;
 /** The largest stored resource, as JSON, in bytes (each D1 row holds at most 2 MB). */
@@ -100,13 +105,22 @@ export function checkUserResourceLimits(resource: Record<string, unknown>): Scim
 }
 
 /**
- * Checks a Group's attributes (members are stored apart) as they are about to be stored: the
- * displayName length and {@link MAX_RESOURCE_BYTES} in all. RFC 7643 §4.2.
+ * Checks a Group as it is about to be stored, whichever write made it: the displayName length,
+ * {@link MAX_RESOURCE_BYTES} for its attributes (members are stored apart), and at most
+ * {@link MAX_GROUP_MEMBERS} members. RFC 7643 §4.2.
  * @returns the 400 invalidValue to answer, or undefined.
  */
-export function checkGroupResourceLimits(resource: Record<string, unknown>): ScimError | undefined {
+export function checkGroupResourceLimits(
+	attributes: Record<string, unknown>,
+	memberCount: number,
+): ScimError | undefined {
+	if (memberCount > MAX_GROUP_MEMBERS) {
+		return scimErrors.invalidValue(
+			`A Group may have at most ${MAX_GROUP_MEMBERS} members; this one would have ${memberCount}.`,
+		);
+	}
 	return (
-		checkNameLength(resource.displayName, "displayName") ?? checkResourceSize(resource, "Group")
+		checkNameLength(attributes.displayName, "displayName") ?? checkResourceSize(attributes, "Group")
 	);
 }
 

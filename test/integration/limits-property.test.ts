@@ -8,7 +8,7 @@ import {
 	parseFilter,
 } from "../../src/scim/filter/parse";
 import { validateFilter } from "../../src/scim/filter/validate";
-import { MAX_MEMBERS_PER_OPERATION } from "../../src/scim/limits";
+import { MAX_GROUP_MEMBERS, MAX_MEMBERS_PER_OPERATION } from "../../src/scim/limits";
 import { GROUP_RESOURCE_TYPE, USER_RESOURCE_TYPE } from "../../src/scim/schemas/resource-types";
 import type { AttributeDef, ResourceTypeDef } from "../../src/scim/schemas/types";
 import { SCHEMA_GROUP } from "../../src/scim/schemas/urns";
@@ -331,6 +331,65 @@ describe("Groups of 10,000 members", () => {
 		const got = (await (await scim(team.token, "GET", `/Groups/${id}`)).json()) as Json;
 		expect((got.members as unknown[]).length).toBe(SIZE);
 	}, 120_000);
+});
+
+describe("the Group member limit", () => {
+	it("refuses a PATCH or Bulk add that would grow a Group past it, so the Group can still be PUT back", async () => {
+		const team = await newScimTeam();
+		const users = await seedScimUsers(team.teamId, MAX_GROUP_MEMBERS + 2);
+		const full = users.slice(0, MAX_GROUP_MEMBERS);
+		const created = await scim(team.token, "POST", "/Groups", {
+			schemas: [SCHEMA_GROUP],
+			displayName: "Nearly full",
+			members: full.slice(0, MAX_GROUP_MEMBERS - 1).map((value) => ({ value })),
+		});
+		expect(created.status).toBe(201);
+		const id = String(((await created.json()) as Json).id);
+		const add = (values: string[]) => ({
+			op: "add",
+			path: "members",
+			value: values.map((value) => ({ value })),
+		});
+		// Up to the limit is fine; one more is refused and writes nothing.
+		const last = full[MAX_GROUP_MEMBERS - 1] as string;
+		const toLimit = await scim(team.token, "PATCH", `/Groups/${id}`, {
+			schemas: [PATCH_OP],
+			Operations: [add([last])],
+		});
+		expect(toLimit.status, await toLimit.text()).toBe(204);
+		const over = await scim(team.token, "PATCH", `/Groups/${id}`, {
+			schemas: [PATCH_OP],
+			Operations: [add(users.slice(MAX_GROUP_MEMBERS))],
+		});
+		expect(over.status).toBe(400);
+		expect(await over.json()).toMatchObject({
+			scimType: "invalidValue",
+			detail: expect.stringContaining(`at most ${MAX_GROUP_MEMBERS} members`),
+		});
+		const bulk = await scim(team.token, "POST", "/Bulk", {
+			schemas: ["urn:ietf:params:scim:api:messages:2.0:BulkRequest"],
+			Operations: [
+				{
+					method: "PATCH",
+					path: `/Groups/${id}`,
+					data: { schemas: [PATCH_OP], Operations: [add(users.slice(MAX_GROUP_MEMBERS))] },
+				},
+			],
+		});
+		expect(bulk.status).toBe(200);
+		expect(
+			((await bulk.json()) as { Operations: { status: string }[] }).Operations[0]?.status,
+		).toBe("400");
+		expect(await storedMembers(id)).toEqual([...full].sort());
+		// Whatever a write left, a PUT can send back: every member fits in one members array.
+		const got = (await (await scim(team.token, "GET", `/Groups/${id}`)).json()) as Json;
+		const put = await scim(team.token, "PUT", `/Groups/${id}`, {
+			schemas: [SCHEMA_GROUP],
+			displayName: got.displayName,
+			members: (got.members as { value: string }[]).map(({ value }) => ({ value })),
+		});
+		expect(put.status, await put.text()).toBe(200);
+	}, 300_000);
 });
 
 describe("Bulk at maxOperations", () => {
