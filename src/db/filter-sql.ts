@@ -7,6 +7,7 @@ import { parseDateTime } from "../scim/filter/validate";
 import { foldCase } from "../scim/fold";
 import {
 	findAttribute,
+	isNeverReturned,
 	type ResolvedAttribute,
 	resolveAttribute,
 	resolveAttributePath,
@@ -284,7 +285,11 @@ function orderBy(
 		scimErrors.invalidValue(
 			`sortBy "${sortBy}" is not a sortable attribute of ${target.resourceType.name}.`,
 		);
-	if (ref?.attribute === undefined) {
+	if (
+		ref?.attribute === undefined ||
+		isNeverReturned(ref.attribute) ||
+		(ref.subAttribute !== undefined && isNeverReturned(ref.subAttribute))
+	) {
 		throw invalid();
 	}
 	const resolved = ref as ResolvedAttribute;

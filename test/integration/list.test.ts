@@ -237,6 +237,22 @@ describe("GET /Users sortBy/sortOrder (RFC 7644 §3.4.2.3)", () => {
 			expect(body).toMatchObject({ scimType: "invalidValue" });
 		}
 	});
+
+	it("answers a sortBy on password, which is never returned, with 400 invalidValue", async () => {
+		for (const sortBy of [
+			"password",
+			"PASSWORD",
+			"urn:ietf:params:scim:schemas:core:2.0:User:password",
+		]) {
+			const body = await ok(await scim(team.token, "GET", `/Users?sortBy=${sortBy}`), 400);
+			expect(body).toMatchObject({ scimType: "invalidValue" });
+		}
+		const search = await scim(team.token, "POST", "/Users/.search", {
+			schemas: ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],
+			sortBy: "password",
+		});
+		expect(search.status).toBe(400);
+	});
 });
 
 describe("attributes and excludedAttributes (RFC 7644 §3.4.2.5, §3.9)", () => {

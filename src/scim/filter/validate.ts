@@ -3,6 +3,7 @@ import {
 	attributePathOf,
 	definitionOf,
 	findAttribute,
+	isNeverReturned,
 	resolveAttributePath,
 } from "../schemas/lookup";
 import type { AttributeDef, ResourceTypeDef } from "../schemas/types";
@@ -103,7 +104,7 @@ function checkComparison(
 }
 
 function checkFilterable(def: AttributeDef, label: string): void {
-	if (def.returned === "never" || def.mutability === "writeOnly") {
+	if (isNeverReturned(def)) {
 		invalid(`"${label}" cannot be used in a filter`);
 	}
 }

@@ -6,6 +6,14 @@ import type { AttributeDef, ResourceTypeDef, SchemaDef } from "./types";
  * paths, projection, normalisation, resource output and the SQL compiler all come here.
  */
 
+/**
+ * Whether an attribute is never shown (`password`): a filter or sortBy on it would let a client
+ * learn its value from which resources match, or in what order. RFC 7643 §7.
+ */
+export function isNeverReturned(def: AttributeDef): boolean {
+	return def.returned === "never" || def.mutability === "writeOnly";
+}
+
 /** A resolved reference to an attribute of a resource type, in canonical spelling. RFC 7644 §3.10. */
 export interface AttributeRef {
 	/** The schema that defines the attribute; the core schema for the common attributes. */
