@@ -46,11 +46,16 @@ function schemasListing(urn: string) {
 /** One PATCH operation as sent; `op` and `path` are interpreted by the PATCH engine. RFC 7644 §3.5.2. */
 export const patchOperationSchema = preprocess(
 	canonicalKeys(["op", "path", "value"]),
-	z.looseObject({
-		op: z.optional(z.string({ error: '"op" must be a string: "add", "remove" or "replace".' })),
-		path: z.optional(z.string({ error: '"path" must be a string.' })),
-		value: z.optional(z.unknown()),
-	}),
+	z.looseObject(
+		{
+			op: z.optional(z.string({ error: '"op" must be a string: "add", "remove" or "replace".' })),
+			path: z.optional(z.string({ error: '"path" must be a string.' })),
+			value: z.optional(z.unknown()),
+		},
+		{
+			error: 'must be an object with "op" ("add", "remove" or "replace") and a "path" or "value".',
+		},
+	),
 );
 
 /** A PATCH request body: PatchOp `schemas` and 1 to 1000 `Operations`. RFC 7644 §3.5.2. */

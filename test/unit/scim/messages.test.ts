@@ -97,7 +97,13 @@ describe("patchRequestSchema", () => {
 			"an operation that is not an object",
 			{ schemas: [MESSAGE_PATCH_OP], Operations: ["add"] },
 			"invalidSyntax",
-			"Operations[0]",
+			'Operations[0]: must be an object with "op"',
+		],
+		[
+			"an operation that is null",
+			{ schemas: [MESSAGE_PATCH_OP], Operations: [{ op: "add", value: {} }, null] },
+			"invalidSyntax",
+			'Operations[1]: must be an object with "op"',
 		],
 	])("rejects %s", (_case, body, scimType, detail) => {
 		const result = parseWith(patchRequestSchema, body);
