@@ -226,6 +226,8 @@ const refusedPaths: Record<string, string[]> = {
 	User: [
 		"meta",
 		"name",
+		// Never returned, so it never orders anything (src/scim/schemas/lookup.ts isNeverReturned).
+		"password",
 		"addresses",
 		"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager",
 	],
