@@ -1,6 +1,6 @@
 import { type ScimErrorData, scimErrors } from "./errors";
 import { parseDateTime } from "./filter/validate";
-import { isObject, type ScimObject } from "./json";
+import { getProperty, isObject, type ScimObject } from "./json";
 import { err, ok, type Result } from "./result";
 import { findAttribute } from "./schemas/lookup";
 import type { AttributeDef } from "./schemas/types";
@@ -43,8 +43,9 @@ export function coerceAttribute(
 
 /**
  * Coerces the values of a multi-valued attribute as PATCH carries them: an array, or one value
- * taken as a list of one; nulls and values with nothing left in them are dropped, and at most one
- * value may be primary. RFC 7644 §3.5.2.1, RFC 7643 §2.4.
+ * taken as a list of one; nulls and values with nothing left in them are dropped, so is a value
+ * that repeats an earlier one ({@link withoutRepeats}), and at most one value may be primary.
+ * RFC 7644 §3.5.2.1, RFC 7643 §2.4.
  * @example coerceValues(membersDef, { value: "u1", displayName: "x" }, "members") // [{ value: "u1" }]
  */
 export function coerceValues(
@@ -63,10 +64,48 @@ export function coerceValues(
 			out.push(coerced.value);
 		}
 	}
-	if (out.filter(hasPrimary).length > 1) {
+	const values = withoutRepeats(attribute, out);
+	if (values.filter(hasPrimary).length > 1) {
 		return fail(`"${path}" may have at most one value with primary true (RFC 7643 §2.4).`);
 	}
-	return ok(out);
+	return ok(values);
+}
+
+/** A multi-valued attribute's value's identity: `value`, folded unless caseExact. RFC 7643 §2.4. */
+export function valueKey(def: AttributeDef, element: unknown): string | undefined {
+	const valueDef = findAttribute(def.subAttributes, "value");
+	const value = getProperty(element, "value");
+	if (valueDef === undefined || typeof value !== "string") {
+		return undefined;
+	}
+	return valueDef.caseExact ? value : value.toLowerCase();
+}
+
+/**
+ * Drops each value that repeats an earlier one: the same `value` (folded unless caseExact) and
+ * the same `type` (folded). The same address as "work" and as "home" is two values. The value
+ * kept is primary when a dropped repeat was. RFC 7643 §2.4: a value is listed once.
+ */
+function withoutRepeats(attribute: AttributeDef, values: unknown[]): unknown[] {
+	const kept = new Map<string, unknown>();
+	const out: unknown[] = [];
+	for (const value of values) {
+		const key = valueKey(attribute, value);
+		if (key === undefined) {
+			out.push(value);
+			continue;
+		}
+		const type = getProperty(value, "type");
+		const identity = JSON.stringify([key, typeof type === "string" ? type.toLowerCase() : null]);
+		const earlier = kept.get(identity);
+		if (earlier === undefined) {
+			kept.set(identity, value);
+			out.push(value);
+		} else if (hasPrimary(value) && isObject(earlier)) {
+			earlier.primary = true;
+		}
+	}
+	return out;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { coerceValues } from "./coerce";
+import { coerceValues, valueKey } from "./coerce";
 import { scimErrors } from "./errors";
 import type { Filter } from "./filter/ast";
 import { matchesValueFilter } from "./filter/evaluate";
@@ -10,7 +10,6 @@ import {
 	type PatchTargets,
 	sameValue,
 	type Target,
-	valueKey,
 } from "./patch-target";
 import type { AttributeDef } from "./schemas/types";
 

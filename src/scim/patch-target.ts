@@ -1,3 +1,4 @@
+import { valueKey } from "./coerce";
 import { ScimError, type ScimErrorData, scimErrors } from "./errors";
 import type { Filter } from "./filter/ast";
 import { findKey, getProperty, isObject } from "./json";
@@ -186,16 +187,6 @@ export class PatchTargets {
 			}
 		}
 	}
-}
-
-/** A multi-valued attribute's value's identity: `value`, folded unless caseExact. RFC 7643 §2.4. */
-export function valueKey(def: AttributeDef, element: unknown): string | undefined {
-	const valueDef = findAttribute(def.subAttributes, "value");
-	const value = getProperty(element, "value");
-	if (valueDef === undefined || typeof value !== "string") {
-		return undefined;
-	}
-	return valueDef.caseExact ? value : value.toLowerCase();
 }
 
 /** Whether two values of a multi-valued complex attribute are the same value. RFC 7643 §2.4. */

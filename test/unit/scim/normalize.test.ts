@@ -289,6 +289,43 @@ describe("normalizeUserInput: values", () => {
 		expect(!result.ok && result.error.detail).toContain('"active" must be a boolean');
 	});
 
+	it("lists a repeated email once (same value in any case, same type), primary if a repeat was", () => {
+		const normalized = expectUser(
+			user({
+				emails: [
+					{ value: "a@b.c", type: "work" },
+					{ value: "A@B.C", type: "Work", primary: true },
+					{ value: "a@b.c", type: "home" },
+					{ value: "a@b.c", type: "work" },
+				],
+			}),
+		);
+		expect(normalized.resource.emails).toEqual([
+			{ value: "a@b.c", type: "work", primary: true },
+			{ value: "a@b.c", type: "home" },
+		]);
+		expect(normalized.emails).toHaveLength(2);
+		expect(normalized.email).toBe("a@b.c");
+	});
+
+	it("keeps a PATCH's repeated values once, as a POST does", () => {
+		const patched = applyPatch(
+			{ schemas: [SCHEMA_USER], userName: "u", emails: [{ value: "x@b.c", primary: true }] },
+			[
+				{
+					op: "replace",
+					path: "emails",
+					value: [
+						{ value: "a@b.c", type: "work" },
+						{ value: "a@b.c", type: "work" },
+					],
+				},
+			],
+			USER_RESOURCE_TYPE,
+		);
+		expect(patched.ok && patched.value.resource.emails).toEqual([{ value: "a@b.c", type: "work" }]);
+	});
+
 	it.each<[unknown, boolean]>([
 		["true", true],
 		["False", false],
