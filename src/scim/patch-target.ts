@@ -3,7 +3,7 @@ import { ScimError, type ScimErrorData, scimErrors } from "./errors";
 import type { Filter } from "./filter/ast";
 import { findKey, getProperty, isObject } from "./json";
 import type { Result } from "./result";
-import { findAttribute, type ResolvedAttribute } from "./schemas/lookup";
+import type { ResolvedAttribute } from "./schemas/lookup";
 import type { AttributeDef, ResourceTypeDef } from "./schemas/types";
 
 /**
