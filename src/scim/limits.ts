@@ -1,5 +1,4 @@
 import { type ScimError, scimErrors } from "./errors";
-import { MAX_NAME_LENGTH } from "./normalize";
 import type { PatchOperation } from "./patch";
 
 /**
@@ -9,6 +8,11 @@ import type { PatchOperation } from "./patch";
  * Worker has 128 MB of memory.
  */
 
+/**
+ * The longest `userName` or group `displayName` accepted, in characters (Unicode code points, so
+ * an emoji counts once); RFC 7643 §4.1.1 and §4.2 set no limit.
+ */
+export const MAX_NAME_LENGTH = 256;
 /** The deepest nesting of arrays and objects in a JSON body. A SCIM User nests three levels. */
 export const MAX_JSON_DEPTH = 32;
 /** The most elements of any one array in a JSON body. */
@@ -124,9 +128,19 @@ export function checkGroupResourceLimits(
 	);
 }
 
-/** The same length rule POST and PUT apply (normalize.ts), for values a PATCH sets. */
-function checkNameLength(value: unknown, name: string): ScimError | undefined {
-	return typeof value === "string" && value.length > MAX_NAME_LENGTH
+/**
+ * The length rule of a unique name (userName, displayName), for POST and PUT (normalize.ts) and
+ * for values a PATCH sets. Counts code points; the UTF-16 units only bound the loop.
+ */
+export function checkNameLength(value: unknown, name: string): ScimError | undefined {
+	if (typeof value !== "string" || value.length <= MAX_NAME_LENGTH) {
+		return undefined;
+	}
+	let characters = 0;
+	for (const _ of value) {
+		characters += 1;
+	}
+	return characters > MAX_NAME_LENGTH
 		? scimErrors.invalidValue(`${name} must be at most ${MAX_NAME_LENGTH} characters long.`)
 		: undefined;
 }

@@ -1,13 +1,11 @@
 import { coerceAttribute } from "./coerce";
 import { type ScimErrorData, scimErrors } from "./errors";
 import { getProperty, isObject, type ScimObject } from "./json";
+import { checkNameLength } from "./limits";
 import { err, ok, type Result } from "./result";
 import { findAttribute, findExtension, resolveAttribute } from "./schemas/lookup";
 import { GROUP_RESOURCE_TYPE, USER_RESOURCE_TYPE } from "./schemas/resource-types";
 import type { AttributeDef, ResourceTypeDef } from "./schemas/types";
-
-/** The longest `userName` or group `displayName` accepted; RFC 7643 §4.1.1 and §4.2 set no limit. */
-export const MAX_NAME_LENGTH = 256;
 
 /** A User body after normalisation, plus the fields the storage layer indexes. RFC 7643 §4.1. */
 export interface NormalizedUser {
@@ -206,12 +204,8 @@ function requiredName(resource: ScimObject, key: string): Result<string, ScimErr
 	if (typeof value !== "string" || value.trim().length === 0) {
 		return fail(scimErrors.invalidValue(`${key} is required: a non-empty string.`));
 	}
-	if (value.length > MAX_NAME_LENGTH) {
-		return fail(
-			scimErrors.invalidValue(`${key} must be at most ${MAX_NAME_LENGTH} characters long.`),
-		);
-	}
-	return ok(value);
+	const tooLong = checkNameLength(value, key);
+	return tooLong === undefined ? ok(value) : fail(tooLong);
 }
 
 /**

@@ -430,6 +430,7 @@ describe("normalizeUserInput: userName", () => {
 		["null", null, "userName is required"],
 		["a number", 42, '"userName" must be a string'],
 		["257 characters", "a".repeat(257), "at most 256 characters"],
+		["257 emoji", "😀".repeat(257), "at most 256 characters"],
 	])("rejects a userName that is %s", (_case, userName, detail) => {
 		const result = normalizeUserInput(
 			{ schemas: [SCHEMA_USER], ...(userName === undefined ? {} : { userName }) },
@@ -441,6 +442,12 @@ describe("normalizeUserInput: userName", () => {
 
 	it("accepts a userName of 256 characters", () => {
 		expect(expectUser(user({ userName: "a".repeat(256) })).userName).toHaveLength(256);
+	});
+
+	it("counts characters, not UTF-16 units: 256 emoji are 256 characters", () => {
+		expect(expectUser(user({ userName: "😀".repeat(256) })).userName).toBe("😀".repeat(256));
+		const group = normalizeGroupInput({ schemas: [SCHEMA_GROUP], displayName: "😀".repeat(256) });
+		expect(group.ok).toBe(true);
 	});
 });
 
