@@ -3,12 +3,9 @@ import { foldCase } from "../scim/fold";
 import type { Db } from "./client";
 import type { FilterSql } from "./filter-sql";
 import { type ListPage, listQueries } from "./list";
-import { inList } from "./lists";
 import {
 	type ScimUserRow,
 	type ScimUserState,
-	scimGroupMembers,
-	scimGroups,
 	type scimUserEmails,
 	scimUsers,
 	teams,
@@ -67,17 +64,24 @@ export function scimUserAndTeamThatFitsQuery(
 	return theUser.unionAll(theOthers);
 }
 
+/** A group a user belongs to, as the readOnly `groups` attribute of a User lists it. */
+export interface UserGroup {
+	value: string;
+	display: string;
+}
+
 /** The groups of each user, by user id; a user in no group has no entry. */
-export type UserGroups = Map<string, { value: string; display: string }[]>;
+export type UserGroups = Map<string, UserGroup[]>;
 
 /**
  * A user row's groups as a JSON array, by display name: a correlated subquery in the select
  * list, which SQLite evaluates only for the rows a query returns (after OFFSET), so a page and
  * its groups come from one statement over one index scan. Spelled out with aliases: drizzle
  * leaves columns unqualified in single-table queries, which would make team_id ambiguous inside
- * the subquery.
+ * the subquery. A write's `RETURNING` may carry it too: SQLite allows subqueries there, so a
+ * user write reads the user's groups in its own statement (src/provisioning/users.ts).
  */
-const groupsColumn = sql<string>`(select json_group_array(json_object('value', gid, 'display', gname)) from (select g.id as gid, g.display_name as gname from scim_group_members m inner join scim_groups g on g.id = m.group_id where m.scim_user_id = "scim_users"."id" and m.team_id = "scim_users"."team_id" order by g.display_name))`;
+export const groupsColumn = sql<string>`(select json_group_array(json_object('value', gid, 'display', gname)) from (select g.id as gid, g.display_name as gname from scim_group_members m inner join scim_groups g on g.id = m.group_id where m.scim_user_id = "scim_users"."id" and m.team_id = "scim_users"."team_id" order by g.display_name))`;
 
 /**
  * What a SCIM answer shows of a stored user: the resource as the IdP sent it, and its meta. A
@@ -107,7 +111,7 @@ function splitGroups(rows: UserWithGroupsRow[]): {
 } {
 	const groups: UserGroups = new Map();
 	const users = rows.map(({ groups: json, ...user }) => {
-		const list = JSON.parse(json) as { value: string; display: string }[];
+		const list = groupsFromColumn(json);
 		if (list.length > 0) {
 			groups.set(user.id, list);
 		}
@@ -116,10 +120,23 @@ function splitGroups(rows: UserWithGroupsRow[]): {
 	return { users, groups };
 }
 
+/** The groups {@link groupsColumn} read. */
+export function groupsFromColumn(json: string): UserGroup[] {
+	return JSON.parse(json) as UserGroup[];
+}
+
 /** The team's SCIM user with this id and the groups it belongs to, built but not run. */
 export function userWithGroupsQuery(db: Db, teamId: string, id: string) {
 	return db
 		.select(userWithGroupsColumns)
+		.from(scimUsers)
+		.where(and(eq(scimUsers.teamId, teamId), eq(scimUsers.id, id)));
+}
+
+/** The groups of the team's user with this id, as {@link groupsColumn}, built but not run. */
+export function userGroupsQuery(db: Db, teamId: string, id: string) {
+	return db
+		.select({ groups: groupsColumn })
 		.from(scimUsers)
 		.where(and(eq(scimUsers.teamId, teamId), eq(scimUsers.id, id)));
 }
@@ -170,34 +187,6 @@ export function userListFromRows(
 	// listQueries selects userWithGroupsColumns; its shared signature cannot carry their type.
 	const { users, groups } = splitGroups(page.count === 0 ? [] : (rows as UserWithGroupsRow[]));
 	return { rows: users, total: totalRow[0]?.n ?? 0, groups };
-}
-
-/** The groups each of these users belongs to (for the readOnly `groups` attribute). */
-export async function listGroupsOfUsers(
-	db: Db,
-	teamId: string,
-	userIds: string[],
-): Promise<UserGroups> {
-	const byUser: UserGroups = new Map();
-	if (userIds.length === 0) {
-		return byUser;
-	}
-	const rows = await db
-		.select({
-			userId: scimGroupMembers.scimUserId,
-			groupId: scimGroups.id,
-			displayName: scimGroups.displayName,
-		})
-		.from(scimGroupMembers)
-		.innerJoin(scimGroups, eq(scimGroups.id, scimGroupMembers.groupId))
-		.where(and(eq(scimGroupMembers.teamId, teamId), inList(scimGroupMembers.scimUserId, userIds)))
-		.orderBy(scimGroups.displayName);
-	for (const row of rows) {
-		const list = byUser.get(row.userId) ?? [];
-		list.push({ value: row.groupId, display: row.displayName });
-		byUser.set(row.userId, list);
-	}
-	return byUser;
 }
 
 /** The email rows to store for a user's `emails`, so filters on emails use an index. */

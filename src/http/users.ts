@@ -2,15 +2,17 @@ import type { Context } from "hono";
 import { Hono } from "hono/tiny";
 import { userFilterSql, userOrderBy } from "../db/filter-sql";
 import {
-	listGroupsOfUsers,
+	groupsFromColumn,
 	type ScimUserView,
-	type UserGroups,
+	type UserGroup,
+	userGroupsQuery,
 	userListFromRows,
 	userListQueries,
 	userWithGroupsFromRows,
 	userWithGroupsQuery,
 } from "../db/scim-users";
 import type { AppEnv } from "../env";
+import type { UserWrite } from "../provisioning/users";
 import { scimErrors } from "../scim/errors";
 import { etagMatches, versionTag } from "../scim/etag";
 import { listResponse } from "../scim/list";
@@ -54,38 +56,54 @@ usersApp.get("/:id", async (c) => {
 	if (ifNoneMatch && etagMatches(ifNoneMatch, user.version)) {
 		return c.body(null, 304, { ETag: versionTag(user.version) });
 	}
-	return sendUser(c, user, 200, projectionFromQuery(c, USER_RESOURCE_TYPE), {}, groups);
+	return sendUser(
+		c,
+		user,
+		200,
+		projectionFromQuery(c, USER_RESOURCE_TYPE),
+		{},
+		groups.get(user.id) ?? [],
+	);
 });
 
 usersApp.post("/", async (c) => {
 	const projection = projectionFromQuery(c, USER_RESOURCE_TYPE);
 	const input = unwrap(normalizeUserInput(await readJsonBody(c), USER_RESOURCE_TYPE));
 	const team = teamOf(c);
-	const user = writeAnswer(c, await team.createUser(writeInput(c), input));
-	// A user created just now is in no group yet.
-	return sendUser(c, user, 201, projection, { Location: userLocation(c, user.id) }, new Map());
+	const { row, groups } = writeAnswer(c, await team.createUser(writeInput(c), input));
+	return sendUser(c, row, 201, projection, { Location: userLocation(c, row.id) }, groups ?? []);
 });
 
 usersApp.put("/:id", async (c) => {
 	const projection = projectionFromQuery(c, USER_RESOURCE_TYPE);
 	const input = unwrap(normalizeUserInput(await readJsonBody(c), USER_RESOURCE_TYPE));
 	const team = teamOf(c);
-	const [result, groups] = await Promise.all([
-		team.replaceUser(writeInput(c), c.req.param("id"), input, c.req.header("If-Match") ?? null),
-		groupsOf(c, c.req.param("id")),
-	]);
-	return sendUser(c, writeAnswer(c, result), 200, projection, {}, groups);
+	const written = writeAnswer(
+		c,
+		await team.replaceUser(
+			writeInput(c),
+			c.req.param("id"),
+			input,
+			c.req.header("If-Match") ?? null,
+		),
+	);
+	return sendUser(c, written.row, 200, projection, {}, await groupsOf(c, written));
 });
 
 usersApp.patch("/:id", async (c) => {
 	const projection = projectionFromQuery(c, USER_RESOURCE_TYPE);
 	const operations = patchOperations(await readJsonBody(c));
 	const team = teamOf(c);
-	const [result, groups] = await Promise.all([
-		team.patchUser(writeInput(c), c.req.param("id"), operations, c.req.header("If-Match") ?? null),
-		groupsOf(c, c.req.param("id")),
-	]);
-	return sendUser(c, writeAnswer(c, result), 200, projection, {}, groups);
+	const written = writeAnswer(
+		c,
+		await team.patchUser(
+			writeInput(c),
+			c.req.param("id"),
+			operations,
+			c.req.header("If-Match") ?? null,
+		),
+	);
+	return sendUser(c, written.row, 200, projection, {}, await groupsOf(c, written));
 });
 
 usersApp.delete("/:id", async (c) => {
@@ -135,11 +153,18 @@ export async function userPage(
 }
 
 /**
- * The user's groups, read beside a PUT or PATCH rather than after it: a User write never
- * changes group membership, so the read costs no time of its own.
+ * The written user's groups: those its own batch read (src/provisioning/users.ts UserWrite), else,
+ * for a write that changed nothing and so sent no batch, read now, in one round trip with the
+ * key check that no batch made.
  */
-function groupsOf(c: Context<AppEnv>, id: string): Promise<UserGroups> {
-	return listGroupsOfUsers(c.var.db, c.var.scimCaller.teamId, [id]);
+async function groupsOf(c: Context<AppEnv>, written: UserWrite): Promise<UserGroup[]> {
+	if (written.groups !== null) {
+		return written.groups;
+	}
+	const [rows] = await readWithKey(c, [
+		userGroupsQuery(c.var.db, c.var.scimCaller.teamId, written.row.id),
+	]);
+	return rows[0] ? groupsFromColumn(rows[0].groups) : [];
 }
 
 function sendUser(
@@ -148,21 +173,13 @@ function sendUser(
 	status: 200 | 201,
 	projection: Projection,
 	headers: Record<string, string>,
-	groups: UserGroups,
+	groups: UserGroup[],
 ): Response {
-	const body = projectResource(
-		toScimUser(c, user, groups.get(user.id) ?? []),
-		USER_RESOURCE_TYPE,
-		projection,
-	);
+	const body = projectResource(toScimUser(c, user, groups), USER_RESOURCE_TYPE, projection);
 	return scimJson(c, body, status, { ...headers, ETag: versionTag(user.version) });
 }
 
-function toScimUser(
-	c: Context<AppEnv>,
-	row: ScimUserView,
-	groups: { value: string; display: string }[],
-) {
+function toScimUser(c: Context<AppEnv>, row: ScimUserView, groups: UserGroup[]) {
 	const resource: Record<string, unknown> = { ...row.resource };
 	if (groups.length > 0) {
 		resource.groups = groups.map((g) => ({ ...g, type: "direct" }));

@@ -23,7 +23,7 @@ import {
 	scimUserEmails,
 	scimUsers,
 } from "../db/schema";
-import { emailRows } from "../db/scim-users";
+import { emailRows, groupsColumn, groupsFromColumn, type UserGroup } from "../db/scim-users";
 import { getTeam } from "../db/teams";
 import { inviteStatements, revokePendingInvites } from "../invites/create";
 import { type ScimErrorData, scimErrors } from "../scim/errors";
@@ -68,6 +68,16 @@ export interface UserWriteContext {
 	userNameHolder?: (userNameKey: string) => string | undefined;
 }
 
+/**
+ * What a user write leaves: the user's row, and the groups the user belongs to when the write's
+ * batch read them (a create: none yet; an update: read by its own UPDATE, see UPDATED_OUTCOME),
+ * null when the write sent no batch (nothing changed), so whoever answers reads them itself.
+ */
+export interface UserWrite {
+	row: ScimUserRow;
+	groups: UserGroup[] | null;
+}
+
 /** Sends a write's statements through the context's commit, else as a batch of their own. */
 export function commitWrite(db: Db, ctx: { commit?: Commit }, statements: Statement[]) {
 	return ctx.commit ? ctx.commit(statements) : runBatch(db, statements);
@@ -93,7 +103,7 @@ export async function createUser(
 	db: Db,
 	ctx: UserWriteContext,
 	input: NormalizedUser,
-): Promise<Result<ScimUserRow>> {
+): Promise<Result<UserWrite>> {
 	// A create without `active` makes an active user: RFC 7643 §4.1.1 leaves the default to us.
 	const active = input.active ?? true;
 	const resource = { ...input.resource, active };
@@ -145,7 +155,8 @@ export async function createUser(
 
 /**
  * Sends a user write's batch and answers the row it wrote: `row` with what the batch decided
- * about the user (STORED_OUTCOME), returned by the statement at `outcomeAt`.
+ * about the user (STORED_OUTCOME), returned by the statement at `outcomeAt`, and the user's
+ * groups when that statement returned them (UPDATED_OUTCOME); a user just created has none.
  */
 async function commitUserRow(
 	db: Db,
@@ -153,13 +164,20 @@ async function commitUserRow(
 	statements: Statement[],
 	outcomeAt: number,
 	row: ScimUserRow,
-): Promise<Result<ScimUserRow>> {
+): Promise<Result<UserWrite>> {
 	const written = await runUserBatch(db, ctx, statements);
 	if (!written.ok) {
 		return written.error.detail === USER_NAME_TAKEN ? err(userNameTaken(row.userName)) : written;
 	}
-	const [stored] = written.value[outcomeAt] as StoredOutcome[];
-	return ok({ ...row, ...stored });
+	const [stored] = written.value[outcomeAt] as (StoredOutcome & { groups?: string })[];
+	if (stored === undefined) {
+		return ok({ row, groups: null });
+	}
+	const { groups, ...outcome } = stored;
+	return ok({
+		row: { ...row, ...outcome },
+		groups: groups === undefined ? [] : groupsFromColumn(groups),
+	});
 }
 
 /** The team's name, for invite emails: as the team object remembers it, else read. */
@@ -175,6 +193,13 @@ const STORED_OUTCOME = {
 };
 
 type StoredOutcome = Pick<ScimUserRow, "state" | "accountId" | "joinedAt">;
+
+/**
+ * What an update reads back: STORED_OUTCOME and the user's groups. A user write never changes
+ * the user's groups, and the update's own statement reads them, so the answer needs no read
+ * beside the write.
+ */
+const UPDATED_OUTCOME = { ...STORED_OUTCOME, groups: groupsColumn };
 
 /**
  * The statements of a write's membership effects that the batch decides as it runs: `before`
@@ -329,7 +354,7 @@ export async function updateUser(
 	current: ScimUserRow,
 	input: NormalizedUser,
 	action: string,
-): Promise<Result<ScimUserRow>> {
+): Promise<Result<UserWrite>> {
 	const active = input.active ?? current.active;
 	const resource = { ...input.resource, active };
 	const tooBig = checkUserResourceLimits(resource);
@@ -338,7 +363,7 @@ export async function updateUser(
 	}
 	const changed = changedAttributes(current.resource, resource);
 	if (changed.length === 0) {
-		return ok(current);
+		return ok({ row: current, groups: null });
 	}
 	const holder = ctx.userNameHolder?.(foldCase(input.userName));
 	if (holder !== undefined && holder !== current.id) {
@@ -400,7 +425,7 @@ export async function updateUser(
 				updatedAt: row.updatedAt,
 			})
 			.where(and(eq(scimUsers.id, current.id), eq(scimUsers.version, current.version)))
-			.returning(STORED_OUTCOME),
+			.returning(UPDATED_OUTCOME),
 		// A stale version (a write outside the team's queue) aborts the whole batch: no email
 		// rows, account or log row are written around an update that did nothing.
 		versionGuard(db, "scim_users"),
@@ -429,10 +454,10 @@ export async function patchUser(
 	ctx: UserWriteContext,
 	current: ScimUserRow,
 	operations: PatchOperation[],
-): Promise<Result<ScimUserRow>> {
+): Promise<Result<UserWrite>> {
 	const input = patchedInput(current, operations);
 	if (!input.ok || input.value === null) {
-		return input.ok ? ok(current) : input;
+		return input.ok ? ok({ row: current, groups: null }) : input;
 	}
 	return updateUser(db, ctx, current, input.value, "user.patch");
 }
@@ -507,7 +532,7 @@ export function deactivateByRemoval(
 	ctx: UserWriteContext,
 	current: ScimUserRow,
 	action: "member.remove" | "member.leave",
-): Promise<Result<ScimUserRow>> {
+): Promise<Result<UserWrite>> {
 	const input = normalizeUserResource(current.resource, USER_RESOURCE_TYPE);
 	if (!input.ok) {
 		return Promise.resolve(input);

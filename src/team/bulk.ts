@@ -1,4 +1,5 @@
-import type { ScimGroupRow, ScimUserRow } from "../db/schema";
+import type { ScimGroupRow } from "../db/schema";
+import type { UserWrite } from "../provisioning/users";
 import {
 	type BulkOperation,
 	type BulkOperationResult,
@@ -17,17 +18,13 @@ import type { Result } from "../scim/result";
  * Each is the exact code path of the matching SCIM request.
  */
 export interface BulkWriters {
-	createUser(user: NormalizedUser): Promise<Result<ScimUserRow>>;
-	replaceUser(
-		id: string,
-		user: NormalizedUser,
-		ifMatch: string | null,
-	): Promise<Result<ScimUserRow>>;
+	createUser(user: NormalizedUser): Promise<Result<UserWrite>>;
+	replaceUser(id: string, user: NormalizedUser, ifMatch: string | null): Promise<Result<UserWrite>>;
 	patchUser(
 		id: string,
 		operations: PatchOperation[],
 		ifMatch: string | null,
-	): Promise<Result<ScimUserRow>>;
+	): Promise<Result<UserWrite>>;
 	deleteUser(id: string, ifMatch: string | null): Promise<Result<null>>;
 	createGroup(resource: Record<string, unknown>): Promise<Result<ScimGroupRow>>;
 	replaceGroup(
@@ -90,13 +87,13 @@ async function runOperation(
 	try {
 		switch (write.kind) {
 			case "createUser":
-				return written(index, "User", 201, await writers.createUser(write.user));
+				return written(index, "User", 201, rowOf(await writers.createUser(write.user)));
 			case "replaceUser":
 				return written(
 					index,
 					"User",
 					200,
-					await writers.replaceUser(write.id, write.user, write.ifMatch),
+					rowOf(await writers.replaceUser(write.id, write.user, write.ifMatch)),
 					write.id,
 				);
 			case "patchUser":
@@ -104,7 +101,7 @@ async function runOperation(
 					index,
 					"User",
 					200,
-					await writers.patchUser(write.id, write.operations, write.ifMatch),
+					rowOf(await writers.patchUser(write.id, write.operations, write.ifMatch)),
 					write.id,
 				);
 			case "deleteUser":

@@ -19,6 +19,7 @@ import {
 	createUser,
 	deleteUser,
 	patchUser,
+	type UserWrite,
 	type UserWriteContext,
 	updateUser,
 	userNotFound,
@@ -271,7 +272,7 @@ export class TeamDO extends DurableObject<Env> {
 		teamId: string,
 		caller: WriteCaller,
 		user: NormalizedUser,
-	): Promise<WriteResult<ScimUserRow>> {
+	): Promise<WriteResult<UserWrite>> {
 		return this.scimWrite(teamId, caller, [userNameTarget(user.userName)], (input, log) =>
 			this.writeCreateUser(input, user, log),
 		);
@@ -284,7 +285,7 @@ export class TeamDO extends DurableObject<Env> {
 		id: string,
 		user: NormalizedUser,
 		ifMatch: string | null,
-	): Promise<WriteResult<ScimUserRow>> {
+	): Promise<WriteResult<UserWrite>> {
 		return this.scimWrite(
 			teamId,
 			caller,
@@ -300,7 +301,7 @@ export class TeamDO extends DurableObject<Env> {
 		id: string,
 		operations: PatchOperation[],
 		ifMatch: string | null,
-	): Promise<WriteResult<ScimUserRow>> {
+	): Promise<WriteResult<UserWrite>> {
 		return this.scimWrite(teamId, caller, [userTarget(id)], (input, log) =>
 			this.writePatchUser(input, id, operations, ifMatch, log),
 		);
@@ -427,13 +428,13 @@ export class TeamDO extends DurableObject<Env> {
 		input: UserWriteInput,
 		user: NormalizedUser,
 		log: LogRefusal,
-	): Promise<Result<ScimUserRow>> {
+	): Promise<Result<UserWrite>> {
 		const ctx = this.userContext(input);
 		const result = await this.logFailure(log, ctx, "user.create", user.userName, null, () =>
 			createUser(this.db, ctx, user),
 		);
 		if (result.ok) {
-			this.userRows.set(result.value);
+			this.userRows.set(result.value.row);
 		}
 		return this.armIfInvited(ctx, result);
 	}
@@ -444,7 +445,7 @@ export class TeamDO extends DurableObject<Env> {
 		user: NormalizedUser,
 		ifMatch: string | null,
 		log: LogRefusal,
-	): Promise<Result<ScimUserRow>> {
+	): Promise<Result<UserWrite>> {
 		const ctx = this.userContext(input);
 		const result = await this.logFailure(log, ctx, "user.replace", user.userName, id, () =>
 			this.onUserRow(ctx, id, ifMatch, wroteUser, (row) =>
@@ -461,7 +462,7 @@ export class TeamDO extends DurableObject<Env> {
 		operations: PatchOperation[],
 		ifMatch: string | null,
 		log: LogRefusal,
-	): Promise<Result<ScimUserRow>> {
+	): Promise<Result<UserWrite>> {
 		const ctx = this.userContext(input);
 		const result = await this.logFailure(log, ctx, "user.patch", null, id, () =>
 			this.onUserRow(ctx, id, ifMatch, wroteUser, (row) =>
@@ -519,9 +520,9 @@ export class TeamDO extends DurableObject<Env> {
 	}
 
 	/** Keeps the row a user write left, or forgets the user when the write was refused. */
-	private remember(id: string, result: Result<ScimUserRow>): void {
+	private remember(id: string, result: Result<UserWrite>): void {
 		if (result.ok) {
-			this.userRows.set(result.value);
+			this.userRows.set(result.value.row);
 		} else {
 			this.userRows.delete(id);
 		}
@@ -818,9 +819,9 @@ export class TeamDO extends DurableObject<Env> {
 	/** A user left waiting for an invite may have just had its email queued: arm the outbox. */
 	private async armIfInvited(
 		ctx: UserWriteContext,
-		result: Result<ScimUserRow>,
-	): Promise<Result<ScimUserRow>> {
-		if (result.ok && result.value.state === "invited") {
+		result: Result<UserWrite>,
+	): Promise<Result<UserWrite>> {
+		if (result.ok && result.value.row.state === "invited") {
 			await this.outbox.queued(ctx.teamId);
 		}
 		return result;
@@ -873,8 +874,8 @@ type LogRefusal = (
 ) => Promise<void>;
 
 /** Whether a user write's answer is a row its batch wrote (a no-op answers the row it was given). */
-function wroteUser(result: Result<ScimUserRow>, row: ScimUserRow): boolean {
-	return result.ok && result.value.version > row.version;
+function wroteUser(result: Result<UserWrite>, row: ScimUserRow): boolean {
+	return result.ok && result.value.row.version > row.version;
 }
 
 function versionMismatch(kind: string, version: number, ifMatch: string): ScimErrorData {
