@@ -274,9 +274,11 @@ function projectAttribute(
 	if (attribute.returned === "always") {
 		return value;
 	}
-	const key = selectionKey(schemaId, attribute);
+	// A plain list or get names no attribute: no key to build (thousands of times on a page).
+	const named = filters.included !== undefined || filters.excluded.size > 0;
+	const key = named ? selectionKey(schemaId, attribute) : "";
 	const include = filters.included?.get(key);
-	const exclude = filters.excluded.get(key);
+	const exclude = named ? filters.excluded.get(key) : undefined;
 	if (filters.included !== undefined && include === undefined) {
 		return keepAlwaysReturnedSubAttributes(value, attribute);
 	}

@@ -34,11 +34,15 @@ function equalsIgnoreCase(a: string, b: string): boolean {
 }
 
 /**
- * Each list of attribute definitions (they are constants) by lowercased name, made the first time
- * it is searched: every attribute of every resource in an answer is looked up by name, a page of
- * 100 users some thousand times.
+ * Each list of attribute definitions (they are constants) by name as defined and by lowercased
+ * name, made the first time it is searched: every attribute of every resource in an answer is
+ * looked up by name, a page of 100 users some thousand times, and stored resources spell names
+ * as defined, so most look-ups need no lowercasing.
  */
-const attributesByName = new WeakMap<readonly AttributeDef[], Map<string, AttributeDef>>();
+const attributesByName = new WeakMap<
+	readonly AttributeDef[],
+	{ exact: Map<string, AttributeDef>; folded: Map<string, AttributeDef> }
+>();
 
 /** Finds an attribute definition by name, case-insensitively. RFC 7643 §2.1. */
 export function findAttribute(
@@ -50,16 +54,22 @@ export function findAttribute(
 	}
 	let byName = attributesByName.get(attributes);
 	if (byName === undefined) {
-		byName = new Map();
+		byName = { exact: new Map(), folded: new Map() };
 		for (const attribute of attributes) {
 			const key = attribute.name.toLowerCase();
-			if (!byName.has(key)) {
-				byName.set(key, attribute);
+			if (!byName.folded.has(key)) {
+				byName.folded.set(key, attribute);
+			}
+		}
+		// Only names whose lowercase finds the same definition, so both ways agree.
+		for (const attribute of attributes) {
+			if (byName.folded.get(attribute.name.toLowerCase()) === attribute) {
+				byName.exact.set(attribute.name, attribute);
 			}
 		}
 		attributesByName.set(attributes, byName);
 	}
-	return byName.get(name.toLowerCase());
+	return byName.exact.get(name) ?? byName.folded.get(name.toLowerCase());
 }
 
 /** Finds the core schema or an extension of a resource type by URN, case-insensitively. RFC 7643 §3. */
