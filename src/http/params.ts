@@ -38,6 +38,10 @@ export function maxResults(env: Env): number {
  * RFC 7644 §3.4.2 defines each parameter once.
  */
 export function rejectRepeatedQueryParams(url: string): void {
+	if (!url.includes("?")) {
+		// No query string (a get by id, a write): nothing to parse.
+		return;
+	}
 	const seen = new Set<string>();
 	for (const name of new URL(url).searchParams.keys()) {
 		const key = name.toLowerCase();
