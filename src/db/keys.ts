@@ -5,7 +5,10 @@ import { type ScimKeyRow, scimKeys, teams } from "./schema";
 export type KeyStatus = "active" | "expiring" | "expired" | "revoked";
 
 /** A key's status at `now`. */
-export function keyStatus(key: ScimKeyRow, now: string): KeyStatus {
+export function keyStatus(
+	key: Pick<ScimKeyRow, "revokedAt" | "expiresAt">,
+	now: string,
+): KeyStatus {
 	if (key.revokedAt !== null) {
 		return "revoked";
 	}
@@ -16,12 +19,26 @@ export function keyStatus(key: ScimKeyRow, now: string): KeyStatus {
 }
 
 /**
+ * What authenticating a SCIM request reads of a key (src/keys/auth.ts): not its name, creation
+ * time or last user agent, which every request would otherwise carry back from D1.
+ */
+const KEY_FOR_AUTH = {
+	id: scimKeys.id,
+	teamId: scimKeys.teamId,
+	secretHash: scimKeys.secretHash,
+	lastUsedAt: scimKeys.lastUsedAt,
+	expiresAt: scimKeys.expiresAt,
+	revokedAt: scimKeys.revokedAt,
+	replacedByKeyId: scimKeys.replacedByKeyId,
+};
+
+/**
  * The key with its team's SCIM switch, for authenticating a SCIM request (src/keys/auth.ts),
  * built but not run: it goes into the same D1 batch as the request's own statements.
  */
 export function keyForAuthQuery(db: Db, keyId: string) {
 	return db
-		.select({ key: scimKeys, scimEnabled: teams.scimEnabled })
+		.select({ key: KEY_FOR_AUTH, scimEnabled: teams.scimEnabled })
 		.from(scimKeys)
 		.innerJoin(teams, eq(teams.id, scimKeys.teamId))
 		.where(eq(scimKeys.id, keyId))

@@ -19,7 +19,10 @@ export interface KeyCredential {
 
 /** The key row and its team's SCIM switch, as `keyForAuthQuery` reads them. */
 export interface KeyForAuth {
-	key: ScimKeyRow;
+	key: Pick<
+		ScimKeyRow,
+		"id" | "teamId" | "secretHash" | "lastUsedAt" | "expiresAt" | "revokedAt" | "replacedByKeyId"
+	>;
 	scimEnabled: boolean;
 }
 
