@@ -70,40 +70,26 @@ usersApp.post("/", async (c) => {
 	const projection = projectionFromQuery(c, USER_RESOURCE_TYPE);
 	const input = unwrap(normalizeUserInput(await readJsonBody(c), USER_RESOURCE_TYPE));
 	const team = teamOf(c);
-	const { row, groups } = writeAnswer(c, await team.createUser(writeInput(c), input));
-	return sendUser(c, row, 201, projection, { Location: userLocation(c, row.id) }, groups ?? []);
+	const written = writeAnswer(c, await team.createUser(writeInput(c), input));
+	return sendWritten(c, written, 201, projection, { Location: userLocation(c, written.row.id) });
 });
 
 usersApp.put("/:id", async (c) => {
 	const projection = projectionFromQuery(c, USER_RESOURCE_TYPE);
 	const input = unwrap(normalizeUserInput(await readJsonBody(c), USER_RESOURCE_TYPE));
-	const team = teamOf(c);
-	const written = writeAnswer(
-		c,
-		await team.replaceUser(
-			writeInput(c),
-			c.req.param("id"),
-			input,
-			c.req.header("If-Match") ?? null,
-		),
-	);
-	return sendUser(c, written.row, 200, projection, {}, await groupsOf(c, written));
+	const id = c.req.param("id");
+	const ifMatch = c.req.header("If-Match") ?? null;
+	const result = await teamOf(c).replaceUser(writeInput(c), id, input, ifMatch);
+	return sendWritten(c, writeAnswer(c, result), 200, projection);
 });
 
 usersApp.patch("/:id", async (c) => {
 	const projection = projectionFromQuery(c, USER_RESOURCE_TYPE);
 	const operations = patchOperations(await readJsonBody(c));
-	const team = teamOf(c);
-	const written = writeAnswer(
-		c,
-		await team.patchUser(
-			writeInput(c),
-			c.req.param("id"),
-			operations,
-			c.req.header("If-Match") ?? null,
-		),
-	);
-	return sendUser(c, written.row, 200, projection, {}, await groupsOf(c, written));
+	const id = c.req.param("id");
+	const ifMatch = c.req.header("If-Match") ?? null;
+	const result = await teamOf(c).patchUser(writeInput(c), id, operations, ifMatch);
+	return sendWritten(c, writeAnswer(c, result), 200, projection);
 });
 
 usersApp.delete("/:id", async (c) => {
@@ -153,18 +139,25 @@ export async function userPage(
 }
 
 /**
- * The written user's groups: those its own batch read (src/provisioning/users.ts UserWrite), else,
- * for a write that changed nothing and so sent no batch, read now, in one round trip with the
- * key check that no batch made.
+ * Answers a User write with the written user and its groups: those the write's own batch read
+ * (src/provisioning/users.ts UserWrite), else, for a write that changed nothing and so sent no
+ * batch, read now, in one round trip with the key check that no batch made.
  */
-async function groupsOf(c: Context<AppEnv>, written: UserWrite): Promise<UserGroup[]> {
-	if (written.groups !== null) {
-		return written.groups;
+async function sendWritten(
+	c: Context<AppEnv>,
+	written: UserWrite,
+	status: 200 | 201,
+	projection: Projection,
+	headers: Record<string, string> = {},
+): Promise<Response> {
+	let groups = written.groups;
+	if (groups === null) {
+		const [rows] = await readWithKey(c, [
+			userGroupsQuery(c.var.db, c.var.scimCaller.teamId, written.row.id),
+		]);
+		groups = rows[0] ? groupsFromColumn(rows[0].groups) : [];
 	}
-	const [rows] = await readWithKey(c, [
-		userGroupsQuery(c.var.db, c.var.scimCaller.teamId, written.row.id),
-	]);
-	return rows[0] ? groupsFromColumn(rows[0].groups) : [];
+	return sendUser(c, written.row, status, projection, headers, groups);
 }
 
 function sendUser(
