@@ -84,12 +84,17 @@ export function commitWrite(db: Db, ctx: { commit?: Commit }, statements: Statem
 }
 
 /**
- * The email that links a SCIM user to an account: the primary (else first) email, else a
- * userName shaped like an email (Okta's default userName is the login email). Null: unlinked.
+ * The email that links a SCIM user to an account: the primary (else first) email, else the
+ * userName (Okta's default userName is the login email), whichever is first shaped like an email.
+ * Null: unlinked. A value that is no email ("N/A", a placeholder) never names an account, or the
+ * users of every team that sends it would share one.
  */
 export function linkingEmail(input: Pick<NormalizedUser, "email" | "userName">): string | null {
-	const email = input.email ?? (/^[^\s@]+@[^\s@]+$/.test(input.userName) ? input.userName : null);
-	return email === null || email.trim() === "" ? null : email.trim();
+	return [input.email, input.userName].map((value) => value?.trim()).find(isEmailShaped) ?? null;
+}
+
+function isEmailShaped(value: string | undefined): value is string {
+	return value !== undefined && /^[^\s@]+@[^\s@]+$/.test(value);
 }
 
 /**

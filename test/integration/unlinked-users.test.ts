@@ -60,6 +60,49 @@ describe("a User without an email", () => {
 		expect((await scim(team.token, "GET", `/Users/${user.id}`)).status).toBe(404);
 	});
 
+	// Regression (outside-in probe): any string in emails[].value became an account email, so the
+	// placeholder two teams' IdPs send for people without an email landed on one shared account.
+	it("stays unlinked when its email is no email, so two teams' placeholders never share an account", async () => {
+		const placeholder = `N/A ${crypto.randomUUID().slice(0, 8)}`;
+		const teams = [await newScimTeam("Placeholders 1"), await newScimTeam("Placeholders 2")];
+		for (const team of teams) {
+			const res = await scim(team.token, "POST", "/Users", {
+				schemas: [USER],
+				userName: `no-email-${crypto.randomUUID().slice(0, 8)}`,
+				emails: [{ value: placeholder, primary: true }],
+			});
+			expect(res.status).toBe(201);
+			expect(await res.json()).toMatchObject({ emails: [{ value: placeholder, primary: true }] });
+			expect(await memberCount(team.teamId)).toBe(0);
+		}
+		const accounts = await env.DB.prepare("select count(*) as n from accounts where email = ?")
+			.bind(placeholder)
+			.first<{ n: number }>();
+		expect(accounts?.n).toBe(0);
+		const check = await apiJson<{ allowed: boolean }>("POST", "/auth/check", {
+			teamId: teams[0]?.teamId,
+			email: placeholder,
+		});
+		expect(check.allowed).toBe(false);
+	});
+
+	it("links by its userName when its email is no email but the userName is one", async () => {
+		const team = await newScimTeam("userName links");
+		const email = uniqueEmail("by-username");
+		const res = await scim(team.token, "POST", "/Users", {
+			schemas: [USER],
+			userName: email,
+			emails: [{ value: "unknown", primary: true }],
+		});
+		expect(res.status).toBe(201);
+		expect(await memberCount(team.teamId)).toBe(1);
+		const check = await apiJson<{ allowed: boolean }>("POST", "/auth/check", {
+			teamId: team.teamId,
+			email,
+		});
+		expect(check.allowed).toBe(true);
+	});
+
 	it("links when its first email arrives: an account, a membership and sign-in", async () => {
 		const team = await newScimTeam("Linker");
 		const created = (await (
