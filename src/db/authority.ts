@@ -83,6 +83,49 @@ export async function readSignInFacts(
 	};
 }
 
+/** What decides whether a team's link to an account survives a change of the user's email. */
+export interface EmailMoveFacts {
+	/** The account already has the new email. */
+	hasEmail: boolean;
+	/** The team manages the account, so it may give it the new email. */
+	managed: boolean;
+	/** No other account holds the new email. */
+	emailFree: boolean;
+	/** The account's role in the team, or null when it is not a member (an invite is pending). */
+	role: MemberRole | null;
+}
+
+/**
+ * The facts of moving a team's user from the account it is linked to onto a new email (decided
+ * by src/provisioning/users.ts), read in one statement.
+ */
+export async function readEmailMoveFacts(
+	db: Db,
+	teamId: string,
+	accountId: string,
+	newEmailKey: string,
+): Promise<EmailMoveFacts> {
+	const row = await db.get<{
+		has_email: number;
+		managed: number;
+		email_free: number;
+		role: MemberRole | null;
+	}>(
+		sql`select
+			"accounts"."email_key" = ${newEmailKey} as has_email,
+			coalesce(${managingTeamSql()} = ${teamId}, 0) as managed,
+			not exists (select 1 from accounts other where other.email_key = ${newEmailKey} and other.id <> "accounts"."id") as email_free,
+			(select m.role from memberships m where m.team_id = ${teamId} and m.account_id = "accounts"."id") as role
+		from accounts where "accounts"."id" = ${accountId}`,
+	);
+	return {
+		hasEmail: row?.has_email === 1,
+		managed: row?.managed === 1,
+		emailFree: row?.email_free === 1,
+		role: row?.role ?? null,
+	};
+}
+
 /** The id of the team that manages this account, or null. */
 export async function getManagingTeamId(db: Db, accountId: string): Promise<string | null> {
 	const row = await db.get<{ managing_team_id: string | null }>(

@@ -1,5 +1,5 @@
 import { and, eq, getTableColumns, inArray, or, type SQL, sql } from "drizzle-orm";
-import { blockScopeSql, managingTeamSql } from "../db/authority";
+import { blockScopeSql, managingTeamSql, readEmailMoveFacts } from "../db/authority";
 import {
 	type Commit,
 	chunkRows,
@@ -375,10 +375,28 @@ export async function updateUser(
 		return err(userNameTaken(input.userName));
 	}
 	const email = linkingEmail(input);
-	const needsTeamName = active && (current.accountId === null || !current.active);
+	const relink =
+		current.accountId !== null &&
+		email !== null &&
+		(await linkMovesToNewEmail(db, ctx, current.accountId, current.email, email));
+	const needsTeamName = active && (current.accountId === null || !current.active || relink);
 	const teamName = needsTeamName ? ((await teamNameOf(db, ctx)) ?? ctx.teamId) : ctx.teamId;
 	let settled: MembershipStatements = { before: [], after: [] };
-	if (current.accountId === null && email !== null) {
+	if (relink && current.accountId !== null && email !== null) {
+		// The team's link leaves the account and follows the new email, by the rules of a create:
+		// the team's membership and pending invites of the old account end first.
+		const linked = await linkStatements(db, ctx, {
+			email,
+			input,
+			active,
+			scimUserId: current.id,
+			teamName,
+		});
+		settled = {
+			...linked,
+			before: [...detachStatements(db, ctx, current.id, current.accountId), ...linked.before],
+		};
+	} else if (current.accountId === null && email !== null) {
 		// The first email of an unlinked user links it, by the same rules as a create.
 		settled = await linkStatements(db, ctx, {
 			email,
@@ -543,6 +561,49 @@ export function deactivateByRemoval(
 		return Promise.resolve(input);
 	}
 	return updateUser(db, ctx, current, { ...input.value, active: false }, action);
+}
+
+/**
+ * Whether a linked user whose linking email changed leaves its account for the account of the
+ * new email. It stays when the account has that email already, when it can take it (the team
+ * manages it and no other account holds the email: managedAccountWrites renames it), or when the
+ * account is one of the team's admins, who must not lose the team to an IdP's edit. Otherwise the link follows the
+ * email, so the team's user, its membership and its sign-in always belong to the account of the
+ * email the IdP sends (the email the person signs in with), and no later create can learn from
+ * a link left behind whether an email has an account elsewhere (docs/architecture.md "Accounts
+ * and team authority").
+ */
+async function linkMovesToNewEmail(
+	db: Db,
+	ctx: UserWriteContext,
+	accountId: string,
+	oldEmail: string | null,
+	newEmail: string,
+): Promise<boolean> {
+	const newEmailKey = foldCase(newEmail);
+	if (oldEmail === null || foldCase(oldEmail) === newEmailKey) {
+		return false;
+	}
+	const facts = await readEmailMoveFacts(db, ctx.teamId, accountId, newEmailKey);
+	return !facts.hasEmail && facts.role !== "admin" && !(facts.managed && facts.emailFree);
+}
+
+/**
+ * A link leaving its account: the team's membership of the account and the user's pending
+ * invites end. Not a deactivation: the account is not blocked, the person moves to another one.
+ */
+function detachStatements(
+	db: Db,
+	ctx: UserWriteContext,
+	scimUserId: string,
+	accountId: string,
+): Statement[] {
+	return [
+		db
+			.delete(memberships)
+			.where(and(eq(memberships.teamId, ctx.teamId), eq(memberships.accountId, accountId))),
+		...revokePendingInvites(db, scimUserId, ctx.now),
+	];
 }
 
 /** The 404 of a write to a user the team does not have. */

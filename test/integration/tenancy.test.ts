@@ -176,7 +176,8 @@ describe("a team writes an account's email and name only when it manages the acc
 		const [member] = (await members(b.teamId)).filter((m) => m.role === "admin");
 		expect(member).toMatchObject({ email: jane, givenName: "Jane", familyName: "Doe" });
 		expect(await authCheck(b.teamId, jane)).toMatchObject({ allowed: true });
-		expect(await authCheck(b.teamId, attacker)).toMatchObject({ reason: "no_account" });
+		// A's user left jane's account for one of its own at the attacker's email: never B's.
+		expect(await authCheck(b.teamId, attacker)).toMatchObject({ allowed: false });
 		// Login links for B's admin still go to her own address.
 		expect(await adminLoginLink(b.teamId, jane)).toContain("/admin/login/");
 	});
@@ -207,6 +208,115 @@ describe("a team writes an account's email and name only when it manages the acc
 		expect(res.status).toBe(200);
 		expect(await res.json()).toMatchObject({ emails: [{ value: other, primary: true }] });
 		expect((await members(b.teamId)).map((m) => m.email)).toContain(memberEmail);
+	});
+});
+
+/** A user's emails, as Okta and Entra send them: one primary work email. */
+function emailsOf(email: string): Json {
+	return { userName: email, emails: [{ value: email, primary: true, type: "work" }] };
+}
+
+/** The statuses of a sequence of SCIM requests, one after the other. */
+async function statuses(requests: (() => Promise<Response>)[]): Promise<number[]> {
+	const result: number[] = [];
+	for (const request of requests) {
+		result.push((await request()).status);
+	}
+	return result;
+}
+
+describe("a user's link follows its email, so no later write tells whether an email has an account elsewhere", () => {
+	// Regression (outside-in probe): a user created with an email that had an account elsewhere
+	// stayed linked to that account after its email changed, so a second create of the first
+	// email answered 409 ("already provisioned") where a free email answered 201.
+	it("re-creating an email a user moved away from answers 201, whether or not it has an account elsewhere", async () => {
+		const { memberEmail } = await victimTeam();
+		const a = await newScimTeam("Prober");
+		const probe = async (email: string) => {
+			const user = await createUser(a, oktaUser(email));
+			return statuses([
+				() => patch(a, user.id, emailsOf(uniqueEmail("moved"))),
+				() => scim(a.token, "POST", "/Users", oktaUser(email)),
+			]);
+		};
+		expect(await probe(memberEmail)).toEqual([200, 201]);
+		expect(await probe(uniqueEmail("free"))).toEqual([200, 201]);
+	});
+
+	it("moving a user onto an email and creating another user with it answers 409 alike, whether or not it has an account elsewhere", async () => {
+		const { memberEmail } = await victimTeam();
+		const a = await newScimTeam("Prober");
+		const probe = async (email: string) => {
+			const user = await createUser(a, oktaUser(uniqueEmail("own")));
+			return statuses([
+				() => patch(a, user.id, emailsOf(email)),
+				() =>
+					scim(a.token, "POST", "/Users", {
+						...oktaUser(uniqueEmail("other")),
+						emails: [{ value: email, primary: true, type: "work" }],
+					}),
+			]);
+		};
+		expect(await probe(memberEmail)).toEqual([200, 409]);
+		expect(await probe(uniqueEmail("free"))).toEqual([200, 409]);
+	});
+
+	it("a user whose email moves off an account the team does not manage signs in with the new email; the other team keeps its member", async () => {
+		const { b, memberEmail } = await victimTeam();
+		const a = await newScimTeam("Also employs Bea");
+		const user = await createUser(a, oktaUser(memberEmail));
+		await acceptNewestInvite(a.teamId);
+		expect(await authCheck(a.teamId, memberEmail)).toMatchObject({ allowed: true });
+
+		const moved = uniqueEmail("bea-new");
+		expect((await patch(a, user.id, emailsOf(moved))).status).toBe(200);
+		expect(await authCheck(a.teamId, moved)).toMatchObject({ allowed: true, reason: "member" });
+		expect(await authCheck(a.teamId, memberEmail)).toMatchObject({ allowed: false });
+		expect(await authCheck(b.teamId, memberEmail)).toMatchObject({ allowed: true });
+		expect((await members(b.teamId)).map((m) => m.email)).toContain(memberEmail);
+		// The link moved: deactivating the user now touches the new account, not Bea's.
+		expect((await patch(a, user.id, { active: false })).status).toBe(200);
+		expect(await authCheck(a.teamId, moved)).toMatchObject({ allowed: false });
+		expect(await authCheck(b.teamId, memberEmail)).toMatchObject({ allowed: true });
+	});
+
+	it("a managed account takes the new email and keeps its link", async () => {
+		const a = await newScimTeam("Own people");
+		const email = uniqueEmail("own");
+		const user = await createUser(a, oktaUser(email));
+		const [before] = await members(a.teamId);
+		const renamed = uniqueEmail("renamed");
+		expect((await patch(a, user.id, emailsOf(renamed))).status).toBe(200);
+		const [after] = await members(a.teamId);
+		expect(after).toMatchObject({ accountId: before?.accountId, email: renamed });
+		expect(await authCheck(a.teamId, email)).toMatchObject({ reason: "no_account" });
+	});
+
+	it("moving a user onto the email of another user of the team answers 409 uniqueness, as a create does", async () => {
+		const a = await newScimTeam("Duplicates");
+		const taken = uniqueEmail("taken");
+		await createUser(a, oktaUser(taken));
+		const other = await createUser(a, oktaUser(uniqueEmail("other")));
+		// The email alone: the userName stays the user's own.
+		const res = await patch(a, other.id, { emails: [{ value: taken, primary: true }] });
+		expect(res.status).toBe(409);
+		expect(await res.json()).toMatchObject({ scimType: "uniqueness" });
+		const created = await scim(a.token, "POST", "/Users", oktaUser(taken));
+		expect(created.status).toBe(409);
+	});
+
+	it("a team admin's account keeps its link when the IdP changes the admin's email", async () => {
+		const { b } = await victimTeam();
+		const adminEmail = uniqueEmail("admin");
+		const a = await newScimTeam("Admins");
+		// The admin's account also belongs to team B, so team A does not manage it.
+		await apiJson("POST", `/teams/${b.teamId}/admins`, { email: adminEmail }, 201);
+		await apiJson("POST", `/teams/${a.teamId}/admins`, { email: adminEmail }, 201);
+		const user = await createUser(a, oktaUser(adminEmail));
+		expect((await patch(a, user.id, emailsOf(uniqueEmail("admin-new")))).status).toBe(200);
+		const admin = (await members(a.teamId)).find((m) => m.email === adminEmail);
+		expect(admin?.role).toBe("admin");
+		expect(await authCheck(a.teamId, adminEmail)).toMatchObject({ allowed: true });
 	});
 });
 
