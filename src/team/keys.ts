@@ -68,6 +68,16 @@ export async function regenerateKey(
 			scimErrors.conflict(`SCIM key ${keyId} is ${status}; generate a new key instead.`).toData(),
 		);
 	}
+	if (old.replacedByKeyId !== null) {
+		// A second regenerate would leave the first replacement working with nothing pointing to it.
+		return err(
+			scimErrors
+				.conflict(
+					`SCIM key ${keyId} was already regenerated: key ${old.replacedByKeyId} replaces it, and it works only until its grace period ends. Regenerate or revoke the new key instead.`,
+				)
+				.toData(),
+		);
+	}
 	const problem = await keyPrecondition(db, ctx.teamId);
 	if (problem) {
 		return err(problem);

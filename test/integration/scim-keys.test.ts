@@ -127,6 +127,24 @@ describe("SCIM keys", () => {
 		expect((await scim(fresh.token, "GET", "/Users")).status).toBe(200);
 	});
 
+	// Regression (outside-in probe): a key in its grace period could be regenerated again, which
+	// left the first replacement working with nothing pointing to it.
+	it("refuses with 409 to regenerate a key already in its grace period, and makes no key", async () => {
+		const team = await newScimTeam();
+		const path = `/teams/${team.teamId}/scim-keys/${team.keyId}/regenerate`;
+		const fresh = await apiJson<{ id: string }>("POST", path, { graceSeconds: 3600 }, 201);
+		const again = await api("POST", path, { graceSeconds: 3600 });
+		expect(again.status).toBe(409);
+		expect(((await again.json()) as { error: { message: string } }).error.message).toContain(
+			fresh.id,
+		);
+		const list = await apiJson<{ keys: { id: string; status: string }[] }>(
+			"GET",
+			`/teams/${team.teamId}/scim-keys`,
+		);
+		expect(list.keys.map((k) => k.id).sort()).toEqual([fresh.id, team.keyId].sort());
+	});
+
 	it("revokes the old key at once when regenerated with no grace period", async () => {
 		const team = await newScimTeam();
 		const fresh = await apiJson<{ token: string }>(
