@@ -15,6 +15,7 @@ export interface JsonSchema {
 	items?: JsonSchema;
 	minimum?: number;
 	maximum?: number;
+	pattern?: string;
 	minLength?: number;
 	maxLength?: number;
 	maxItems?: number;
@@ -136,12 +137,17 @@ const scimKey: JsonSchema = {
 	type: "object",
 	required: ["id", "name", "status", "createdAt"],
 	properties: {
-		id: { type: "string", format: "uuid" },
+		id: {
+			type: "string",
+			pattern: "^[0-9a-f]{24}$",
+			description: "The key id, also the middle part of its token (`scim_<id>_<secret>`).",
+		},
 		name: { type: "string" },
 		status: {
 			type: "string",
 			enum: ["active", "expiring", "expired", "revoked"],
-			description: "`expiring`: inside the grace period after a regeneration, until expiresAt.",
+			description:
+				"`expiring`: works until expiresAt, either inside the grace period after a regeneration or because it was created with an expiry.",
 		},
 		createdAt: { type: "string", format: "date-time" },
 		lastUsedAt: nullableString("Last SCIM request made with the key.", "date-time"),
