@@ -1,4 +1,4 @@
-import { and, eq, getTableColumns, inArray, or, type SQL, sql } from "drizzle-orm";
+import { and, eq, getTableColumns, inArray, type SQL, sql } from "drizzle-orm";
 import { blockScopeSql, managingTeamSql, readEmailMoveFacts } from "../db/authority";
 import {
 	type Commit,
@@ -241,8 +241,9 @@ const STATES: readonly ScimUserState[] = ["active", "invited", "deactivated", "u
  * The statements that link a SCIM user (new, or unlinked until now) to the account of its email,
  * by the product rules, decided by the batch as it runs: the account is created unless one has
  * the email (`on conflict do nothing`); an existing account the team manages follows the IdP's
- * names; an active user joins when the account is new or managed by the team (or already a
- * member), and is invited otherwise; an inactive one is blocked as far as the team may. An
+ * names; an active user joins when the team manages the account (a new one it created, outside
+ * a domain another team has verified) or it is already a member, and is invited otherwise; an
+ * inactive one is blocked as far as the team may. An
  * account another team's object creates at the same moment is simply the existing account.
  */
 async function linkStatements(
@@ -285,7 +286,9 @@ async function linkStatements(
 		before,
 		account,
 		accountId,
-		joinsWhen: or(eq(accounts.id, newAccountId), managedByTeam(ctx.teamId)),
+		// Decided after the account's insert above: a new account the team created manages itself
+		// into the team, unless its domain is another team's, whose people join only by invite.
+		joinsWhen: managedByTeam(ctx.teamId),
 		scimUserId: link.scimUserId,
 		teamName: link.teamName,
 		joinedAt: null,

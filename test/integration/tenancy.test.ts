@@ -438,6 +438,42 @@ describe("verified domains", () => {
 	});
 });
 
+describe("a verified domain's people join another team only by invite", () => {
+	// Regression (outside-in probe): a create in a domain another team had verified made a new
+	// account and added it to the creating team directly, so a team could make another company's
+	// person its member before that company had provisioned them.
+	it("a create of a new email in another team's verified domain invites the person", async () => {
+		const domain = `${crypto.randomUUID().slice(0, 8)}.owner.test`;
+		const owner = await newScimTeam("Domain owner");
+		await apiJson("PUT", `/teams/${owner.teamId}/domains`, { domains: [domain] });
+		const other = await newScimTeam("Other team");
+		const email = `victim@${domain}`;
+		await createUser(other, oktaUser(email));
+		expect(await authCheck(other.teamId, email)).toMatchObject({ allowed: false });
+		expect(await members(other.teamId)).toEqual([]);
+		expect((await inviteRows(other.teamId)).map((i) => i.status)).toEqual(["pending"]);
+		// The owner provisions the person directly, as its own.
+		await createUser(owner, oktaUser(email));
+		expect(await members(owner.teamId)).toMatchObject([{ email, managed: true }]);
+		expect(await authCheck(owner.teamId, email)).toMatchObject({ allowed: true });
+		// The other team has its member once the person accepts.
+		await acceptNewestInvite(other.teamId);
+		expect(await authCheck(other.teamId, email)).toMatchObject({ allowed: true });
+	});
+
+	it("a create of a new email in the team's own verified domain, or in no verified domain, adds it directly", async () => {
+		const domain = `${crypto.randomUUID().slice(0, 8)}.own.test`;
+		const team = await newScimTeam("Own domain");
+		await apiJson("PUT", `/teams/${team.teamId}/domains`, { domains: [domain] });
+		await createUser(team, oktaUser(`jane@${domain}`));
+		const free = uniqueEmail("nodomain");
+		await createUser(team, oktaUser(free));
+		expect(await authCheck(team.teamId, `jane@${domain}`)).toMatchObject({ allowed: true });
+		expect(await authCheck(team.teamId, free)).toMatchObject({ allowed: true });
+		expect(await inviteRows(team.teamId)).toEqual([]);
+	});
+});
+
 describe("an admin's removal is visible to the IdP", () => {
 	it("removing a SCIM member deactivates the SCIM user, and the IdP's active:true brings them back", async () => {
 		const b = await newScimTeam("Removal Co");
