@@ -65,7 +65,7 @@ groupsApp.post("/", async (c) => {
 	const projection = projectionFromQuery(c, GROUP_RESOURCE_TYPE);
 	const input = unwrap(normalizeGroupInput(await readJsonBody(c), GROUP_RESOURCE_TYPE));
 	const team = teamOf(c);
-	const group = writeAnswer(c, await team.createGroup(writeInput(c), input.resource));
+	const { row: group } = writeAnswer(c, await team.createGroup(writeInput(c), input.resource));
 	return sendGroup(c, group, 201, projection, {
 		Location: `${scimBaseUrl(c)}/Groups/${group.id}`,
 	});

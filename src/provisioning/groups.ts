@@ -9,7 +9,7 @@ import {
 	unknownUserIds,
 } from "../db/groups";
 import { inList, selectFromList } from "../db/lists";
-import { type ScimGroupRow, scimGroupMembers, scimGroups } from "../db/schema";
+import { type ScimGroupRow, scimGroupMembers, scimGroups, scimUsers } from "../db/schema";
 import { type ScimErrorData, scimErrors } from "../scim/errors";
 import { foldCase } from "../scim/fold";
 import { checkGroupResourceLimits } from "../scim/limits";
@@ -29,6 +29,11 @@ export interface GroupWrite {
 	row: ScimGroupRow;
 	/** Whether anything was written (a PATCH that changes nothing writes nothing). */
 	changed: boolean;
+	/**
+	 * The users whose `groups` the write changed (they joined or left the group, or it was
+	 * renamed while they were in it): its batch moved their versions on (touchUsers).
+	 */
+	usersChanged: string[];
 }
 
 /** Creates a group with its initial members. */
@@ -36,7 +41,7 @@ export async function createGroup(
 	db: Db,
 	ctx: UserWriteContext,
 	resource: Record<string, unknown>,
-): Promise<Result<ScimGroupRow>> {
+): Promise<Result<GroupWrite>> {
 	const { attributes, memberIds } = splitMembers(resource);
 	const tooBig = checkGroupResourceLimits(attributes, new Set(memberIds).size);
 	if (tooBig !== undefined) {
@@ -61,9 +66,11 @@ export async function createGroup(
 		createdAt: ctx.now,
 		updatedAt: ctx.now,
 	};
+	const usersChanged = [...new Set(memberIds)];
 	const statements: Statement[] = [
 		db.insert(scimGroups).values(row),
 		...memberInserts(db, ctx, row.id, memberIds),
+		...touchUsers(db, ctx, usersChanged),
 		insertEvent(db, {
 			...eventBase(ctx, "group.create", row),
 			changes: Object.keys(resource),
@@ -71,7 +78,7 @@ export async function createGroup(
 		}),
 	];
 	const written = await runGroupBatch(db, ctx, statements);
-	return written.ok ? ok(row) : written;
+	return written.ok ? ok({ row, changed: true, usersChanged }) : written;
 }
 
 /** Replaces a group's attributes and members (PUT). */
@@ -88,7 +95,7 @@ export async function replaceGroup(
 	const wanted = new Set(memberIds);
 	const added = [...wanted].filter((id) => !currentIds.includes(id));
 	const removed = currentIds.filter((id) => !wanted.has(id));
-	const write = { attributes, added, removed, memberCount: wanted.size };
+	const write = { attributes, currentIds, added, removed, memberCount: wanted.size };
 	return writeGroup(db, ctx, current, write, "group.replace");
 }
 
@@ -113,26 +120,35 @@ export async function patchGroup(
 		return patched;
 	}
 	if (!patched.value.changed) {
-		return ok({ row: current, changed: false });
+		return ok({ row: current, changed: false, usersChanged: [] });
 	}
 	const { attributes } = splitMembers(patched.value.resource);
 	const { membersAdded: added, membersRemoved: removed } = patched.value;
 	const memberCount = members.length + added.length - removed.length;
-	return writeGroup(db, ctx, current, { attributes, added, removed, memberCount }, "group.patch");
+	const currentIds = members.map((m) => m.value);
+	const write = { attributes, currentIds, added, removed, memberCount };
+	return writeGroup(db, ctx, current, write, "group.patch");
 }
 
-/** Deletes a group; its members stay users of the team. */
+/**
+ * Deletes a group; its members stay users of the team, and their `groups` lose it. Answers the
+ * users whose versions its batch moved on.
+ */
 export async function deleteGroup(
 	db: Db,
 	ctx: UserWriteContext,
 	current: ScimGroupRow,
-): Promise<Result<null>> {
+): Promise<Result<{ usersChanged: string[] }>> {
+	const usersChanged = (
+		(await listMembersOfGroups(db, ctx.teamId, [current.id])).get(current.id) ?? []
+	).map((m) => m.value);
 	await commitWrite(db, ctx, [
+		...touchUsers(db, ctx, usersChanged),
 		db.delete(scimGroupMembers).where(eq(scimGroupMembers.groupId, current.id)),
 		db.delete(scimGroups).where(eq(scimGroups.id, current.id)),
 		insertEvent(db, eventBase(ctx, "group.delete", current)),
 	]);
-	return ok(null);
+	return ok({ usersChanged });
 }
 
 /** Loads a group for a write, or the 404 to answer. */
@@ -144,6 +160,8 @@ export async function loadGroup(db: Db, teamId: string, id: string): Promise<Res
 /** What a PUT or PATCH makes of a group: its attributes, the member changes, the count after. */
 interface GroupChange {
 	attributes: Record<string, unknown>;
+	/** The members before the write. */
+	currentIds: string[];
 	added: string[];
 	removed: string[];
 	memberCount: number;
@@ -153,7 +171,7 @@ async function writeGroup(
 	db: Db,
 	ctx: UserWriteContext,
 	current: ScimGroupRow,
-	{ attributes, added, removed, memberCount }: GroupChange,
+	{ attributes, currentIds, added, removed, memberCount }: GroupChange,
 	action: string,
 ): Promise<Result<GroupWrite>> {
 	const tooBig = checkGroupResourceLimits(attributes, memberCount);
@@ -173,8 +191,16 @@ async function writeGroup(
 	}
 	const attributesChanged = JSON.stringify(attributes) !== JSON.stringify(current.resource);
 	if (!attributesChanged && added.length === 0 && removed.length === 0) {
-		return ok({ row: current, changed: false });
+		return ok({ row: current, changed: false, usersChanged: [] });
 	}
+	// A rename changes the `groups` of every member; a membership change, those who came or went.
+	const usersChanged = [
+		...new Set(
+			displayName === current.displayName
+				? [...added, ...removed]
+				: [...currentIds, ...added, ...removed],
+		),
+	];
 	const row: ScimGroupRow = {
 		...current,
 		displayName,
@@ -211,6 +237,7 @@ async function writeGroup(
 							),
 						),
 				]),
+		...touchUsers(db, ctx, usersChanged),
 		insertEvent(db, {
 			...eventBase(ctx, action, row),
 			changes: [
@@ -221,7 +248,22 @@ async function writeGroup(
 		}),
 	];
 	const written = await runGroupBatch(db, ctx, statements);
-	return written.ok ? ok({ row, changed: true }) : written;
+	return written.ok ? ok({ row, changed: true, usersChanged }) : written;
+}
+
+/**
+ * Moves on the version of users whose `groups` a write changes, so their ETag changes with
+ * their representation (RFC 7644 §3.14). The team object moves its copies of them on too.
+ */
+function touchUsers(db: Db, ctx: UserWriteContext, ids: string[]): Statement[] {
+	return ids.length === 0
+		? []
+		: [
+				db
+					.update(scimUsers)
+					.set({ version: sql`${scimUsers.version} + 1`, updatedAt: ctx.now })
+					.where(and(eq(scimUsers.teamId, ctx.teamId), inList(scimUsers.id, ids))),
+			];
 }
 
 function memberInserts(

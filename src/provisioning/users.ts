@@ -456,6 +456,9 @@ export async function updateUser(
 		// rows, account or log row are written around an update that did nothing.
 		versionGuard(db, "scim_users"),
 		...settled.after,
+		...(changed.includes("displayName") || changed.includes("userName")
+			? [touchGroupsOf(db, ctx, current.id)]
+			: []),
 		// The email rows mirror `emails`: rewritten only when it changed (not for a deactivation).
 		...(changed.includes("emails")
 			? [
@@ -521,18 +524,7 @@ export async function deleteUser(
 		statements.push(...revokePendingInvites(db, current.id, ctx.now));
 	}
 	statements.push(
-		db
-			.update(scimGroups)
-			.set({ version: sql`${scimGroups.version} + 1`, updatedAt: ctx.now })
-			.where(
-				inArray(
-					scimGroups.id,
-					db
-						.select({ id: scimGroupMembers.groupId })
-						.from(scimGroupMembers)
-						.where(eq(scimGroupMembers.scimUserId, current.id)),
-				),
-			),
+		touchGroupsOf(db, ctx, current.id),
 		db.delete(scimGroupMembers).where(eq(scimGroupMembers.scimUserId, current.id)),
 		db.delete(scimUserEmails).where(eq(scimUserEmails.scimUserId, current.id)),
 		db
@@ -607,6 +599,26 @@ function detachStatements(
 			.where(and(eq(memberships.teamId, ctx.teamId), eq(memberships.accountId, accountId))),
 		...revokePendingInvites(db, scimUserId, ctx.now),
 	];
+}
+
+/**
+ * Moves on the version of every group the user is in: a group's `members` show each member's
+ * displayName (else userName), so a change of those, or the user's removal, changes the group's
+ * representation, and its ETag must change with it (RFC 7644 §3.14).
+ */
+function touchGroupsOf(db: Db, ctx: UserWriteContext, scimUserId: string): Statement {
+	return db
+		.update(scimGroups)
+		.set({ version: sql`${scimGroups.version} + 1`, updatedAt: ctx.now })
+		.where(
+			inArray(
+				scimGroups.id,
+				db
+					.select({ id: scimGroupMembers.groupId })
+					.from(scimGroupMembers)
+					.where(eq(scimGroupMembers.scimUserId, scimUserId)),
+			),
+		);
 }
 
 /** The 404 of a write to a user the team does not have. */

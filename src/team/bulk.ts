@@ -26,7 +26,7 @@ export interface BulkWriters {
 		ifMatch: string | null,
 	): Promise<Result<UserWrite>>;
 	deleteUser(id: string, ifMatch: string | null): Promise<Result<null>>;
-	createGroup(resource: Record<string, unknown>): Promise<Result<ScimGroupRow>>;
+	createGroup(resource: Record<string, unknown>): Promise<Result<{ row: ScimGroupRow }>>;
 	replaceGroup(
 		id: string,
 		resource: Record<string, unknown>,
@@ -107,7 +107,7 @@ async function runOperation(
 			case "deleteUser":
 				return deleted(index, "User", write.id, await writers.deleteUser(write.id, write.ifMatch));
 			case "createGroup":
-				return written(index, "Group", 201, await writers.createGroup(write.resource));
+				return written(index, "Group", 201, rowOf(await writers.createGroup(write.resource)));
 			case "replaceGroup":
 				return written(
 					index,

@@ -324,7 +324,7 @@ export class TeamDO extends DurableObject<Env> {
 		teamId: string,
 		caller: WriteCaller,
 		resource: Record<string, unknown>,
-	): Promise<WriteResult<ScimGroupRow>> {
+	): Promise<WriteResult<groups.GroupWrite>> {
 		return this.scimWrite(teamId, caller, [displayNameTarget(resource)], (input, log) =>
 			this.writeCreateGroup(input, resource, log),
 		);
@@ -528,13 +528,13 @@ export class TeamDO extends DurableObject<Env> {
 		}
 	}
 
-	private writeCreateGroup(
+	private async writeCreateGroup(
 		input: UserWriteInput,
 		resource: Record<string, unknown>,
 		log: LogRefusal,
-	): Promise<Result<ScimGroupRow>> {
+	): Promise<Result<groups.GroupWrite>> {
 		const ctx = this.userContext(input);
-		return this.logFailure(
+		const result = await this.logFailure(
 			log,
 			ctx,
 			"group.create",
@@ -543,6 +543,7 @@ export class TeamDO extends DurableObject<Env> {
 			() => groups.createGroup(this.db, ctx, resource),
 			"Group",
 		);
+		return this.touchUsers(ctx, result);
 	}
 
 	private writeReplaceGroup(
@@ -552,8 +553,8 @@ export class TeamDO extends DurableObject<Env> {
 		ifMatch: string | null,
 		log: LogRefusal,
 	): Promise<Result<groups.GroupWrite>> {
-		return this.groupWrite(input, "group.replace", id, ifMatch, log, (ctx, current) =>
-			groups.replaceGroup(this.db, ctx, current, resource),
+		return this.groupWrite(input, "group.replace", id, ifMatch, log, async (ctx, current) =>
+			this.touchUsers(ctx, await groups.replaceGroup(this.db, ctx, current, resource)),
 		);
 	}
 
@@ -564,8 +565,8 @@ export class TeamDO extends DurableObject<Env> {
 		ifMatch: string | null,
 		log: LogRefusal,
 	): Promise<Result<groups.GroupWrite>> {
-		return this.groupWrite(input, "group.patch", id, ifMatch, log, (ctx, current) =>
-			groups.patchGroup(this.db, ctx, current, operations),
+		return this.groupWrite(input, "group.patch", id, ifMatch, log, async (ctx, current) =>
+			this.touchUsers(ctx, await groups.patchGroup(this.db, ctx, current, operations)),
 		);
 	}
 
@@ -575,9 +576,24 @@ export class TeamDO extends DurableObject<Env> {
 		ifMatch: string | null,
 		log: LogRefusal,
 	): Promise<Result<null>> {
-		return this.groupWrite(input, "group.delete", id, ifMatch, log, (ctx, current) =>
-			groups.deleteGroup(this.db, ctx, current),
-		);
+		return this.groupWrite(input, "group.delete", id, ifMatch, log, async (ctx, current) => {
+			const result = this.touchUsers(ctx, await groups.deleteGroup(this.db, ctx, current));
+			return result.ok ? ok(null) : result;
+		});
+	}
+
+	/**
+	 * Moves this object's copies of the users a group write changed on as its batch moved them
+	 * (version and updatedAt), so their next write is still decided from memory.
+	 */
+	private touchUsers<T extends { usersChanged: string[] }>(
+		ctx: UserWriteContext,
+		result: Result<T>,
+	): Result<T> {
+		if (result.ok) {
+			this.userRows.touch(result.value.usersChanged, ctx.now);
+		}
+		return result;
 	}
 
 	/** Loads the group, checks If-Match, then writes; callers hold the queue. */

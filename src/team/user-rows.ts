@@ -56,6 +56,19 @@ export class UserRows {
 		}
 	}
 
+	/**
+	 * Moves the kept rows of these users on as a committed batch did (version + 1, updatedAt):
+	 * a group write changed their `groups`, whose ETag is theirs.
+	 */
+	touch(ids: readonly string[], updatedAt: string): void {
+		for (const id of ids) {
+			const kept = this.rows.get(id);
+			if (kept !== undefined) {
+				kept.row = { ...kept.row, version: kept.row.version + 1, updatedAt };
+			}
+		}
+	}
+
 	delete(id: string): void {
 		const kept = this.rows.get(id);
 		if (kept !== undefined) {

@@ -569,4 +569,117 @@ describe("ETags (RFC 7644 §3.14)", () => {
 			expect((await scim(team.token, "DELETE", `/${kind}/${other.id}`)).status).toBe(204);
 		});
 	});
+
+	// Regression (outside-in probe): a User's `groups` and a Group's `members[].display` changed
+	// without its version, so If-None-Match answered 304 to a client holding stale groups.
+	async function versionOf(kind: "Users" | "Groups", id: unknown): Promise<string> {
+		const res = await scim(team.token, "GET", `/${kind}/${id}`);
+		const body = await ok(res);
+		expect((body.meta as Json).version).toBe(res.headers.get("ETag"));
+		return String(res.headers.get("ETag"));
+	}
+
+	async function notModified(kind: "Users" | "Groups", id: unknown, tag: string): Promise<boolean> {
+		const res = await scim(team.token, "GET", `/${kind}/${id}`, undefined, {
+			"If-None-Match": tag,
+		});
+		return res.status === 304;
+	}
+
+	function patchGroup(id: unknown, operations: Json[]): Promise<Response> {
+		return scim(team.token, "PATCH", `/Groups/${id}`, {
+			schemas: [PATCH_OP],
+			Operations: operations,
+		});
+	}
+
+	it("a User's ETag moves on when a group adds it, is renamed, drops it or is deleted", async () => {
+		const user = await fresh("Users");
+		const group = await fresh("Groups");
+		const steps: [string, () => Promise<Response>][] = [
+			[
+				"added",
+				() => patchGroup(group.id, [{ op: "add", path: "members", value: [{ value: user.id }] }]),
+			],
+			[
+				"renamed",
+				() =>
+					patchGroup(group.id, [
+						{ op: "replace", path: "displayName", value: `Renamed ${group.id}` },
+					]),
+			],
+			[
+				"dropped",
+				() => patchGroup(group.id, [{ op: "remove", path: `members[value eq "${user.id}"]` }]),
+			],
+			[
+				"re-added",
+				() => patchGroup(group.id, [{ op: "add", path: "members", value: [{ value: user.id }] }]),
+			],
+			["deleted", () => scim(team.token, "DELETE", `/Groups/${group.id}`)],
+		];
+		for (const [step, write] of steps) {
+			const before = await versionOf("Users", user.id);
+			expect((await write()).status, step).toBeLessThan(300);
+			expect(await notModified("Users", user.id, before), step).toBe(false);
+		}
+	});
+
+	it("a User's ETag moves on when a group is created or replaced with it as a member", async () => {
+		const user = await fresh("Users");
+		const before = await versionOf("Users", user.id);
+		const group = await ok(
+			await scim(team.token, "POST", "/Groups", {
+				schemas: [GROUP],
+				displayName: `With member ${user.id}`,
+				members: [{ value: user.id }],
+			}),
+			201,
+		);
+		expect(await notModified("Users", user.id, before)).toBe(false);
+		const again = await versionOf("Users", user.id);
+		const replaced = await scim(team.token, "PUT", `/Groups/${group.id}`, {
+			schemas: [GROUP],
+			displayName: group.displayName,
+			members: [],
+		});
+		expect(replaced.status).toBe(200);
+		expect(await notModified("Users", user.id, again)).toBe(false);
+	});
+
+	it("a Group's ETag moves on when a member's displayName changes", async () => {
+		const user = await fresh("Users");
+		const group = await fresh("Groups");
+		await patchGroup(group.id, [{ op: "add", path: "members", value: [{ value: user.id }] }]);
+		const before = await versionOf("Groups", group.id);
+		const renamed = await scim(team.token, "PATCH", `/Users/${user.id}`, {
+			schemas: [PATCH_OP],
+			Operations: [{ op: "replace", path: "displayName", value: "New Display" }],
+		});
+		expect(renamed.status).toBe(200);
+		expect(await notModified("Groups", group.id, before)).toBe(false);
+		const members = (await ok(await scim(team.token, "GET", `/Groups/${group.id}`)))
+			.members as Json[];
+		expect(members).toMatchObject([{ value: user.id, display: "New Display" }]);
+	});
+
+	it("a write with the User's current ETag after a group change is accepted, a stale one refused", async () => {
+		const user = await fresh("Users");
+		const group = await fresh("Groups");
+		const stale = await versionOf("Users", user.id);
+		await patchGroup(group.id, [{ op: "add", path: "members", value: [{ value: user.id }] }]);
+		const current = await versionOf("Users", user.id);
+		const deactivate = (tag: string) =>
+			scim(
+				team.token,
+				"PATCH",
+				`/Users/${user.id}`,
+				{ schemas: [PATCH_OP], Operations: [{ op: "replace", value: { active: false } }] },
+				{ "If-Match": tag },
+			);
+		expect((await deactivate(stale)).status).toBe(412);
+		const res = await deactivate(current);
+		expect(res.status).toBe(200);
+		expect(((await res.json()) as Json).groups).toMatchObject([{ value: group.id }]);
+	});
 });

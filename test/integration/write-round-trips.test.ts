@@ -76,6 +76,24 @@ describe("D1 round trips of a SCIM write in the team object", () => {
 		expect(key?.last_used_at).not.toBeNull();
 	});
 
+	it("decides a deactivation from memory also after a group write moved the user's version on", async () => {
+		const team = await newScimTeam("Grouped");
+		const [first] = await createdIds(team, 1);
+		const counted = await countTeamObjectTrips(teamObject(team.teamId));
+		const group = await scim(team.token, "POST", "/Groups", {
+			schemas: ["urn:ietf:params:scim:schemas:core:2.0:Group"],
+			displayName: `Grouped ${crypto.randomUUID().slice(0, 8)}`,
+			members: [{ value: first }],
+		});
+		expect(group.status).toBe(201);
+		counted.trips.length = 0;
+
+		const body = await deactivate(team, String(first));
+		expect(body).toMatchObject({ active: false, meta: { version: 'W/"3"' } });
+		// The object moved its copy on with the group's batch: no failed batch, no read.
+		expect(kinds(counted.trips)).toEqual(["batch"]);
+	});
+
 	it("answers a deactivation decided from the loaded team with the stored user", async () => {
 		const team = await newScimTeam("Evicted answers");
 		const [first, second] = await createdIds(team, 2);
