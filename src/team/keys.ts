@@ -73,7 +73,7 @@ export async function regenerateKey(
 		return err(
 			scimErrors
 				.conflict(
-					`SCIM key ${keyId} was already regenerated: key ${old.replacedByKeyId} replaces it, and it works only until its grace period ends. Regenerate or revoke the new key instead.`,
+					`SCIM key ${keyId} was already regenerated: key ${old.replacedByKeyId} replaces it, and it works only until its grace period ends. Regenerate key ${old.replacedByKeyId} instead, or generate a new key if it was revoked.`,
 				)
 				.toData(),
 		);
