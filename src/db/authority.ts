@@ -91,6 +91,8 @@ export interface EmailMoveFacts {
 	managed: boolean;
 	/** No other account holds the new email. */
 	emailFree: boolean;
+	/** Another team has verified the new email's domain, so an account with it is that team's. */
+	domainElsewhere: boolean;
 	/** The account's role in the team, or null when it is not a member (an invite is pending). */
 	role: MemberRole | null;
 }
@@ -109,12 +111,14 @@ export async function readEmailMoveFacts(
 		has_email: number;
 		managed: number;
 		email_free: number;
+		domain_elsewhere: number;
 		role: MemberRole | null;
 	}>(
 		sql`select
 			"accounts"."email_key" = ${newEmailKey} as has_email,
 			coalesce(${managingTeamSql()} = ${teamId}, 0) as managed,
 			not exists (select 1 from accounts other where other.email_key = ${newEmailKey} and other.id <> "accounts"."id") as email_free,
+			exists (select 1 from team_domains d where d.domain = ${emailDomain(newEmailKey)} and d.team_id <> ${teamId}) as domain_elsewhere,
 			(select m.role from memberships m where m.team_id = ${teamId} and m.account_id = "accounts"."id") as role
 		from accounts where "accounts"."id" = ${accountId}`,
 	);
@@ -122,6 +126,7 @@ export async function readEmailMoveFacts(
 		hasEmail: row?.has_email === 1,
 		managed: row?.managed === 1,
 		emailFree: row?.email_free === 1,
+		domainElsewhere: row?.domain_elsewhere === 1,
 		role: row?.role ?? null,
 	};
 }

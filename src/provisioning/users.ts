@@ -362,6 +362,7 @@ export async function updateUser(
 	current: ScimUserRow,
 	input: NormalizedUser,
 	action: string,
+	retried = false,
 ): Promise<Result<UserWrite>> {
 	const active = input.active ?? current.active;
 	const resource = { ...input.resource, active };
@@ -378,16 +379,18 @@ export async function updateUser(
 		return err(userNameTaken(input.userName));
 	}
 	const email = linkingEmail(input);
-	const relink =
-		current.accountId !== null &&
-		email !== null &&
-		(await linkMovesToNewEmail(db, ctx, current.accountId, current.email, email));
-	const needsTeamName = active && (current.accountId === null || !current.active || relink);
+	const move =
+		current.accountId !== null && email !== null
+			? await emailMove(db, ctx, current.accountId, current.email, email)
+			: "none";
+	const needsTeamName =
+		active && (current.accountId === null || !current.active || move === "relink");
 	const teamName = needsTeamName ? ((await teamNameOf(db, ctx)) ?? ctx.teamId) : ctx.teamId;
 	let settled: MembershipStatements = { before: [], after: [] };
-	if (relink && current.accountId !== null && email !== null) {
+	if (move === "relink" && current.accountId !== null && email !== null) {
 		// The team's link leaves the account and follows the new email, by the rules of a create:
-		// the team's membership and pending invites of the old account end first.
+		// the team's membership and pending invites of the old account end first. The join time
+		// was the old account's: a user moved while inactive comes back only by those rules.
 		const linked = await linkStatements(db, ctx, {
 			email,
 			input,
@@ -398,6 +401,7 @@ export async function updateUser(
 		settled = {
 			...linked,
 			before: [...detachStatements(db, ctx, current.id, current.accountId), ...linked.before],
+			linked: { joinedAt: sql`null`, ...linked.linked },
 		};
 	} else if (current.accountId === null && email !== null) {
 		// The first email of an unlinked user links it, by the same rules as a create.
@@ -414,7 +418,13 @@ export async function updateUser(
 		// The account follows the attributes it copies, so a write that changes none of them (a
 		// deactivation, a new title) has nothing to send it.
 		if (changed.some((name) => ACCOUNT_SOURCES.has(name))) {
-			settled.before.push(...managedAccountWrites(db, ctx, account, input, email));
+			// An admin's account keeps its email ("keep"); a rename that another write beat to the
+			// email aborts the batch ("rename"), and the write is decided again.
+			const accountEmail = move === "keep" ? null : email;
+			settled.before.push(...managedAccountWrites(db, ctx, account, input, accountEmail));
+			if (move === "rename") {
+				settled.before.push(versionGuard(db, "accounts"));
+			}
 		}
 		if (!active && current.active) {
 			settled.before.push(...deactivateStatements(db, ctx, current.id, accountId));
@@ -474,7 +484,12 @@ export async function updateUser(
 			changes: attributeChanges(current.resource, resource),
 		}),
 	];
-	return commitUserRow(db, ctx, statements, settled.before.length, row);
+	const written = await commitUserRow(db, ctx, statements, settled.before.length, row);
+	if (!written.ok && written.error.detail === ACCOUNT_EMAIL_TAKEN && !retried) {
+		// Another write gave the new email to an account between the facts and the batch.
+		return updateUser(db, ctx, current, input, action, true);
+	}
+	return written;
 }
 
 /** Applies a PATCH to the stored resource, then writes it exactly as a PUT of the result would. */
@@ -559,28 +574,36 @@ export function deactivateByRemoval(
 }
 
 /**
- * Whether a linked user whose linking email changed leaves its account for the account of the
- * new email. It stays when the account has that email already, when it can take it (the team
- * manages it and no other account holds the email: managedAccountWrites renames it), or when the
- * account is one of the team's admins, who must not lose the team to an IdP's edit. Otherwise the link follows the
- * email, so the team's user, its membership and its sign-in always belong to the account of the
- * email the IdP sends (the email the person signs in with), and no later create can learn from
- * a link left behind whether an email has an account elsewhere (docs/architecture.md "Accounts
- * and team authority").
+ * What a linked user's new linking email does to its link (docs/architecture.md "Product
+ * rules"): "none" when the email did not change (or the account has it already); "rename" when
+ * the account may take it (the team manages the account, no other account holds the email, and
+ * no other team has verified its domain), so managedAccountWrites renames it; "keep" for a team
+ * admin's account, which neither follows an IdP's edit nor leaves the team over it; otherwise
+ * "relink": the link follows the email to that email's account. So the team's user, its
+ * membership and its sign-in belong to the account of the email the IdP sends, and no later
+ * create can learn from a link left behind whether an email has an account elsewhere. A user
+ * whose email was cleared (a placeholder, a removal) kept its link; its next email is judged
+ * against the account's, not against no email.
  */
-async function linkMovesToNewEmail(
+async function emailMove(
 	db: Db,
 	ctx: UserWriteContext,
 	accountId: string,
 	oldEmail: string | null,
 	newEmail: string,
-): Promise<boolean> {
+): Promise<"none" | "rename" | "keep" | "relink"> {
 	const newEmailKey = foldCase(newEmail);
-	if (oldEmail === null || foldCase(oldEmail) === newEmailKey) {
-		return false;
+	if (oldEmail !== null && foldCase(oldEmail) === newEmailKey) {
+		return "none";
 	}
 	const facts = await readEmailMoveFacts(db, ctx.teamId, accountId, newEmailKey);
-	return !facts.hasEmail && facts.role !== "admin" && !(facts.managed && facts.emailFree);
+	if (facts.hasEmail) {
+		return "none";
+	}
+	if (facts.role === "admin") {
+		return "keep";
+	}
+	return facts.managed && facts.emailFree && !facts.domainElsewhere ? "rename" : "relink";
 }
 
 /**
@@ -782,6 +805,10 @@ function stateDetail(state: ScimUserState): string {
 /** The detail of a userName collision found by the unique index (createUser names the userName). */
 const USER_NAME_TAKEN = "userName is already taken in this team.";
 
+/** The detail when an account's rename lost its new email to another write as the batch ran. */
+const ACCOUNT_EMAIL_TAKEN =
+	"The user's new email was given to another account while this write ran; retry it.";
+
 async function runUserBatch(
 	db: Db,
 	ctx: UserWriteContext,
@@ -790,6 +817,9 @@ async function runUserBatch(
 	try {
 		return ok(await commitWrite(db, ctx, statements));
 	} catch (error) {
+		if (isStaleWrite(error, "accounts")) {
+			return err(scimErrors.conflict(ACCOUNT_EMAIL_TAKEN).toData());
+		}
 		if (isStaleWrite(error, "scim_users")) {
 			return err(
 				scimErrors

@@ -305,6 +305,116 @@ describe("a user's link follows its email, so no later write tells whether an em
 		expect(created.status).toBe(409);
 	});
 
+	// Regressions (outside-in probe of the rule above): a user moved while inactive kept its old
+	// join time and joined the new account without an invite on reactivation; a user whose email
+	// was cleared kept a link that its next email never moved; a managed account could be renamed
+	// into another team's verified domain; a rename racing a create of the same email left two
+	// users of the team on one email.
+	it("a user moved to another account while inactive is invited, not added, when reactivated", async () => {
+		const { memberEmail } = await victimTeam();
+		const a = await newScimTeam("Puller");
+		const user = await createUser(a, oktaUser(uniqueEmail("puller")));
+		expect((await patch(a, user.id, { active: false })).status).toBe(200);
+		expect((await patch(a, user.id, emailsOf(memberEmail))).status).toBe(200);
+		expect((await patch(a, user.id, { active: true })).status).toBe(200);
+		expect(await authCheck(a.teamId, memberEmail)).toMatchObject({ allowed: false });
+		expect(await members(a.teamId)).toEqual([]);
+		expect((await inviteRows(a.teamId)).map((i) => i.status)).toContain("pending");
+	});
+
+	it("a user whose email was cleared answers alike afterwards, whether or not its next email has an account elsewhere", async () => {
+		const { memberEmail } = await victimTeam();
+		const a = await newScimTeam("Prober");
+		const probe = async (email: string) => {
+			const first = uniqueEmail("first");
+			const user = await createUser(a, {
+				...oktaUser(first),
+				userName: `plain-${crypto.randomUUID().slice(0, 8)}`,
+			});
+			return statuses([
+				() => patch(a, user.id, { emails: [{ value: "N/A", primary: true }] }),
+				() => patch(a, user.id, { emails: [{ value: email, primary: true }] }),
+				() => scim(a.token, "POST", "/Users", oktaUser(first)),
+				() =>
+					scim(a.token, "POST", "/Users", {
+						...oktaUser(uniqueEmail("other")),
+						emails: [{ value: email, primary: true }],
+					}),
+			]);
+		};
+		expect(await probe(memberEmail)).toEqual([200, 200, 201, 409]);
+		expect(await probe(uniqueEmail("free"))).toEqual([200, 200, 201, 409]);
+	});
+
+	it("a team admin's managed account keeps its email, so its users answer alike whether or not the new email is taken", async () => {
+		const { memberEmail } = await victimTeam();
+		const domain = `${crypto.randomUUID().slice(0, 8)}.admins.test`;
+		const a = await newScimTeam("Admin prober");
+		await apiJson("PUT", `/teams/${a.teamId}/domains`, { domains: [domain] });
+		const probe = async (email: string) => {
+			const admin = `admin-${crypto.randomUUID().slice(0, 8)}@${domain}`;
+			await apiJson("POST", `/teams/${a.teamId}/admins`, { email: admin }, 201);
+			const user = await createUser(a, oktaUser(admin));
+			return statuses([
+				() => patch(a, user.id, { emails: [{ value: email, primary: true }] }),
+				() =>
+					scim(a.token, "POST", "/Users", {
+						...oktaUser(uniqueEmail("again")),
+						emails: [{ value: admin, primary: true }],
+					}),
+				() => scim(a.token, "POST", "/Users", oktaUser(email)),
+			]);
+		};
+		expect(await probe(memberEmail)).toEqual([200, 409, 201]);
+		expect(await probe(uniqueEmail("free"))).toEqual([200, 409, 201]);
+	});
+
+	it("a managed account is not renamed into a domain another team has verified: the person is invited", async () => {
+		const domain = `${crypto.randomUUID().slice(0, 8)}.verified.test`;
+		const owner = await newScimTeam("Domain owner");
+		await apiJson("PUT", `/teams/${owner.teamId}/domains`, { domains: [domain] });
+		const a = await newScimTeam("Renamer");
+		const user = await createUser(a, oktaUser(uniqueEmail("own")));
+		const claimed = `ceo@${domain}`;
+		expect((await patch(a, user.id, emailsOf(claimed))).status).toBe(200);
+		expect(await authCheck(a.teamId, claimed)).toMatchObject({ allowed: false });
+		expect((await inviteRows(a.teamId)).map((i) => i.status)).toContain("pending");
+	});
+
+	it("a rename racing a create of the same email leaves one user of the team with it", async () => {
+		const a = await newScimTeam("Racers");
+		for (let round = 0; round < 10; round++) {
+			const user = await createUser(a, oktaUser(uniqueEmail("racer")));
+			const email = uniqueEmail("contested");
+			// An unrelated write first: it runs alone, and the rename and the create queue behind it
+			// into one group commit (src/team/group-commit.ts), where they race.
+			// The create goes first in the group: its account insert takes the email before the
+			// rename's statement runs.
+			const [, created, renamed] = await Promise.all([
+				scim(a.token, "POST", "/Users", oktaUser(uniqueEmail("x"))),
+				scim(a.token, "POST", "/Users", {
+					...oktaUser(uniqueEmail("q")),
+					emails: [{ value: email, primary: true }],
+				}),
+				patch(a, user.id, { emails: [{ value: email, primary: true }] }),
+				scim(a.token, "POST", "/Users", oktaUser(uniqueEmail("x"))),
+			]);
+			// Either may win; the other answers 409, never both 2xx.
+			const statusesOf = [renamed?.status, created?.status];
+			expect(
+				statusesOf.filter((status) => status === 409),
+				`round ${round}`,
+			).toHaveLength(1);
+			expect(
+				statusesOf.filter((status) => status === 200 || status === 201),
+				`round ${round}`,
+			).toHaveLength(1);
+			const filter = encodeURIComponent(`emails.value eq "${email}"`);
+			const found = (await (await scim(a.token, "GET", `/Users?filter=${filter}`)).json()) as Json;
+			expect(found.totalResults, `round ${round}`).toBe(1);
+		}
+	});
+
 	it("a team admin's account keeps its link when the IdP changes the admin's email", async () => {
 		const { b } = await victimTeam();
 		const adminEmail = uniqueEmail("admin");
