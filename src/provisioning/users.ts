@@ -418,9 +418,11 @@ export async function updateUser(
 		// The account follows the attributes it copies, so a write that changes none of them (a
 		// deactivation, a new title) has nothing to send it.
 		if (changed.some((name) => ACCOUNT_SOURCES.has(name))) {
-			// An admin's account keeps its email ("keep"); a rename that another write beat to the
-			// email aborts the batch ("rename"), and the write is decided again.
-			const accountEmail = move === "keep" ? null : email;
+			// The account takes the user's email only on a "rename"; a rename that another write
+			// beat to the email aborts the batch, and the write is decided again. Any other write
+			// leaves the account's email as it is: an admin's ("keep") stays, whatever the IdP
+			// sends next.
+			const accountEmail = move === "rename" ? email : null;
 			settled.before.push(...managedAccountWrites(db, ctx, account, input, accountEmail));
 			if (move === "rename") {
 				settled.before.push(versionGuard(db, "accounts"));

@@ -369,6 +369,27 @@ describe("a user's link follows its email, so no later write tells whether an em
 		expect(await probe(uniqueEmail("free"))).toEqual([200, 409, 201]);
 	});
 
+	// Regression (outside-in probe): the IdP's next write after a kept email (a name change)
+	// renamed the admin's account after all, even into another team's verified domain.
+	it("a team admin's account keeps its email through the IdP's later writes too", async () => {
+		const a = await newScimTeam("Admin keeper");
+		const admin = uniqueEmail("keeper");
+		const user = await createUser(a, oktaUser(admin));
+		await apiJson("POST", `/teams/${a.teamId}/admins`, { email: admin }, 201);
+		const domain = `${crypto.randomUUID().slice(0, 8)}.theirs.test`;
+		const owner = await newScimTeam("Domain owner");
+		await apiJson("PUT", `/teams/${owner.teamId}/domains`, { domains: [domain] });
+		const moved = `x@${domain}`;
+		expect((await patch(a, user.id, { emails: [{ value: moved, primary: true }] })).status).toBe(
+			200,
+		);
+		expect((await patch(a, user.id, { "name.givenName": "Later" })).status).toBe(200);
+		expect((await members(a.teamId)).find((m) => m.role === "admin")?.email).toBe(admin);
+		expect(await authCheck(a.teamId, admin)).toMatchObject({ allowed: true });
+		await createUser(owner, oktaUser(moved));
+		expect(await authCheck(a.teamId, moved)).toMatchObject({ allowed: false });
+	});
+
 	it("a managed account is not renamed into a domain another team has verified: the person is invited", async () => {
 		const domain = `${crypto.randomUUID().slice(0, 8)}.verified.test`;
 		const owner = await newScimTeam("Domain owner");
