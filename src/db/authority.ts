@@ -7,7 +7,10 @@ import { teamDomains } from "./schema";
 /**
  * Who may act on a global account (docs/architecture.md "Accounts and team authority"). A team
  * manages an account when it has verified the account's email domain, or, in a domain no team
- * has verified, when its SCIM created the account and the account belongs to no other team.
+ * has verified, when its SCIM created the account and the account belongs to no other team: no
+ * other team has it as a member, nor a SCIM user linked to it (one only invited, or deactivated,
+ * counts: that team's invite and its reactivation go to the account's email, which the creator
+ * must not be able to change under it).
  * Management is computed on every read from the rows it depends on, never stored, so a team
  * that verifies a domain takes over at once and a creator stops managing the moment the person
  * joins a second team.
@@ -31,6 +34,9 @@ export function managingTeamSql(): SQL<string | null> {
 		case when "accounts"."created_by_team_id" is not null and not exists (
 			select 1 from memberships m
 			where m.account_id = "accounts"."id" and m.team_id <> "accounts"."created_by_team_id"
+		) and not exists (
+			select 1 from scim_users su
+			where su.account_id = "accounts"."id" and su.team_id <> "accounts"."created_by_team_id"
 		) then "accounts"."created_by_team_id" end
 	)`;
 }

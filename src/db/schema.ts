@@ -164,6 +164,8 @@ export const scimUsers = sqliteTable(
 	(t) => [
 		uniqueIndex("scim_users_team_user_name_key").on(t.teamId, t.userNameKey),
 		uniqueIndex("scim_users_team_account").on(t.teamId, t.accountId),
+		// Who manages an account asks whether another team's user is linked to it (src/db/authority.ts).
+		index("scim_users_account").on(t.accountId),
 		// externalId eq (Entra's matching filter) is answered in list order straight from this index;
 		// with (team_id, external_id) alone SQLite preferred walking the whole team in created order.
 		index("scim_users_team_external_id").on(t.teamId, t.externalId, t.createdAt, t.id),

@@ -436,6 +436,23 @@ describe("a user's link follows its email, so no later write tells whether an em
 		}
 	});
 
+	// Regression (outside-in probe): the team that created an account still managed it while
+	// another team's invite to it was pending, and could rename it under that invite: the person
+	// then joined the other team under the creator's chosen email.
+	it("a creator cannot rename an account while another team's SCIM user is linked to it", async () => {
+		const a = await newScimTeam("Creator");
+		const victim = uniqueEmail("victim");
+		const created = await createUser(a, oktaUser(victim));
+		const b = await newScimTeam("Inviter");
+		await createUser(b, oktaUser(victim));
+		const attacker = uniqueEmail("attacker");
+		expect((await patch(a, created.id, emailsOf(attacker))).status).toBe(200);
+		await acceptNewestInvite(b.teamId);
+		expect((await members(b.teamId)).map((m) => m.email)).toEqual([victim]);
+		expect(await authCheck(b.teamId, victim)).toMatchObject({ allowed: true });
+		expect(await authCheck(b.teamId, attacker)).toMatchObject({ allowed: false });
+	});
+
 	it("a team admin's account keeps its link when the IdP changes the admin's email", async () => {
 		const { b } = await victimTeam();
 		const adminEmail = uniqueEmail("admin");

@@ -1,0 +1,1 @@
+CREATE INDEX `scim_users_account` ON `scim_users` (`account_id`);
