@@ -29,6 +29,7 @@ export interface InviteRowJson {
 	id: string;
 	status: string;
 	token_hash: string;
+	email: string;
 	scim_user_id: string | null;
 	created_at: string;
 	expires_at: string;

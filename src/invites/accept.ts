@@ -48,9 +48,13 @@ export async function acceptInvite(
 			break;
 	}
 	const user = invite.scimUserId ? await getScimUser(db, ctx.teamId, invite.scimUserId) : null;
-	if (invite.scimUserId && (!user?.active || user.state === "deactivated")) {
-		// Deactivation and DELETE revoke pending invites in their own batch, so this is only a
-		// safety net; close the invite rather than let it linger.
+	if (
+		invite.scimUserId &&
+		(!user?.active || user.state === "deactivated" || user.accountId !== invite.accountId)
+	) {
+		// Deactivation, DELETE and a user's move to another account (its email changed) revoke
+		// pending invites in their own batch, so this is only a safety net; close the invite
+		// rather than let it linger.
 		await runBatch(db, [
 			cancelInviteEmails(db, [invite.id], "The invite was revoked before delivery."),
 			db

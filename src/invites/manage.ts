@@ -57,6 +57,17 @@ export async function resendInvite(
 					.toData(),
 			);
 		}
+		if (user.accountId !== invite.accountId) {
+			// The user's email changed and its link moved to another account, which has an invite
+			// of its own: this one would let in the account the IdP moved the user away from.
+			return err(
+				scimErrors
+					.conflict(
+						"The provisioned user's email changed since this invite was sent; resend its current invite instead.",
+					)
+					.toData(),
+			);
+		}
 	}
 	// The new link goes to the same host as the old one; the admin request may come from elsewhere.
 	const oldLink = await latestInviteLink(db, ctx.teamId, invite.id);

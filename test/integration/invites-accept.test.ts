@@ -271,6 +271,28 @@ describe("re-inviting", () => {
 		expect(resent).toMatchObject({ ok: false, error: { status: 409 } });
 	});
 
+	// Regression (outside-in probe): after the user's email moved its link to another account,
+	// resending the old account's (revoked) invite let that account join, and no SCIM write of the
+	// user could remove it again.
+	it("resendInvite refuses the invite of an account the user's link moved away from", async () => {
+		const { team, email, userId, invite } = await invitedUser("Acme");
+		const elsewhere = await newScimTeam("Elsewhere");
+		const moved = uniqueEmail("moved");
+		expect((await scim(elsewhere.token, "POST", "/Users", oktaUser(moved))).status).toBe(201);
+		const patched = await scim(team.token, "PATCH", `/Users/${userId}`, {
+			schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+			Operations: [
+				{ op: "replace", value: { userName: moved, emails: [{ value: moved, primary: true }] } },
+			],
+		});
+		expect(patched.status).toBe(200);
+		const resent = await teamStub(env, team.teamId).resendInvite(invite.id, ADMIN);
+		expect(resent).toMatchObject({ ok: false, error: { status: 409 } });
+		expect(await authCheck(team.teamId, email)).toMatchObject({ allowed: false });
+		const current = (await inviteRows(team.teamId)).find((i) => i.status === "pending");
+		expect(current?.email).toBe(moved);
+	});
+
 	it("an account this team created joins directly, with no invite", async () => {
 		const team = await newScimTeam();
 		const res = await scim(team.token, "POST", "/Users", oktaUser(uniqueEmail("direct")));
