@@ -243,8 +243,8 @@ const STATES: readonly ScimUserState[] = ["active", "invited", "deactivated", "u
  * the email (`on conflict do nothing`); an existing account the team manages follows the IdP's
  * names; an active user joins when the team manages the account (a new one it created, outside
  * a domain another team has verified) or it is already a member, and is invited otherwise; an
- * inactive one is blocked as far as the team may. An
- * account another team's object creates at the same moment is simply the existing account.
+ * inactive one is blocked as far as the team may. An account another team's object creates at
+ * the same moment is simply the existing account.
  */
 async function linkStatements(
 	db: Db,

@@ -142,11 +142,12 @@ describe("a team's deactivation reaches only its own team", () => {
 		const email = uniqueEmail("managed");
 		const user = await createUser(a, oktaUser(email));
 		const b = await newScimTeam("Second");
-		// B invites her (the account exists outside B); before she accepts, A still manages her.
+		// B invites her (the account exists outside B). B's user is linked to her account from
+		// then on, so A stops managing her already: A's block stays A's own.
 		await createUser(b, oktaUser(email));
 		expect((await patch(a, user.id, { active: false })).status).toBe(200);
 		expect(await authCheck(b.teamId, email)).toMatchObject({ reason: "not_a_member" });
-		// Joining B is her own action: A no longer manages her, so A's block stops applying there.
+		// Joining B is her own action, and A's block never applies there.
 		expect((await patch(a, user.id, { active: true })).status).toBe(200);
 		expect((await patch(a, user.id, { active: false })).status).toBe(200);
 		await acceptNewestInvite(b.teamId);
